@@ -1,0 +1,166 @@
+import { idKey, sameId } from '../model/arm';
+import type { CallerProfile } from '../model/caller';
+import { requiredZoneName } from '../model/cloud';
+import type { Estate } from '../model/estate';
+import type { NetworkInterface, PrivateDnsZone, PrivateEndpoint, Vault, VirtualNetwork, VirtualNetworkLink } from '../model/types';
+import { ipInAnyRange } from './cidr';
+
+/**
+ * Shared checks over the access path, used by several rules (and by the text/HTML reporters only
+ * through findings). Pure functions of the estate and the caller profile.
+ */
+
+/** The zone a vault's private endpoint must be served from, or undefined when the cloud is unknown. */
+export function requiredZoneFor(vault: Vault): string | undefined {
+  return vault.cloud ? requiredZoneName(vault.cloud, vault.kind) : undefined;
+}
+
+export interface CallerNetworks {
+  /** The VNets whose DNS resolution and routing decide the caller's path. */
+  vnetIds: string[];
+  /** `caller`: given by the user; `default`: the vault's private endpoint VNets (DESIGN 2.2); `none`: an internet caller. */
+  source: 'caller' | 'default' | 'none';
+}
+
+/** Where the caller sits: its own VNet, or by default the VNets of the vault's private endpoints. */
+export function callerNetworks(estate: Estate, vault: Vault, caller: CallerProfile): CallerNetworks {
+  const given = caller.vnetId ?? (caller.subnetId ? vnetIdOfSubnet(caller.subnetId) : undefined);
+  if (given) return { vnetIds: [given], source: 'caller' };
+  if (caller.ips.length > 0 || caller.trustedService) return { vnetIds: [], source: 'none' };
+  const ids = new Map<string, string>();
+  for (const endpoint of estate.endpointsOf(vault).endpoints) {
+    const vnetId = endpoint.subnetId ? vnetIdOfSubnet(endpoint.subnetId) : undefined;
+    if (vnetId) ids.set(idKey(vnetId), vnetId);
+  }
+  return { vnetIds: [...ids.values()], source: 'default' };
+}
+
+export function vnetIdOfSubnet(subnetId: string): string {
+  const parts = subnetId.replace(/\/+$/, '').split('/');
+  return parts.slice(0, -2).join('/');
+}
+
+/** A link that actually answers queries: provisioned and Completed. */
+export function isActiveLink(link: VirtualNetworkLink): boolean {
+  return (link.state ?? 'Completed').toLowerCase() === 'completed' && (link.provisioningState ?? 'Succeeded').toLowerCase() === 'succeeded';
+}
+
+export type Resolution =
+  /** The VNet itself is linked to the zone (Azure-provided DNS answers from the zone). */
+  | { kind: 'linked'; link: VirtualNetworkLink }
+  /** The VNet's custom DNS servers live in a VNet that is linked (hub forwarder / DNS private resolver). */
+  | { kind: 'via-dns-server'; dnsServer: string; serverVnet: VirtualNetwork; link: VirtualNetworkLink }
+  /** A link exists but is not Completed/Succeeded. */
+  | { kind: 'link-inactive'; link: VirtualNetworkLink }
+  /** Custom DNS servers outside every audited VNet (on-premises, another cloud): not visible to kvguard. */
+  | { kind: 'unknown-dns-server'; dnsServers: string[] }
+  | { kind: 'not-linked' };
+
+/**
+ * How a VNet resolves names in a zone. Azure-provided DNS resolves a private zone only for linked VNets;
+ * peering does not carry links. A VNet with custom DNS servers resolves through those servers, so what
+ * matters is whether the VNet holding the servers is linked.
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration
+ */
+export function resolutionOf(estate: Estate, zone: PrivateDnsZone, vnetId: string): Resolution {
+  const links = estate.linksOf(zone.id).filter((l) => sameId(l.virtualNetworkId, vnetId));
+  const vnet = estate.virtualNetworks.get(vnetId);
+  const customDns = vnet?.dnsServers ?? [];
+  if (customDns.length === 0) {
+    const active = links.find(isActiveLink);
+    if (active) return { kind: 'linked', link: active };
+    const inactive = links[0];
+    return inactive ? { kind: 'link-inactive', link: inactive } : { kind: 'not-linked' };
+  }
+  const unknown: string[] = [];
+  let inactiveFound: VirtualNetworkLink | undefined;
+  for (const server of customDns) {
+    const serverVnet = vnetContaining(estate, server);
+    if (!serverVnet) {
+      unknown.push(server);
+      continue;
+    }
+    const serverLinks = estate.linksOf(zone.id).filter((l) => sameId(l.virtualNetworkId, serverVnet.id));
+    const active = serverLinks.find(isActiveLink);
+    if (active) return { kind: 'via-dns-server', dnsServer: server, serverVnet, link: active };
+    inactiveFound = inactiveFound ?? serverLinks[0];
+  }
+  if (inactiveFound) return { kind: 'link-inactive', link: inactiveFound };
+  return unknown.length > 0 ? { kind: 'unknown-dns-server', dnsServers: unknown } : { kind: 'not-linked' };
+}
+
+/** The audited VNet whose address space holds an address (a DNS server's, usually). */
+export function vnetContaining(estate: Estate, address: string): VirtualNetwork | undefined {
+  return estate.virtualNetworks.all().find((v) => ipInAnyRange(address, v.addressPrefixes) !== undefined);
+}
+
+/**
+ * The zones that serve a vault's name to the caller: zones with the required name that resolve for a caller
+ * VNet; failing that, the zones its endpoints' DNS zone groups point at; failing that, every zone with
+ * the required name in the estate.
+ */
+export function zonesServing(estate: Estate, vault: Vault, caller: CallerProfile): PrivateDnsZone[] {
+  const required = requiredZoneFor(vault);
+  if (!required) return [];
+  const candidates = estate.zonesNamed(required);
+  const networks = callerNetworks(estate, vault, caller);
+  const resolving = candidates.filter((zone) =>
+    networks.vnetIds.some((vnetId) => {
+      const r = resolutionOf(estate, zone, vnetId);
+      return r.kind === 'linked' || r.kind === 'via-dns-server';
+    }),
+  );
+  if (resolving.length > 0) return resolving;
+  const grouped = zoneGroupZoneIds(estate, vault);
+  const referenced = candidates.filter((zone) => grouped.has(idKey(zone.id)));
+  return referenced.length > 0 ? referenced : candidates;
+}
+
+/** Ids (idKey) of every zone the vault's endpoints' DNS zone groups point at. */
+export function zoneGroupZoneIds(estate: Estate, vault: Vault): Set<string> {
+  const ids = new Set<string>();
+  for (const endpoint of estate.endpointsOf(vault).endpoints) {
+    for (const group of estate.zoneGroupsOf(endpoint.id)) {
+      for (const config of group.configs) if (config.privateDnsZoneId) ids.add(idKey(config.privateDnsZoneId));
+    }
+  }
+  return ids;
+}
+
+/** The private IPs a vault's endpoint NICs hold for the vault (sorted, unique). */
+export function endpointAddresses(estate: Estate, endpoints: readonly PrivateEndpoint[]): { addresses: string[]; nics: NetworkInterface[]; missingNics: string[] } {
+  const addresses = new Set<string>();
+  const nics: NetworkInterface[] = [];
+  const missingNics: string[] = [];
+  for (const endpoint of endpoints) {
+    const found = estate.nicsOf(endpoint);
+    nics.push(...found.nics);
+    missingNics.push(...found.missing);
+    for (const nic of found.nics) {
+      for (const config of nic.ipConfigurations) {
+        if (config.privateIPAddress) addresses.add(config.privateIPAddress);
+      }
+    }
+  }
+  return { addresses: [...addresses].sort(compareAddresses), nics, missingNics };
+}
+
+export function compareAddresses(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 4; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+/** Approved and not Pending/Rejected/Disconnected (ARM compares states case-insensitively). */
+export function isApproved(status: string | undefined): boolean {
+  return (status ?? '').toLowerCase() === 'approved';
+}
+
+/** Whether two VNets can route to each other: the same VNet, or a Connected peering between them. */
+export function vnetsConnected(estate: Estate, from: string, to: string): boolean {
+  if (sameId(from, to)) return true;
+  const peeredFrom = estate.virtualNetworks.get(from)?.peerings.some((p) => sameId(p.remoteVirtualNetworkId, to) && (p.peeringState ?? 'Connected').toLowerCase() === 'connected');
+  const peeredTo = estate.virtualNetworks.get(to)?.peerings.some((p) => sameId(p.remoteVirtualNetworkId, from) && (p.peeringState ?? 'Connected').toLowerCase() === 'connected');
+  return Boolean(peeredFrom || peeredTo);
+}

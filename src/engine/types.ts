@@ -1,0 +1,103 @@
+import type { JsonObject } from '../model/arm';
+import type { CallerProfile } from '../model/caller';
+import type { Estate } from '../model/estate';
+import type { Vault, VaultKind } from '../model/types';
+
+export type Severity = 'error' | 'warning' | 'note';
+export type Outcome = 'pass' | 'fail' | 'error' | 'skipped';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'note'];
+export const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'error', 'skipped'];
+
+/** Plain metadata, validated at load by the registry test. Severity is a default; config may override it. */
+export interface RuleMeta {
+  /** Stable, never reused: `KV205`. */
+  id: string;
+  /** The rule's file name and readable id: `dns-a-record-ip`. */
+  name: string;
+  /** One line: what must hold. */
+  title: string;
+  severity: Severity;
+  /** The access-path link the rule checks; drives grouping in text and HTML output. */
+  link: PathLink;
+  /** Vault kinds the rule applies to; others get `skipped` with a reason. */
+  appliesTo: readonly VaultKind[];
+  /** One line: what to do when it fails. The doc holds the full fix. */
+  remediation: string;
+  /** JSON Schema of the rule's options (validated when config is loaded). */
+  optionsSchema?: JsonObject;
+}
+
+export type PathLink = 'caller' | 'firewall' | 'dns' | 'private-endpoint' | 'nic' | 'vault' | 'identity';
+
+export interface RuleContext<Options extends object = Record<string, never>> {
+  estate: Estate;
+  vault: Vault;
+  caller: CallerProfile;
+  options: Options;
+  /** The run's clock, fixed once per run so every rule sees the same instant. */
+  now: Date;
+}
+
+/** What a rule returns: the engine adds rule, vault and severity to make a Finding. */
+export interface RuleResult {
+  outcome: Outcome;
+  /** The resource the result is about (the vault itself, an endpoint, a record set...). */
+  resourceId: string;
+  message: string;
+  evidence?: JsonObject;
+}
+
+export interface Rule<Options extends object = Record<string, never>> {
+  meta: RuleMeta;
+  defaults: Options;
+  check(context: RuleContext<Options>): RuleResult[];
+}
+
+export interface Suppression {
+  ruleId: string;
+  /** Glob over ARM ids (`*` within a segment, `**` across segments), matched case-insensitively. */
+  resourceId: string;
+  reason: string;
+  /** ISO date (YYYY-MM-DD); from that day on the suppression no longer applies. */
+  expires?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  rule: string;
+  severity: Severity;
+  outcome: Outcome;
+  vaultId: string;
+  resourceId: string;
+  message: string;
+  remediation: string;
+  link: PathLink;
+  evidence?: JsonObject;
+  /** Set when a suppression or baseline covers a fail/error finding; the finding stays visible. */
+  suppressed?: { kind: 'suppression' | 'baseline'; reason: string; expires?: string };
+}
+
+export interface Summary {
+  vaults: number;
+  pass: number;
+  fail: number;
+  error: number;
+  skipped: number;
+  suppressed: number;
+  /** False when some vault or resource could not be read or evaluated. */
+  complete: boolean;
+}
+
+export interface RunResult {
+  findings: Finding[];
+  summary: Summary;
+  /** Run-level problems (collection errors, expired suppressions): shown by every reporter. */
+  notices: Notice[];
+}
+
+export interface Notice {
+  level: 'error' | 'warning' | 'info';
+  message: string;
+  resourceId?: string;
+}

@@ -1,0 +1,266 @@
+import { ArmResource, idKey, parentId } from './arm';
+import * as normalize from './normalize';
+import type {
+  ARecordSet, DiagnosticSetting, NetworkInterface, PrivateDnsZone, PrivateDnsZoneGroup, PrivateEndpoint, Subnet,
+  Vault, VaultPrivateEndpointConnection, VirtualNetwork, VirtualNetworkLink,
+} from './types';
+
+/** ARM types the model reads, lower-cased (ARG lower-cases `type`; ARM GET does not). */
+export const MODEL_TYPES = {
+  vault: 'microsoft.keyvault/vaults',
+  managedHsm: 'microsoft.keyvault/managedhsms',
+  vaultConnection: 'microsoft.keyvault/vaults/privateendpointconnections',
+  managedHsmConnection: 'microsoft.keyvault/managedhsms/privateendpointconnections',
+  privateEndpoint: 'microsoft.network/privateendpoints',
+  zoneGroup: 'microsoft.network/privateendpoints/privatednszonegroups',
+  networkInterface: 'microsoft.network/networkinterfaces',
+  privateDnsZone: 'microsoft.network/privatednszones',
+  virtualNetworkLink: 'microsoft.network/privatednszones/virtualnetworklinks',
+  aRecordSet: 'microsoft.network/privatednszones/a',
+  virtualNetwork: 'microsoft.network/virtualnetworks',
+  subnet: 'microsoft.network/virtualnetworks/subnets',
+  diagnosticSetting: 'microsoft.insights/diagnosticsettings',
+} as const;
+
+const KNOWN_TYPES = new Set<string>(Object.values(MODEL_TYPES));
+
+class Index<T extends { id: string }> {
+  private readonly byId = new Map<string, T>();
+  set(item: T): void {
+    this.byId.set(idKey(item.id), item);
+  }
+  get(id: string | undefined): T | undefined {
+    return id === undefined ? undefined : this.byId.get(idKey(id));
+  }
+  /** All items, sorted by id so every consumer sees a deterministic order. */
+  all(): T[] {
+    return [...this.byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  }
+  get size(): number {
+    return this.byId.size;
+  }
+}
+
+function multiMap<T>(): { add(key: string, value: T): void; get(key: string | undefined): T[] } {
+  const map = new Map<string, T[]>();
+  return {
+    add(key, value) {
+      const k = idKey(key);
+      const list = map.get(k);
+      if (list) list.push(value);
+      else map.set(k, [value]);
+    },
+    get(key) {
+      return key === undefined ? [] : map.get(idKey(key)) ?? [];
+    },
+  };
+}
+
+/**
+ * The estate: every resource on the audited access paths, indexed by id and by relation. Built once by
+ * `buildEstate`, whatever the source (live ARM, snapshot file, Pulumi resources); read-only afterwards.
+ */
+export class Estate {
+  readonly vaults = new Index<Vault>();
+  readonly privateEndpoints = new Index<PrivateEndpoint>();
+  readonly zoneGroups = new Index<PrivateDnsZoneGroup>();
+  readonly networkInterfaces = new Index<NetworkInterface>();
+  readonly zones = new Index<PrivateDnsZone>();
+  readonly links = new Index<VirtualNetworkLink>();
+  readonly aRecords = new Index<ARecordSet>();
+  readonly virtualNetworks = new Index<VirtualNetwork>();
+  readonly subnets = new Index<Subnet>();
+  readonly diagnosticSettings = new Index<DiagnosticSetting>();
+  /** Resources of types the model does not read, counted by lower-cased type. */
+  readonly ignoredTypes = new Map<string, number>();
+
+  private readonly endpointsByTarget = multiMap<PrivateEndpoint>();
+  private readonly zoneGroupsByEndpoint = multiMap<PrivateDnsZoneGroup>();
+  private readonly nicsByEndpoint = multiMap<NetworkInterface>();
+  private readonly zonesByName = new Map<string, PrivateDnsZone[]>();
+  private readonly linksByZone = multiMap<VirtualNetworkLink>();
+  private readonly linksByVnet = multiMap<VirtualNetworkLink>();
+  private readonly recordsByZone = multiMap<ARecordSet>();
+  private readonly settingsByTarget = multiMap<DiagnosticSetting>();
+
+  /** Vaults and managed HSMs, sorted by id. */
+  allVaults(): Vault[] {
+    return this.vaults.all();
+  }
+
+  /**
+   * The private endpoints that target a vault: those its connections name, and those whose own
+   * connections point at it (a manual connection shows on the endpoint before the vault lists it).
+   * Ids the estate does not hold are returned in `missing`.
+   */
+  endpointsOf(vault: Vault): { endpoints: PrivateEndpoint[]; missing: string[] } {
+    const found = new Map<string, PrivateEndpoint>();
+    const missing: string[] = [];
+    for (const connection of vault.privateEndpointConnections) {
+      if (!connection.privateEndpointId) continue;
+      const endpoint = this.privateEndpoints.get(connection.privateEndpointId);
+      if (endpoint) found.set(idKey(endpoint.id), endpoint);
+      else if (!missing.some((m) => idKey(m) === idKey(connection.privateEndpointId ?? ''))) missing.push(connection.privateEndpointId);
+    }
+    for (const endpoint of this.endpointsByTarget.get(vault.id)) found.set(idKey(endpoint.id), endpoint);
+    return { endpoints: [...found.values()].sort((a, b) => compareIds(a.id, b.id)), missing };
+  }
+
+  zoneGroupsOf(endpointId: string): PrivateDnsZoneGroup[] {
+    return this.zoneGroupsByEndpoint.get(endpointId);
+  }
+
+  /** The endpoint's NICs: by the endpoint's `networkInterfaces` ids, or by the NIC's back-reference. */
+  nicsOf(endpoint: PrivateEndpoint): { nics: NetworkInterface[]; missing: string[] } {
+    const found = new Map<string, NetworkInterface>();
+    const missing: string[] = [];
+    for (const id of endpoint.networkInterfaceIds) {
+      const nic = this.networkInterfaces.get(id);
+      if (nic) found.set(idKey(nic.id), nic);
+      else missing.push(id);
+    }
+    for (const nic of this.nicsByEndpoint.get(endpoint.id)) found.set(idKey(nic.id), nic);
+    return { nics: [...found.values()].sort((a, b) => compareIds(a.id, b.id)), missing };
+  }
+
+  /** Every zone of that name in any subscription (a hub subscription holding the zones is normal). */
+  zonesNamed(name: string): PrivateDnsZone[] {
+    return this.zonesByName.get(name.toLowerCase()) ?? [];
+  }
+
+  allZoneNames(): string[] {
+    return [...this.zonesByName.keys()].sort();
+  }
+
+  linksOf(zoneId: string): VirtualNetworkLink[] {
+    return this.linksByZone.get(zoneId);
+  }
+
+  linksToVnet(vnetId: string): VirtualNetworkLink[] {
+    return this.linksByVnet.get(vnetId);
+  }
+
+  aRecordsOf(zoneId: string): ARecordSet[] {
+    return this.recordsByZone.get(zoneId);
+  }
+
+  /** The A record set with that relative name (DNS names compare case-insensitively). */
+  aRecord(zoneId: string, relativeName: string): ARecordSet | undefined {
+    const wanted = relativeName.toLowerCase();
+    return this.aRecordsOf(zoneId).find((r) => r.name.toLowerCase() === wanted);
+  }
+
+  vnetOfSubnet(subnetId: string | undefined): VirtualNetwork | undefined {
+    return subnetId === undefined ? undefined : this.virtualNetworks.get(parentId(subnetId));
+  }
+
+  diagnosticSettingsOf(resourceId: string): DiagnosticSetting[] {
+    return this.settingsByTarget.get(resourceId);
+  }
+
+  /** @internal used by buildEstate */
+  add(resource: ArmResource): void {
+    const type = resource.type.toLowerCase();
+    switch (type) {
+      case MODEL_TYPES.vault:
+      case MODEL_TYPES.managedHsm:
+        this.vaults.set(normalize.vault(resource));
+        return;
+      case MODEL_TYPES.vaultConnection:
+      case MODEL_TYPES.managedHsmConnection:
+        this.pendingConnections.push({ vaultId: parentId(resource.id), connection: normalize.vaultPrivateEndpointConnection({ id: resource.id, properties: resource.properties ?? {} }) });
+        return;
+      case MODEL_TYPES.privateEndpoint: {
+        const endpoint = normalize.privateEndpoint(resource);
+        this.privateEndpoints.set(endpoint);
+        for (const c of endpoint.connections) if (c.privateLinkServiceId) this.endpointsByTarget.add(c.privateLinkServiceId, endpoint);
+        return;
+      }
+      case MODEL_TYPES.zoneGroup: {
+        const group = normalize.privateDnsZoneGroup(resource);
+        this.zoneGroups.set(group);
+        this.zoneGroupsByEndpoint.add(group.privateEndpointId, group);
+        return;
+      }
+      case MODEL_TYPES.networkInterface: {
+        const nic = normalize.networkInterface(resource);
+        this.networkInterfaces.set(nic);
+        if (nic.privateEndpointId) this.nicsByEndpoint.add(nic.privateEndpointId, nic);
+        return;
+      }
+      case MODEL_TYPES.privateDnsZone: {
+        const zone = normalize.privateDnsZone(resource);
+        this.zones.set(zone);
+        this.zonesByName.set(zone.name, [...(this.zonesByName.get(zone.name) ?? []), zone].sort((a, b) => compareIds(a.id, b.id)));
+        return;
+      }
+      case MODEL_TYPES.virtualNetworkLink: {
+        const link = normalize.virtualNetworkLink(resource);
+        this.links.set(link);
+        this.linksByZone.add(link.zoneId, link);
+        if (link.virtualNetworkId) this.linksByVnet.add(link.virtualNetworkId, link);
+        return;
+      }
+      case MODEL_TYPES.aRecordSet: {
+        const record = normalize.aRecordSet(resource);
+        this.aRecords.set(record);
+        this.recordsByZone.add(record.zoneId, record);
+        return;
+      }
+      case MODEL_TYPES.virtualNetwork: {
+        const { vnet, subnets } = normalize.virtualNetwork(resource);
+        this.virtualNetworks.set(vnet);
+        // A standalone subnet resource is fresher than the VNet's inline copy: keep it.
+        for (const s of subnets) if (!this.subnets.get(s.id)) this.subnets.set(s);
+        return;
+      }
+      case MODEL_TYPES.subnet:
+        this.subnets.set(normalize.subnet(resource));
+        return;
+      case MODEL_TYPES.diagnosticSetting: {
+        const setting = normalize.diagnosticSetting(resource);
+        this.diagnosticSettings.set(setting);
+        this.settingsByTarget.add(setting.targetResourceId, setting);
+        return;
+      }
+      default:
+        this.ignoredTypes.set(type, (this.ignoredTypes.get(type) ?? 0) + 1);
+    }
+  }
+
+  private readonly pendingConnections: { vaultId: string; connection: VaultPrivateEndpointConnection }[] = [];
+
+  /** @internal merges child connection resources into their vault, once every resource is added. */
+  finish(): void {
+    for (const { vaultId, connection } of this.pendingConnections) {
+      const target = this.vaults.get(vaultId);
+      if (!target) continue;
+      const existing = target.privateEndpointConnections.findIndex((c) => idKey(c.id) === idKey(connection.id));
+      if (existing >= 0) target.privateEndpointConnections[existing] = connection;
+      else target.privateEndpointConnections.push(connection);
+    }
+    this.pendingConnections.length = 0;
+    for (const s of this.subnets.all()) {
+      const vnet = this.virtualNetworks.get(s.virtualNetworkId);
+      if (vnet && !vnet.subnetIds.some((id) => idKey(id) === idKey(s.id))) vnet.subnetIds.push(s.id);
+    }
+  }
+}
+
+export function compareIds(a: string, b: string): number {
+  const x = idKey(a);
+  const y = idKey(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export function isModelType(type: string): boolean {
+  return KNOWN_TYPES.has(type.toLowerCase());
+}
+
+/** Builds the indexed estate from ARM resources (any source, any order). */
+export function buildEstate(resources: readonly ArmResource[]): Estate {
+  const estate = new Estate();
+  for (const resource of resources) estate.add(resource);
+  estate.finish();
+  return estate;
+}
