@@ -1,0 +1,61 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT } from '../engine/gate';
+import { UsageError } from './errors';
+
+/**
+ * Entry point. Each command lives in its own module under `src/cli/commands/` and registers itself; a
+ * command module must import heavy dependencies (Azure SDKs, Pulumi, the emulator) inside its action, so
+ * `kvguard --help` stays fast.
+ */
+const COMMANDS: readonly string[] = [
+  './commands/audit',
+  './commands/rules',
+  './commands/explain',
+  './commands/demo',
+];
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('kvguard')
+    .description('Checks every link of the access path to Azure Key Vault: private endpoint, DNS, firewall, identity')
+    .version(require('../../package.json').version as string)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  for (const path of COMMANDS) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(path) as CommandModule).register(program);
+  }
+  return program;
+}
+
+/** Runs the CLI and resolves to the exit code; errors become one clear line on stderr and exit 2. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  let exitCode: number = EXIT.ok;
+  program.hook('postAction', (_this, action) => {
+    const code = (action as Command & { kvguardExitCode?: number }).kvguardExitCode;
+    if (typeof code === 'number') exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      // --help and --version exit 0; every other parse error is a usage error.
+      return thrown.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    if (thrown instanceof UsageError) {
+      process.stderr.write(`kvguard: ${thrown.message}\n`);
+      return EXIT.error;
+    }
+    throw thrown;
+  }
+}
+
+/** Commands set their exit code here rather than calling process.exit, so output is flushed and tests can run in-process. */
+export function setExitCode(command: Command, code: number): void {
+  (command as Command & { kvguardExitCode?: number }).kvguardExitCode = code;
+}

@@ -1,0 +1,22 @@
+import type { CallerProfile } from '../model/caller';
+import type { RuleMeta, RunResult } from '../engine/types';
+
+/**
+ * Every reporter has one signature (Spectral's formatters habit): results and options in, a string out.
+ * No I/O, no colour unless `color` says so, nothing formatted inside result objects.
+ */
+export interface ReportOptions {
+  /** Metadata of the rules that ran, so reporters write help text and doc links once, from the rules. */
+  rules: readonly RuleMeta[];
+  tool: { name: string; version: string };
+  /** ANSI colour (text reporter only; the CLI sets it on a TTY). */
+  color?: boolean;
+  /** The caller profile the run evaluated, shown in report headers. */
+  caller?: CallerProfile;
+  /** When the run happened (reporters never read the clock themselves, so output is reproducible). */
+  generatedAt?: Date;
+}
+
+export type Reporter = (result: RunResult, options: ReportOptions) => string;
+
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'junit' | 'markdown' | 'html';
