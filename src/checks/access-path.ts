@@ -56,31 +56,41 @@ export type Resolution =
   | { kind: 'unknown-dns-server'; dnsServers: string[] }
   | { kind: 'not-linked' };
 
+/** Azure-provided DNS: a VNet may also list it explicitly among its custom DNS servers. */
+export const AZURE_PROVIDED_DNS = '168.63.129.16';
+
 /**
  * How a VNet resolves names in a zone. Azure-provided DNS resolves a private zone only for linked VNets;
  * peering does not carry links. A VNet with custom DNS servers resolves through those servers, so what
- * matters is whether the VNet holding the servers is linked.
+ * matters is whether the VNet holding the servers is linked (168.63.129.16 listed explicitly is the
+ * VNet's own Azure-provided DNS).
  * https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration
  */
 export function resolutionOf(estate: Estate, zone: PrivateDnsZone, vnetId: string): Resolution {
-  const links = estate.linksOf(zone.id).filter((l) => sameId(l.virtualNetworkId, vnetId));
-  const vnet = estate.virtualNetworks.get(vnetId);
-  const customDns = vnet?.dnsServers ?? [];
+  const linksFrom = (id: string): VirtualNetworkLink[] => estate.linksOf(zone.id).filter((l) => sameId(l.virtualNetworkId, id));
+  const ownLinks = linksFrom(vnetId);
+  const customDns = estate.virtualNetworks.get(vnetId)?.dnsServers ?? [];
   if (customDns.length === 0) {
-    const active = links.find(isActiveLink);
+    const active = ownLinks.find(isActiveLink);
     if (active) return { kind: 'linked', link: active };
-    const inactive = links[0];
+    const inactive = ownLinks[0];
     return inactive ? { kind: 'link-inactive', link: inactive } : { kind: 'not-linked' };
   }
   const unknown: string[] = [];
   let inactiveFound: VirtualNetworkLink | undefined;
   for (const server of customDns) {
+    if (server.trim() === AZURE_PROVIDED_DNS) {
+      const active = ownLinks.find(isActiveLink);
+      if (active) return { kind: 'linked', link: active };
+      inactiveFound = inactiveFound ?? ownLinks[0];
+      continue;
+    }
     const serverVnet = vnetContaining(estate, server);
     if (!serverVnet) {
       unknown.push(server);
       continue;
     }
-    const serverLinks = estate.linksOf(zone.id).filter((l) => sameId(l.virtualNetworkId, serverVnet.id));
+    const serverLinks = linksFrom(serverVnet.id);
     const active = serverLinks.find(isActiveLink);
     if (active) return { kind: 'via-dns-server', dnsServer: server, serverVnet, link: active };
     inactiveFound = inactiveFound ?? serverLinks[0];

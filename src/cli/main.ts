@@ -1,4 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { packageRoot } from '../engine/docs';
 import { EXIT } from '../engine/gate';
 import { UsageError } from './errors';
 
@@ -9,6 +12,7 @@ import { UsageError } from './errors';
  */
 const COMMANDS: readonly string[] = [
   './commands/audit',
+  './commands/snapshot',
   './commands/rules',
   './commands/explain',
   './commands/demo',
@@ -21,7 +25,7 @@ export interface CommandModule {
 export function buildProgram(): Command {
   const program = new Command('kvguard')
     .description('Checks every link of the access path to Azure Key Vault: private endpoint, DNS, firewall, identity')
-    .version(require('../../package.json').version as string)
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const path of COMMANDS) {
@@ -29,6 +33,11 @@ export function buildProgram(): Command {
     (require(path) as CommandModule).register(program);
   }
   return program;
+}
+
+/** Read from the package root: `require('../../package.json')` would miss it from dist/src/cli. */
+export function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Runs the CLI and resolves to the exit code; errors become one clear line on stderr and exit 2. */

@@ -12,7 +12,10 @@ export interface LiveOptions {
   endpoint?: string;
   /** PEM file of the CA that signed `endpoint`'s certificate. */
   caCertFile?: string;
+  /** ARM calls in flight at once (default 8). */
   concurrency?: number;
+  /** Backoff of 429s the SDK does not retry, and the SDK's own retry delays (tests shorten them). */
+  retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Progress callbacks for the CLI's TTY progress bar. */
   onProgress?: (event: { resourcesRead: number; vaultsFound: number }) => void;
   /** Verbose log lines (never tokens or Authorization headers). */

@@ -1,5 +1,6 @@
 import { ArmResource, idKey, parentId } from './arm';
 import * as normalize from './normalize';
+import * as rbac from '../rbac/model';
 import type {
   ARecordSet, DiagnosticSetting, NetworkInterface, PrivateDnsZone, PrivateDnsZoneGroup, PrivateEndpoint, Subnet,
   Vault, VaultPrivateEndpointConnection, VirtualNetwork, VirtualNetworkLink,
@@ -20,6 +21,8 @@ export const MODEL_TYPES = {
   virtualNetwork: 'microsoft.network/virtualnetworks',
   subnet: 'microsoft.network/virtualnetworks/subnets',
   diagnosticSetting: 'microsoft.insights/diagnosticsettings',
+  roleAssignment: 'microsoft.authorization/roleassignments',
+  roleDefinition: 'microsoft.authorization/roledefinitions',
 } as const;
 
 const KNOWN_TYPES = new Set<string>(Object.values(MODEL_TYPES));
@@ -71,6 +74,8 @@ export class Estate {
   readonly virtualNetworks = new Index<VirtualNetwork>();
   readonly subnets = new Index<Subnet>();
   readonly diagnosticSettings = new Index<DiagnosticSetting>();
+  readonly roleAssignments = new Index<rbac.RoleAssignment>();
+  readonly roleDefinitions = new Index<rbac.RoleDefinition>();
   /** Resources of types the model does not read, counted by lower-cased type. */
   readonly ignoredTypes = new Map<string, number>();
 
@@ -223,6 +228,12 @@ export class Estate {
         this.settingsByTarget.add(setting.targetResourceId, setting);
         return;
       }
+      case MODEL_TYPES.roleAssignment:
+        this.roleAssignments.set(rbac.roleAssignment(resource));
+        return;
+      case MODEL_TYPES.roleDefinition:
+        this.roleDefinitions.set(rbac.roleDefinition(resource));
+        return;
       default:
         this.ignoredTypes.set(type, (this.ignoredTypes.get(type) ?? 0) + 1);
     }

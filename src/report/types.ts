@@ -15,6 +15,8 @@ export interface ReportOptions {
   caller?: CallerProfile;
   /** When the run happened (reporters never read the clock themselves, so output is reproducible). */
   generatedAt?: Date;
+  /** How much the text reporter shows: `quiet` only failures and totals, `verbose` also passes and skip reasons. */
+  verbosity?: 'quiet' | 'normal' | 'verbose';
 }
 
 export type Reporter = (result: RunResult, options: ReportOptions) => string;

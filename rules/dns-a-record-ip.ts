@@ -1,0 +1,58 @@
+import { compareAddresses, endpointAddresses, zonesServing } from '../src/checks/access-path';
+import { dnsScope, endpointsForZone, noRequiredZone } from '../src/checks/dns';
+import { error, fail, pass, skip } from '../src/engine/result';
+import type { Rule, RuleResult } from '../src/engine/types';
+import { parseId } from '../src/model/arm';
+import type { Estate } from '../src/model/estate';
+import type { PrivateDnsZone, PrivateEndpoint, Vault } from '../src/model/types';
+
+/**
+ * A record kept by hand goes stale when the endpoint is recreated and its NIC gets a new address; clients
+ * then connect to an address nothing listens on. Only a DNS zone group keeps the record in step.
+ * https://learn.microsoft.com/azure/key-vault/general/private-link-diagnostics
+ */
+export const dnsARecordIp: Rule = {
+  meta: {
+    id: 'KV205',
+    name: 'dns-a-record-ip',
+    title: "The A record's addresses are exactly the private endpoint NICs' private IPs",
+    severity: 'error',
+    link: 'dns',
+    appliesTo: ['vault', 'managedHsm'],
+    remediation: "Set the record to the endpoint NIC's IP: az network private-dns record-set a add-record / remove-record, or let a DNS zone group manage it",
+  },
+  defaults: {},
+  check({ estate, vault, caller }) {
+    const scope = dnsScope(estate, vault);
+    if (!scope.applies) return [scope.result];
+    const zones = zonesServing(estate, vault, caller);
+    if (zones.length === 0) return [noRequiredZone(vault, scope.requiredZone)];
+    return zones.map((zone) => addressesIn(estate, vault, zone, scope.endpoints, scope.missingEndpoints));
+  },
+};
+
+function addressesIn(estate: Estate, vault: Vault, zone: PrivateDnsZone, endpoints: readonly PrivateEndpoint[], missingEndpoints: readonly string[]): RuleResult {
+  const record = estate.aRecord(zone.id, vault.name);
+  if (!record) return skip(zone.id, `private DNS zone ${zone.name} has no A record named ${vault.name.toLowerCase()} (KV204 reports it)`);
+  if (missingEndpoints.length > 0) {
+    return error(record.id, `cannot check A record ${record.name}: private endpoint ${names(missingEndpoints)} of ${vault.name} is not in the audited scope`);
+  }
+  const expected = endpointAddresses(estate, endpointsForZone(estate, endpoints, zone.id));
+  if (expected.missingNics.length > 0) {
+    return error(record.id, `cannot check A record ${record.name}: network interface ${names(expected.missingNics)} of its private endpoint is not in the audited scope`);
+  }
+  const nicNoun = expected.nics.length === 1 ? "the private endpoint's NIC has" : "the private endpoints' NICs have";
+  if (expected.addresses.length === 0) {
+    return error(record.id, `cannot check A record ${record.name}: ${nicNoun} no private IP address`);
+  }
+  const found = [...new Set(record.addresses)].sort(compareAddresses);
+  const evidence = { found, expected: expected.addresses, nics: expected.nics.map((n) => n.id) };
+  const same = found.length === expected.addresses.length && found.every((a, i) => a === expected.addresses[i]);
+  if (same) return pass(record.id, `A record ${record.name} points at ${found.join(', ')}; ${nicNoun} ${expected.addresses.join(', ')}`, evidence);
+  const points = found.length > 0 ? `points at ${found.join(', ')}` : 'has no address';
+  return fail(record.id, `A record ${record.name} ${points}; ${nicNoun} ${expected.addresses.join(', ')}`, evidence);
+}
+
+function names(ids: readonly string[]): string {
+  return ids.map((id) => parseId(id).name).join(', ');
+}

@@ -1,0 +1,156 @@
+import { error, skip } from '../engine/result';
+import type { RuleResult } from '../engine/types';
+import { idKey, parseId } from '../model/arm';
+import { CLOUD_NAMES, CLOUDS, type CloudName, requiredZoneName } from '../model/cloud';
+import { compareIds, type Estate } from '../model/estate';
+import type { ARecordSet, PrivateEndpoint, Vault, VaultKind } from '../model/types';
+
+/**
+ * Helpers shared by the DNS rules (KV201-KV205): when they apply, how a zone name misses the required
+ * one, and which records are named after a vault.
+ * https://learn.microsoft.com/azure/key-vault/general/private-link-diagnostics
+ */
+
+export type DnsScope =
+  | { applies: false; result: RuleResult }
+  | { applies: true; requiredZone: string; cloud: CloudName; endpoints: PrivateEndpoint[]; missingEndpoints: string[] };
+
+/** DNS rules check the private endpoint path: skipped without an endpoint, an error when the cloud is unknown. */
+export function dnsScope(estate: Estate, vault: Vault): DnsScope {
+  const { endpoints, missing } = estate.endpointsOf(vault);
+  if (endpoints.length === 0 && missing.length === 0) {
+    return { applies: false, result: skip(vault.id, `${vault.name} has no private endpoint, so private DNS does not apply`) };
+  }
+  if (!vault.cloud) {
+    const field = vault.kind === 'managedHsm' ? 'hsmUri' : 'vaultUri';
+    const found = vault.uri ? `${field} ${vault.uri} matches no known Azure cloud` : `${field} is missing`;
+    return { applies: false, result: error(vault.id, `${vault.name}: cannot tell which private DNS zone it needs: ${found}`) };
+  }
+  return { applies: true, requiredZone: requiredZoneName(vault.cloud, vault.kind), cloud: vault.cloud, endpoints, missingEndpoints: missing };
+}
+
+export type ZoneNameVerdict = { kind: 'exact' } | { kind: 'near-miss'; reason: string } | { kind: 'unrelated' };
+
+/** Typos within this many edits of the required name are reported as near misses. */
+const TYPO_DISTANCE = 3;
+
+/**
+ * How a zone name compares with the one a vault of this cloud and kind needs. Near misses are the
+ * mistakes users make: the public host suffix, a missing `privatelink.`, another cloud's or kind's zone,
+ * a trailing dot, a typo. Zone names are DNS names: compared lower-cased.
+ */
+export function judgeZoneName(zoneName: string, cloud: CloudName, kind: VaultKind): ZoneNameVerdict {
+  const name = zoneName.trim().toLowerCase();
+  const required = requiredZoneName(cloud, kind);
+  const hostSuffix = kind === 'managedHsm' ? CLOUDS[cloud].managedHsmSuffix : CLOUDS[cloud].vaultSuffix;
+  if (name === required) return { kind: 'exact' };
+  const nearMiss = (reason: string): ZoneNameVerdict => ({ kind: 'near-miss', reason });
+  if (name.replace(/\.+$/, '') === required) return nearMiss('the name ends with a dot');
+  const other = zoneOwner(name);
+  if (other) return nearMiss(`that is the ${KIND_LABEL[other.kind]} zone${other.cloud === cloud ? '' : ` of ${CLOUD_LABEL[other.cloud]}`}`);
+  if (`privatelink.${name}` === required) return nearMiss('the privatelink. prefix is missing');
+  if (name === hostSuffix) return nearMiss(`${hostSuffix} is the public host suffix, not the private link zone`);
+  if (name === `privatelink.${hostSuffix}`) return nearMiss(`it uses the public host suffix ${hostSuffix} instead of ${required.replace(/^privatelink\./, '')}`);
+  if (required.endsWith(`.${name}`)) return nearMiss(`it is a parent domain of ${required}`);
+  if (name.endsWith(`.${required}`)) return nearMiss(`it is a subdomain of ${required}`);
+  const distance = editDistance(name, required);
+  if (distance <= TYPO_DISTANCE) return nearMiss(`it differs from ${required} by ${distance} character${distance === 1 ? '' : 's'} (a typo?)`);
+  return { kind: 'unrelated' };
+}
+
+const KIND_LABEL: Record<VaultKind, string> = { vault: 'key vault', managedHsm: 'managed HSM' };
+const CLOUD_LABEL: Record<CloudName, string> = {
+  AzureCloud: 'the Azure public cloud',
+  AzureUSGovernment: 'Azure US Government',
+  AzureChinaCloud: 'Azure China',
+};
+
+/** The cloud and kind a required zone name belongs to, if it is one. */
+function zoneOwner(name: string): { cloud: CloudName; kind: VaultKind } | undefined {
+  for (const cloud of CLOUD_NAMES) {
+    if (CLOUDS[cloud].vaultZone === name) return { cloud, kind: 'vault' };
+    if (CLOUDS[cloud].managedHsmZone === name) return { cloud, kind: 'managedHsm' };
+  }
+  return undefined;
+}
+
+/** Levenshtein distance: small inputs (DNS names), so the plain two-row algorithm is enough. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** A record set whose first label is the vault's name: `kv1`, and the near misses `kv1.privatelink`, `kv1.vault.azure.net`. */
+export function isNamedAfter(recordName: string, vaultName: string): boolean {
+  const record = recordName.toLowerCase();
+  const wanted = vaultName.toLowerCase();
+  return record === wanted || record.startsWith(`${wanted}.`);
+}
+
+/** The zone's name from the zone in the estate, else from its id (a zone group may name a zone outside the scope). */
+export function zoneNameOf(estate: Estate, zoneId: string): string {
+  return (estate.zones.get(zoneId)?.name ?? parseId(zoneId).name).toLowerCase();
+}
+
+export interface ClaimingZone {
+  /** The zone's id as the estate or the referring zone group has it. */
+  id: string;
+  name: string;
+  /** Why the zone counts: the endpoints whose zone groups point at it, the records in it named after the vault. */
+  groupedBy: string[];
+  records: ARecordSet[];
+}
+
+/**
+ * The zones that claim to serve a vault: those its endpoints' DNS zone groups point at, and those holding
+ * an A record named after it, unless the zone's name has nothing to do with the vault (a company zone
+ * with an alias record is not a misnamed private link zone). Sorted by id.
+ */
+export function zonesClaiming(estate: Estate, vault: Vault, cloud: CloudName, endpoints: readonly PrivateEndpoint[]): ClaimingZone[] {
+  const zones = new Map<string, ClaimingZone>();
+  const entry = (zoneId: string): ClaimingZone => {
+    const key = idKey(zoneId);
+    const existing = zones.get(key);
+    if (existing) return existing;
+    const created: ClaimingZone = { id: estate.zones.get(zoneId)?.id ?? zoneId, name: zoneNameOf(estate, zoneId), groupedBy: [], records: [] };
+    zones.set(key, created);
+    return created;
+  };
+  for (const endpoint of endpoints) {
+    for (const group of estate.zoneGroupsOf(endpoint.id)) {
+      for (const config of group.configs) {
+        if (!config.privateDnsZoneId) continue;
+        const zone = entry(config.privateDnsZoneId);
+        if (!zone.groupedBy.includes(endpoint.name)) zone.groupedBy.push(endpoint.name);
+      }
+    }
+  }
+  for (const record of estate.aRecords.all()) {
+    if (!isNamedAfter(record.name, vault.name)) continue;
+    const grouped = zones.has(idKey(record.zoneId));
+    if (!grouped && judgeZoneName(zoneNameOf(estate, record.zoneId), cloud, vault.kind).kind === 'unrelated') continue;
+    entry(record.zoneId).records.push(record);
+  }
+  return [...zones.values()].sort((a, b) => compareIds(a.id, b.id));
+}
+
+/** The endpoints whose DNS zone groups point at a zone; all of them when none does (records kept by hand). */
+export function endpointsForZone(estate: Estate, endpoints: readonly PrivateEndpoint[], zoneId: string): PrivateEndpoint[] {
+  const pointing = endpoints.filter((endpoint) =>
+    estate.zoneGroupsOf(endpoint.id).some((group) => group.configs.some((c) => c.privateDnsZoneId !== undefined && idKey(c.privateDnsZoneId) === idKey(zoneId))),
+  );
+  return pointing.length > 0 ? pointing : [...endpoints];
+}
+
+/** Shared wording for a DNS rule that has nothing to check because the required zone is absent. */
+export function noRequiredZone(vault: Vault, requiredZone: string): RuleResult {
+  return skip(vault.id, `no private DNS zone named ${requiredZone} in the audited scope (KV202 reports it)`);
+}

@@ -1,0 +1,139 @@
+import { idKey, parseId } from '../model/arm';
+import type { CallerProfile } from '../model/caller';
+import type { Estate } from '../model/estate';
+import type { ConnectionState, ServiceEndpoint, Subnet, Vault, VirtualNetworkRule } from '../model/types';
+import { callerNetworks, isApproved, vnetIdOfSubnet, vnetsConnected } from './access-path';
+import { PrivateLink, privateLinksOf } from './endpoints';
+
+/**
+ * Reads of a vault's network settings with the service's defaults applied, shared by the firewall rules
+ * (KV301-KV304). ARM enum values compare case-insensitively.
+ * https://learn.microsoft.com/azure/key-vault/general/network-security
+ */
+
+/** `publicNetworkAccess` defaults to Enabled when the vault does not set it. */
+export function isPublicAccessDisabled(vault: Vault): boolean {
+  return (vault.publicNetworkAccess ?? '').toLowerCase() === 'disabled';
+}
+
+/** `Disabled`, `Enabled`, or `not set (Enabled)`: how messages quote the setting. */
+export function publicAccessLabel(vault: Vault): string {
+  return vault.publicNetworkAccess ?? 'not set (Enabled)';
+}
+
+/** Without `networkAcls` the firewall admits every public caller (defaultAction Allow). */
+export function defaultActionOf(vault: Vault): 'Allow' | 'Deny' {
+  return (vault.networkAcls?.defaultAction ?? 'Allow').toLowerCase() === 'deny' ? 'Deny' : 'Allow';
+}
+
+/** `bypass` defaults to AzureServices; it may be a comma-separated list. */
+export function bypassesAzureServices(vault: Vault): boolean {
+  const bypass = vault.networkAcls?.bypass ?? 'AzureServices';
+  return bypass.split(',').some((b) => b.trim().toLowerCase() === 'azureservices');
+}
+
+export function bypassLabel(vault: Vault): string {
+  return vault.networkAcls?.bypass ?? 'not set (AzureServices)';
+}
+
+/** The vault's virtual network rule for a subnet. The service lower-cases the ids it stores. */
+export function virtualNetworkRuleFor(vault: Vault, subnetId: string): VirtualNetworkRule | undefined {
+  return vault.networkAcls?.virtualNetworkRules.find((rule) => idKey(rule.id) === idKey(subnetId));
+}
+
+export type ServiceEndpointState =
+  | { kind: 'ready'; endpoint: ServiceEndpoint }
+  | { kind: 'not-ready'; endpoint: ServiceEndpoint }
+  | { kind: 'missing' };
+
+/**
+ * A virtual network rule admits a subnet's traffic only when the subnet has the Microsoft.KeyVault service
+ * endpoint, provisioned.
+ * https://learn.microsoft.com/azure/key-vault/general/overview-vnet-service-endpoints
+ */
+export function keyVaultServiceEndpoint(subnet: Subnet): ServiceEndpointState {
+  const endpoint = subnet.serviceEndpoints.find((se) => se.service.toLowerCase() === 'microsoft.keyvault');
+  if (!endpoint) return { kind: 'missing' };
+  const succeeded = (endpoint.provisioningState ?? 'Succeeded').toLowerCase() === 'succeeded';
+  return { kind: succeeded ? 'ready' : 'not-ready', endpoint };
+}
+
+/** The states a private link reports, the vault's side first. */
+export function linkStates(link: PrivateLink): ConnectionState[] {
+  return [link.vaultConnection?.state, link.endpointConnection?.state].filter((s): s is ConnectionState => s !== undefined && s.status !== '');
+}
+
+/** A link carries traffic only when every side that reports a state says Approved. */
+export function isLinkApproved(link: PrivateLink): boolean {
+  const states = linkStates(link);
+  return states.length > 0 && states.every((s) => isApproved(s.status));
+}
+
+/** The status to quote for a link: the first side that is not Approved, else Approved. */
+export function linkStatus(link: PrivateLink): string {
+  const states = linkStates(link);
+  return (states.find((s) => !isApproved(s.status)) ?? states[0])?.status ?? 'unknown';
+}
+
+/** The last segment of an ARM id: how messages name a resource. */
+export function nameOf(id: string): string {
+  return parseId(id).name;
+}
+
+/** How the caller can (or cannot) reach a vault through its private endpoints. */
+export interface EndpointPath {
+  /** `default`: DESIGN 2.2's client in the endpoint's own VNet; `vnet`: the caller's VNet; `none`: an internet caller. */
+  callerSource: 'default' | 'vnet' | 'none';
+  callerVnetId: string | undefined;
+  /** The Approved link the caller reaches, and the endpoint VNet it routes to. */
+  reached: { link: PrivateLink; endpointVnetId: string | undefined } | undefined;
+  /** Why no endpoint carries the caller's traffic, when the vault has endpoints. */
+  blocked: string | undefined;
+  links: PrivateLink[];
+}
+
+/**
+ * Private endpoint traffic is never subject to the vault's firewall: it only needs a route from the caller's
+ * VNet to the endpoint (the same VNet or a Connected peering) and an Approved connection.
+ * https://learn.microsoft.com/azure/key-vault/general/private-link-service
+ */
+export function privateEndpointPath(estate: Estate, vault: Vault, caller: CallerProfile): EndpointPath {
+  const links = privateLinksOf(estate, vault);
+  const networks = callerNetworks(estate, vault, caller);
+  const base = { links, reached: undefined, blocked: undefined };
+  if (networks.source === 'none') return { ...base, callerSource: 'none', callerVnetId: undefined };
+  if (networks.source === 'default') {
+    // The default caller sits in each endpoint's own VNet: any Approved endpoint carries it.
+    const approved = links.find(isLinkApproved);
+    const endpointVnetId = approved?.endpoint?.subnetId ? vnetIdOfSubnet(approved.endpoint.subnetId) : undefined;
+    if (approved) return { ...base, callerSource: 'default', callerVnetId: endpointVnetId, reached: { link: approved, endpointVnetId } };
+    return { ...base, callerSource: 'default', callerVnetId: undefined, blocked: notApproved(links) };
+  }
+  const callerVnetId = networks.vnetIds[0];
+  const routed = links.filter((link) => {
+    const endpointVnetId = endpointVnetOf(link);
+    return callerVnetId !== undefined && endpointVnetId !== undefined && vnetsConnected(estate, callerVnetId, endpointVnetId);
+  });
+  const approved = routed.find(isLinkApproved);
+  if (approved) return { ...base, callerSource: 'vnet', callerVnetId, reached: { link: approved, endpointVnetId: endpointVnetOf(approved) } };
+  const blocked = routed.length > 0 ? notApproved(routed) : noRoute(callerVnetId, links);
+  return { ...base, callerSource: 'vnet', callerVnetId, blocked };
+}
+
+function endpointVnetOf(link: PrivateLink): string | undefined {
+  return link.endpoint?.subnetId ? vnetIdOfSubnet(link.endpoint.subnetId) : undefined;
+}
+
+function notApproved(links: readonly PrivateLink[]): string | undefined {
+  if (links.length === 0) return undefined;
+  return links.map((link) => `private endpoint ${link.endpointName} is ${linkStatus(link)}, not Approved`).join('; ');
+}
+
+function noRoute(callerVnetId: string | undefined, links: readonly PrivateLink[]): string | undefined {
+  if (links.length === 0 || callerVnetId === undefined) return undefined;
+  const targets = links.map((link) => {
+    const vnetId = endpointVnetOf(link);
+    return vnetId ? `${link.endpointName} in ${nameOf(vnetId)}` : `${link.endpointName}, which is not in the audited scope`;
+  });
+  return `VNet ${nameOf(callerVnetId)} has no route to private endpoint ${targets.join(', ')}: not the same VNet and no Connected peering`;
+}

@@ -1,0 +1,79 @@
+import { Command, Option } from 'commander';
+import type { CollectedEstate } from '../../collect/types';
+import { EXIT } from '../../engine/gate';
+import { CLOUD_NAMES, CloudName } from '../../model/cloud';
+import { UsageError } from '../errors';
+import { setExitCode } from '../main';
+import { loadConfigFile, writeFileAtomic } from '../pipeline';
+import { AuditFlags, sourceOf } from './audit';
+
+/**
+ * `kvguard snapshot`: reads live ARM exactly as `kvguard audit --subscription` does and writes the
+ * resources in the snapshot format (DESIGN 2.1, a JSON array of ARM GET bodies), so the estate can be
+ * audited later, offline, or attached to a bug report. An incomplete read exits 2 unless --allow-partial.
+ */
+interface SnapshotFlags {
+  subscription: string[];
+  resourceGroup?: string;
+  vault?: string;
+  cloud?: CloudName;
+  endpoint?: string;
+  caCert?: string;
+  output?: string;
+  allowPartial?: boolean;
+  config?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function register(program: Command): void {
+  program
+    .command('snapshot')
+    .description('read live ARM and write the estate as a snapshot file (audit it later with --snapshot)')
+    .option('--subscription <id>', 'read this subscription (repeat, or a comma list)', collect, [])
+    .option('--resource-group <name>', 'only vaults in this resource group')
+    .option('--vault <name>', 'only the vault with this name')
+    .addOption(new Option('--cloud <name>', 'the Azure cloud').choices(CLOUD_NAMES))
+    .option('--endpoint <url>', "an ARM-compatible endpoint (the emulator) in place of the cloud's")
+    .option('--ca-cert <file>', "PEM file of the CA that signed --endpoint's certificate")
+    .option('-o, --output <file>', 'write the snapshot to this file (atomically) in place of stdout')
+    .option('--allow-partial', 'write and exit 0 even when some vault could not be read (otherwise exit 2)')
+    .option('--config <file>', "kvguard.config.json: its scope is used when no --subscription is given")
+    .option('--quiet', 'no progress, no summary line')
+    .option('--verbose', 'log each ARM list and the requests made, on stderr')
+    .action(async (flags: SnapshotFlags, command: Command) => {
+      setExitCode(command, await snapshot(flags));
+    });
+}
+
+export async function snapshot(flags: SnapshotFlags): Promise<number> {
+  if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose: choose one');
+  const config = flags.config === undefined ? undefined : await loadConfigFile(flags.config);
+  const auditFlags: AuditFlags = { ...flags, report: [], format: 'json', color: false };
+  const source = sourceOf(auditFlags, config);
+  if (source.kind !== 'live') throw new UsageError('snapshot reads live ARM: give --subscription');
+  const { collectLive } = await import('../../collect/index');
+  const collected = await collectLive(source.options);
+  if (source.options.onProgress) process.stderr.write('\r\x1b[K');
+  const text = `${JSON.stringify(collected.resources, null, 2)}\n`;
+  if (flags.output !== undefined) writeFileAtomic(flags.output, text, `--output ${flags.output}`);
+  else process.stdout.write(text);
+  for (const line of problems(collected)) process.stderr.write(`kvguard: ${line}\n`);
+  if (flags.verbose) for (const [operation, count] of Object.entries(collected.requests)) process.stderr.write(`kvguard: ${count} × ${operation}\n`);
+  const complete = problems(collected).length === 0;
+  if (!flags.quiet) {
+    const where = flags.output !== undefined ? ` to ${flags.output}` : '';
+    process.stderr.write(`kvguard: wrote ${collected.resources.length} resources (${collected.stats.vaultsListed} vaults)${where}${complete ? '' : ', incomplete'}\n`);
+  }
+  return complete || flags.allowPartial ? EXIT.ok : EXIT.error;
+}
+
+/** What the snapshot could not hold: vaults not fully read, and run-level errors. */
+function problems(collected: CollectedEstate): string[] {
+  return [
+    ...[...collected.vaultErrors].map(([vault, reason]) => `${vault}: ${reason}`),
+    ...collected.notices.filter((n) => n.level === 'error').map((n) => n.message),
+  ];
+}

@@ -1,0 +1,136 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RULES } from '../../rules/index';
+import type { LiveOptions } from '../collect/types';
+import type { KvguardConfig } from '../config/types';
+import { RuleSetting, runRules } from '../engine/run';
+import type { Notice, Rule, RuleMeta, RunResult } from '../engine/types';
+import type { ArmResource } from '../model/arm';
+import type { CallerProfile } from '../model/caller';
+import { buildEstate } from '../model/estate';
+import { readSnapshot } from '../input/snapshot';
+import { reporterFor } from '../report/index';
+import type { ReportFormat, ReportOptions } from '../report/types';
+import { UsageError } from './errors';
+import { packageVersion } from './main';
+
+/**
+ * What every command that audits shares: source → estate → rules → suppressions and baseline → reports.
+ * Commands parse flags into these inputs and map the result to an exit code; nothing here writes to the
+ * console. Config, suppression and baseline code is loaded only when the run uses it.
+ */
+export type AuditSource = { kind: 'snapshot'; file: string } | { kind: 'live'; options: LiveOptions };
+
+export interface AuditInput {
+  source: AuditSource;
+  caller: CallerProfile;
+  config?: KvguardConfig;
+  /** `--baseline`, else the config's `baseline`. */
+  baselineFile?: string;
+  now: Date;
+  rules?: readonly Rule<object>[];
+}
+
+export interface AuditOutput {
+  result: RunResult;
+  /** Metadata of the rules that ran, with the config's severities applied: what reporters list. */
+  rules: RuleMeta[];
+}
+
+export async function runAudit(input: AuditInput): Promise<AuditOutput> {
+  const rules = input.rules ?? RULES;
+  const settings = input.config?.rules ?? {};
+  const source = await loadSource(input.source);
+  let result = runRules({
+    estate: buildEstate(source.resources),
+    rules,
+    caller: input.caller,
+    settings,
+    now: input.now,
+    vaultErrors: source.vaultErrors,
+    notices: source.notices,
+  });
+  const suppressions = input.config?.suppressions ?? [];
+  if (suppressions.length > 0) {
+    const { applySuppressions } = await import('../gate/suppress');
+    result = applySuppressions(result, suppressions, input.now);
+  }
+  const baselineFile = input.baselineFile ?? input.config?.baseline;
+  if (baselineFile !== undefined) {
+    const { applyBaseline, readBaseline } = await import('../gate/baseline');
+    result = applyBaseline(result, readBaseline(baselineFile));
+  }
+  return { result, rules: ranRules(rules, settings) };
+}
+
+interface LoadedSource {
+  resources: ArmResource[];
+  vaultErrors: Map<string, string>;
+  notices: Notice[];
+}
+
+async function loadSource(source: AuditSource): Promise<LoadedSource> {
+  if (source.kind === 'snapshot') {
+    const snapshot = readSnapshot(source.file);
+    return { resources: snapshot.resources, vaultErrors: new Map(), notices: snapshot.notices };
+  }
+  let collected;
+  try {
+    const { collectLive } = await import('../collect/index');
+    collected = await collectLive(source.options);
+  } catch (thrown) {
+    if (thrown instanceof UsageError) throw thrown;
+    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    throw new UsageError(`live collection failed: ${message.split('\n')[0]}`);
+  }
+  if (!buildEstate(collected.resources).allVaults().length && collected.vaultErrors.size === 0) {
+    throw new UsageError(`no Key Vault or Managed HSM found in ${describeScope(source.options)}`);
+  }
+  return { resources: collected.resources, vaultErrors: collected.vaultErrors, notices: collected.notices };
+}
+
+function describeScope(options: LiveOptions): string {
+  const subscriptions = `subscription${options.subscriptions.length === 1 ? '' : 's'} ${options.subscriptions.join(', ')}`;
+  const group = options.resourceGroup ? `, resource group ${options.resourceGroup}` : '';
+  const vault = options.vaultName ? `, named ${options.vaultName}` : '';
+  return `${subscriptions}${group}${vault}`;
+}
+
+/** The enabled rules' metadata, severity as configured (settings are keyed by id or name, like runRules reads them). */
+function ranRules(rules: readonly Rule<object>[], settings: Readonly<Record<string, RuleSetting>>): RuleMeta[] {
+  return rules
+    .map((rule) => ({ rule, setting: settings[rule.meta.id] ?? settings[rule.meta.name] }))
+    .filter(({ setting }) => setting?.enabled !== false)
+    .map(({ rule, setting }) => (setting?.severity ? { ...rule.meta, severity: setting.severity } : rule.meta));
+}
+
+export async function loadConfigFile(file: string): Promise<KvguardConfig> {
+  const { loadConfig } = await import('../config/load');
+  return loadConfig(file);
+}
+
+export function renderReport(format: ReportFormat, result: RunResult, options: ReportOptions): string {
+  return reporterFor(format)(result, options);
+}
+
+/**
+ * Writes through a temporary file in the same folder and renames it over the target, so a reader never
+ * sees half a report and a failed run never leaves one behind that looks complete.
+ */
+export function writeFileAtomic(file: string, text: string, label = file): void {
+  const target = path.resolve(file);
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, target);
+  } catch (thrown) {
+    fs.rmSync(temporary, { force: true });
+    const code = (thrown as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? `folder ${path.dirname(target)} does not exist` : code === 'EISDIR' ? 'is a folder' : code ?? (thrown as Error).message;
+    throw new UsageError(`${label}: cannot write (${why})`);
+  }
+}
+
+export function toolInfo(): { name: string; version: string } {
+  return { name: 'kvguard', version: packageVersion() };
+}

@@ -1,0 +1,320 @@
+import { ArmResource, idKey, parseId } from '../model/arm';
+import { CloudName, requiredZoneName } from '../model/cloud';
+import * as normalize from '../model/normalize';
+import type { Vault } from '../model/types';
+import type { Notice } from '../engine/types';
+import { describeError, isNotFound } from './errors';
+import type { Limiter } from './pool';
+import type { ArmReader, SubscriptionList } from './reader';
+import { ResourceSet, VaultSet, Wanted, addWanted } from './sets';
+
+/**
+ * The live collection's traversal. Cost grows with subscriptions and zones, not vaults × resources:
+ *  1. per subscription, one list each of vaults, managed HSMs, private endpoints, NICs, VNets, zones;
+ *  2. per audited vault, its diagnostic settings (no subscription-wide list exists) and, per private
+ *     endpoint that targets it, its DNS zone groups — the two per-vault costs (Resource Graph could
+ *     replace both, issue 7);
+ *  3. per zone that can serve a vault, one list of links and one of A record sets (never a GET per record);
+ *  4. a GET by id, once, for each endpoint, NIC, VNet or zone referenced from outside the listed
+ *     subscriptions (a hub).
+ * Nothing is dropped silently: a read that fails marks the vaults that depend on it `error` with the
+ * reason, or adds an error notice when no vault can be named.
+ */
+export interface CollectSettings {
+  subscriptions: readonly string[];
+  resourceGroup?: string;
+  vaultName?: string;
+  cloud: CloudName;
+  limiter: Limiter;
+  log: (line: string) => void;
+  onProgress?: (event: { resourcesRead: number; vaultsFound: number }) => void;
+}
+
+export interface Collection {
+  resources: ArmResource[];
+  /** idKey(vault id) → reason. */
+  vaultErrors: Map<string, string>;
+  notices: Notice[];
+  vaultsListed: number;
+}
+
+/** Zone names that may hold a vault's records under a near-miss name (KV201 names them). */
+const KEY_VAULT_ZONE_HINTS = ['vaultcore', 'managedhsm'];
+
+export async function collectEstate(reader: ArmReader, settings: CollectSettings): Promise<Collection> {
+  return new Traversal(reader, settings).run();
+}
+
+class Traversal {
+  private readonly vaults = new VaultSet();
+  private readonly endpoints = new ResourceSet();
+  private readonly nics = new ResourceSet();
+  private readonly vnets = new ResourceSet();
+  private readonly zones = new ResourceSet();
+  /** Child resources and settings: emitted as read. */
+  private readonly children = new ResourceSet();
+  private readonly notices: Notice[] = [];
+  private resourcesRead = 0;
+  /** Endpoint idKey → the audited vaults it targets (filled while reading vaults). */
+  private endpointVaults: Wanted = new Map();
+
+  constructor(private readonly reader: ArmReader, private readonly settings: CollectSettings) {}
+
+  async run(): Promise<Collection> {
+    await this.listSubscriptions();
+    const endpointIds = await this.readVaults();
+    await this.readEndpoints(endpointIds);
+    await this.readZones();
+    await this.readNetworks();
+    const emitted = [
+      ...this.vaults.resources(),
+      ...this.endpoints.emitted(),
+      ...this.nics.emitted(),
+      ...this.vnets.all(),
+      ...this.zones.all(),
+      ...this.children.all(),
+    ].sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : idKey(a.id) > idKey(b.id) ? 1 : 0));
+    return { resources: emitted, vaultErrors: this.vaults.errors, notices: this.notices, vaultsListed: this.vaults.size };
+  }
+
+  // 1. One list per subscription and type.
+  private async listSubscriptions(): Promise<void> {
+    const addVaults = (resources: ArmResource[]): void => resources.filter((r) => this.inScope(r)).forEach((r) => this.vaults.add(r));
+    const addTo = (set: ResourceSet) => (resources: ArmResource[], subscriptionId: string): void => {
+      resources.forEach((r) => set.add(r));
+      set.markListed(subscriptionId);
+    };
+    const lists: { list: SubscriptionList; what: string; into: (resources: ArmResource[], subscriptionId: string) => void }[] = [
+      { list: 'listVaults', what: 'key vaults', into: addVaults },
+      { list: 'listManagedHsms', what: 'managed HSMs', into: addVaults },
+      { list: 'listPrivateEndpoints', what: 'private endpoints', into: addTo(this.endpoints) },
+      { list: 'listNetworkInterfaces', what: 'network interfaces', into: addTo(this.nics) },
+      { list: 'listVirtualNetworks', what: 'virtual networks', into: addTo(this.vnets) },
+      { list: 'listPrivateDnsZones', what: 'private DNS zones', into: addTo(this.zones) },
+    ];
+    const failures: { subscriptionId: string; what: string; reason: string; vaultList: boolean }[] = [];
+    await Promise.all(
+      this.settings.subscriptions.flatMap((subscriptionId) =>
+        lists.map(async ({ list, what, into }) => {
+          try {
+            const resources = await this.read(() => this.reader[list](subscriptionId));
+            into(resources, subscriptionId);
+            this.settings.log(`subscription ${subscriptionId}: ${what}: ${resources.length}`);
+          } catch (thrown) {
+            failures.push({ subscriptionId, what, reason: describeError(thrown), vaultList: list === 'listVaults' || list === 'listManagedHsms' });
+          }
+        }),
+      ),
+    );
+    for (const failure of failures) {
+      const message = `subscription ${failure.subscriptionId}: could not list ${failure.what}: ${failure.reason}`;
+      // Vaults that could not be listed cannot be named: the run says so and is incomplete.
+      const affected = failure.vaultList ? [] : this.vaults.inSubscription(failure.subscriptionId);
+      this.fail(affected, message, `/subscriptions/${failure.subscriptionId}`);
+    }
+    if (this.vaults.size === 0 && failures.length === 0) {
+      const filtered = this.settings.vaultName !== undefined || this.settings.resourceGroup !== undefined;
+      this.notices.push({
+        level: filtered ? 'error' : 'warning',
+        message: `no key vault or managed HSM found in subscription(s) ${this.settings.subscriptions.join(', ')}${this.filterText()}`,
+      });
+    }
+  }
+
+  // 2. Per vault: diagnostic settings, and the endpoints that target it.
+  private async readVaults(): Promise<Wanted> {
+    const wanted: Wanted = new Map();
+    const want = (id: string, vault: Vault): void => addWanted(wanted, id, [vault.id]);
+    for (const vault of this.vaults.all()) {
+      for (const connection of vault.privateEndpointConnections) {
+        // A Disconnected connection outlives its deleted endpoint: the state says all there is to say.
+        const disconnected = (connection.state?.status ?? '').toLowerCase() === 'disconnected';
+        if (connection.privateEndpointId && !disconnected) want(connection.privateEndpointId, vault);
+      }
+    }
+    // Endpoints whose own connections name a vault (a manual connection shows on the endpoint first).
+    for (const endpoint of this.endpoints.all()) {
+      for (const connection of normalize.privateEndpoint(endpoint).connections) {
+        const target = connection.privateLinkServiceId ? this.vaults.get(connection.privateLinkServiceId) : undefined;
+        if (target) want(endpoint.id, target);
+      }
+    }
+    await Promise.all([
+      ...this.vaults.all().map(async (vault) => {
+        try {
+          // Per-vault cost: ARM has no subscription-wide list of diagnostic settings.
+          const settings = await this.read(() => this.reader.listDiagnosticSettings(vault.id));
+          settings.forEach((s) => this.children.add(s));
+        } catch (thrown) {
+          this.fail([vault.id], this.readFailure(`diagnostic settings of ${vault.name}`, thrown));
+        }
+      }),
+      this.fetchMissing(this.endpoints, wanted),
+    ]);
+    this.endpointVaults = wanted;
+    return wanted;
+  }
+
+  // 3. Per endpoint of an audited vault: its zone groups, NICs and VNet.
+  private async readEndpoints(wanted: Wanted): Promise<void> {
+    const nicsWanted: Wanted = new Map();
+    const vnetsWanted: Wanted = new Map();
+    const nicsByEndpoint = new Map<string, ArmResource[]>();
+    for (const nic of this.nics.all()) {
+      const endpointId = normalize.networkInterface(nic).privateEndpointId;
+      if (endpointId) nicsByEndpoint.set(idKey(endpointId), [...(nicsByEndpoint.get(idKey(endpointId)) ?? []), nic]);
+    }
+    const groupReads: Promise<void>[] = [];
+    for (const { id, dependents } of wanted.values()) {
+      const resource = this.endpoints.get(id);
+      if (!resource) continue;
+      this.endpoints.emit(resource.id);
+      const endpoint = normalize.privateEndpoint(resource);
+      for (const nicId of endpoint.networkInterfaceIds) addWanted(nicsWanted, nicId, dependents);
+      for (const nic of nicsByEndpoint.get(idKey(endpoint.id)) ?? []) addWanted(nicsWanted, nic.id, dependents);
+      if (endpoint.subnetId) addWanted(vnetsWanted, vnetOf(endpoint.subnetId), dependents);
+      groupReads.push(
+        (async () => {
+          try {
+            // Per-endpoint cost: zone groups are only listed under their endpoint.
+            const groups = await this.read(() => this.reader.listZoneGroups(endpoint.id));
+            groups.forEach((g) => this.children.add(g));
+          } catch (thrown) {
+            this.fail([...dependents], this.readFailure(`DNS zone groups of private endpoint ${endpoint.name}`, thrown, true));
+          }
+        })(),
+      );
+    }
+    await Promise.all([...groupReads, this.fetchMissing(this.nics, nicsWanted), this.fetchMissing(this.vnets, vnetsWanted)]);
+    for (const { id } of nicsWanted.values()) if (this.nics.get(id)) this.nics.emit(id);
+  }
+
+  // 4. Zones that can serve an audited vault: by name, or named by a zone group. One list of links and
+  //    one of A records each.
+  private async readZones(): Promise<void> {
+    const referenced: Wanted = new Map();
+    for (const group of this.children.ofType('microsoft.network/privateendpoints/privatednszonegroups')) {
+      const dependents = this.vaultsOf(normalize.privateDnsZoneGroup(group).privateEndpointId);
+      for (const config of normalize.privateDnsZoneGroup(group).configs) {
+        if (config.privateDnsZoneId) addWanted(referenced, config.privateDnsZoneId, dependents);
+      }
+    }
+    await this.fetchMissing(this.zones, referenced);
+    const requiredBy = new Map<string, Set<string>>();
+    for (const vault of this.vaults.all()) {
+      const name = requiredZoneName(vault.cloud ?? this.settings.cloud, vault.kind);
+      requiredBy.set(name, new Set([...(requiredBy.get(name) ?? []), vault.id]));
+    }
+    const reads: Promise<void>[] = [];
+    for (const zone of this.zones.all()) {
+      const name = zone.name.toLowerCase();
+      const dependents = new Set([...(requiredBy.get(name) ?? []), ...(referenced.get(idKey(zone.id))?.dependents ?? [])]);
+      const nearMiss = KEY_VAULT_ZONE_HINTS.some((hint) => name.includes(hint));
+      if (dependents.size === 0 && !nearMiss) continue; // a zone no audited vault can resolve through
+      if (dependents.size === 0) this.vaults.ofKind(name.includes('managedhsm') ? 'managedHsm' : 'vault').forEach((v) => dependents.add(v.id));
+      for (const [what, list] of [
+        ['virtual network links', () => this.reader.listVirtualNetworkLinks(zone.id)],
+        ['A record sets', () => this.reader.listARecordSets(zone.id)],
+      ] as const) {
+        reads.push(
+          (async () => {
+            try {
+              (await this.read(list)).forEach((r) => this.children.add(r));
+            } catch (thrown) {
+              this.fail([...dependents], this.readFailure(`${what} of zone ${zone.name}`, thrown, true), zone.id);
+            }
+          })(),
+        );
+      }
+    }
+    await Promise.all(reads);
+  }
+
+  // 5. VNets the path crosses outside the listed subscriptions: peered (hub, where DNS servers live) and
+  //    those of the vaults' virtual network rules.
+  private async readNetworks(): Promise<void> {
+    const wanted: Wanted = new Map();
+    for (const resource of this.endpoints.emitted()) {
+      const endpoint = normalize.privateEndpoint(resource);
+      const vnet = endpoint.subnetId ? this.vnets.get(vnetOf(endpoint.subnetId)) : undefined;
+      if (!vnet) continue;
+      const dependents = this.vaultsOf(endpoint.id);
+      for (const peering of normalize.virtualNetwork(vnet).vnet.peerings) {
+        if (peering.remoteVirtualNetworkId) addWanted(wanted, peering.remoteVirtualNetworkId, dependents);
+      }
+    }
+    for (const vault of this.vaults.all()) {
+      for (const rule of vault.networkAcls?.virtualNetworkRules ?? []) addWanted(wanted, vnetOf(rule.id), new Set([vault.id]));
+    }
+    await this.fetchMissing(this.vnets, wanted);
+  }
+
+  private vaultsOf(endpointId: string): Set<string> {
+    return this.endpointVaults.get(idKey(endpointId))?.dependents ?? new Set();
+  }
+
+  /** GETs, once each, the wanted resources the lists did not return. */
+  private async fetchMissing(set: ResourceSet, wanted: Wanted): Promise<void> {
+    await Promise.all(
+      [...wanted.values()]
+        // A resource its subscription's list did not return does not exist: the rules report it missing.
+        .filter(({ id }) => !set.get(id) && !set.isFetched(id) && !set.coversSubscriptionOf(id))
+        .map(async ({ id, dependents }) => {
+          set.markFetched(id);
+          try {
+            set.add(await this.read(() => this.reader.getById(id)));
+          } catch (thrown) {
+            const reason = isNotFound(thrown)
+              ? `${id} is referenced by a resource kvguard read but returned 404 (deleted during the audit?): ${describeError(thrown)}`
+              : `could not read ${id}: ${describeError(thrown)}`;
+            this.fail([...dependents], reason, id);
+          }
+        }),
+    );
+  }
+
+  private async read(task: () => Promise<ArmResource[]>): Promise<ArmResource[]>;
+  private async read(task: () => Promise<ArmResource>): Promise<ArmResource>;
+  private async read<T extends ArmResource | ArmResource[]>(task: () => Promise<T>): Promise<T> {
+    const result = await this.settings.limiter.run(task);
+    this.resourcesRead += Array.isArray(result) ? result.length : 1;
+    this.settings.onProgress?.({ resourcesRead: this.resourcesRead, vaultsFound: this.vaults.size });
+    return result;
+  }
+
+  /** A read under a resource the lists returned: a 404 there means it was deleted while kvguard read. */
+  private readFailure(what: string, thrown: unknown, underListed = false): string {
+    const reason = describeError(thrown);
+    return underListed && isNotFound(thrown)
+      ? `${what} returned 404 after the parent was listed (deleted during the audit?): ${reason}`
+      : `could not read ${what}: ${reason}`;
+  }
+
+  private fail(vaultIds: readonly string[], reason: string, resourceId?: string): void {
+    this.settings.log(reason);
+    if (vaultIds.length === 0) {
+      this.notices.push(resourceId ? { level: 'error', message: reason, resourceId } : { level: 'error', message: reason });
+      return;
+    }
+    for (const id of vaultIds) this.vaults.fail(id, reason);
+  }
+
+  private inScope(resource: ArmResource): boolean {
+    const { resourceGroup, vaultName } = this.settings;
+    if (vaultName !== undefined && resource.name.toLowerCase() !== vaultName.toLowerCase()) return false;
+    return resourceGroup === undefined || (parseId(resource.id).resourceGroup ?? '').toLowerCase() === resourceGroup.toLowerCase();
+  }
+
+  private filterText(): string {
+    const parts = [
+      this.settings.resourceGroup !== undefined ? `resource group ${this.settings.resourceGroup}` : undefined,
+      this.settings.vaultName !== undefined ? `name ${this.settings.vaultName}` : undefined,
+    ].filter((p): p is string => p !== undefined);
+    return parts.length > 0 ? ` matching ${parts.join(' and ')}` : '';
+  }
+}
+
+function vnetOf(subnetId: string): string {
+  return subnetId.replace(/\/+$/, '').split('/').slice(0, -2).join('/');
+}
+

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { CLOUDS } from '../model/cloud';
+import { UsageError } from '../cli/errors';
+import type { CollectedEstate, LiveOptions } from './types';
+import { collectEstate } from './collector';
+import { createLimiter } from './pool';
+import { DEFAULT_BACKOFF, RequestLedger } from './policies';
+
+export type { CollectedEstate, LiveOptions } from './types';
+
+export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * Reads the estate from ARM through the Azure SDKs, authenticated by DefaultAzureCredential (az login,
+ * managed identity, workload identity, environment...). The SDKs and @azure/identity are loaded here,
+ * on first use, so commands that never call ARM stay fast.
+ */
+export async function collectLive(options: LiveOptions): Promise<CollectedEstate> {
+  if (options.subscriptions.length === 0) throw new UsageError('--subscription: at least one subscription id is needed for a live audit');
+  if (options.caCertFile !== undefined && !existsSync(options.caCertFile)) throw new UsageError(`--ca-cert: ${options.caCertFile}: no such file`);
+  const endpoint = armEndpoint(options);
+  const backoff = { ...DEFAULT_BACKOFF, ...definedOnly(options.retry ?? {}) };
+  const log = options.log ?? (() => undefined);
+  const [{ DefaultAzureCredential }, { createSdkReader }] = await Promise.all([import('@azure/identity'), import('./sdk-reader')]);
+  const credential = new DefaultAzureCredential();
+  const scope = `${endpoint}/.default`;
+  try {
+    // Fail once, clearly, before fanning out requests that would all fail the same way.
+    await credential.getToken(scope);
+  } catch (thrown) {
+    const cause = (thrown instanceof Error ? thrown.message : String(thrown)).replace(/\s+/g, ' ').slice(0, 400);
+    throw new UsageError(`cannot get a token for ${scope} with DefaultAzureCredential (az login, managed identity or AZURE_* environment): ${cause}`);
+  }
+  log(`ARM endpoint ${endpoint}; token scope ${scope}`);
+  const ledger = new RequestLedger();
+  const reader = createSdkReader({ credential, endpoint, caCertFile: options.caCertFile, backoff, ledger });
+  const collection = await collectEstate(reader, {
+    subscriptions: unique(options.subscriptions),
+    resourceGroup: options.resourceGroup,
+    vaultName: options.vaultName,
+    cloud: options.cloud,
+    limiter: createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
+    log,
+    onProgress: options.onProgress,
+  });
+  ledger.clearBodies();
+  const requests = Object.fromEntries(Object.entries(ledger.requests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    resources: collection.resources,
+    vaultErrors: collection.vaultErrors,
+    notices: collection.notices,
+    requests,
+    stats: { vaultsListed: collection.vaultsListed, throttled: ledger.throttled, retried: ledger.retried },
+  };
+}
+
+export function armEndpoint(options: Pick<LiveOptions, 'endpoint' | 'cloud'>): string {
+  const endpoint = options.endpoint ?? CLOUDS[options.cloud].resourceManager;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new UsageError(`--endpoint: '${endpoint}' is not a URL`);
+  }
+  // The SDK's bearer-token policy refuses plain http, so an http endpoint would fail on every request.
+  if (url.protocol !== 'https:') throw new UsageError(`--endpoint: '${endpoint}' must be https (bearer tokens are never sent over plain http)`);
+  return endpoint.replace(/\/+$/, '');
+}
+
+function unique(values: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const v of values) if (!seen.has(v.toLowerCase())) seen.set(v.toLowerCase(), v);
+  return [...seen.values()];
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,44 @@
+/**
+ * Names ARM requests by operation (`KeyVault.vaults.listBySubscription`) from their method and URL, so
+ * a pipeline policy can count them whatever SDK sent them, next pages and retries included (a nextLink
+ * keeps the list's path). Names follow the SDK operation that issues the request.
+ */
+const SUB = '/subscriptions/[^/]+';
+const RG = `${SUB}/resourcegroups/[^/]+`;
+const NAME = '[^/]+';
+
+const OPERATIONS: readonly { pattern: RegExp; name: string }[] = [
+  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.keyvault/vaults$`), name: 'KeyVault.vaults.listBySubscription' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.keyvault/vaults$`), name: 'KeyVault.vaults.listByResourceGroup' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.keyvault/vaults/${NAME}$`), name: 'KeyVault.vaults.get' },
+  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.keyvault/managedhsms$`), name: 'KeyVault.managedHsms.listBySubscription' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.keyvault/managedhsms/${NAME}$`), name: 'KeyVault.managedHsms.get' },
+  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/privateendpoints$`), name: 'Network.privateEndpoints.listBySubscription' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privateendpoints/${NAME}$`), name: 'Network.privateEndpoints.get' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privateendpoints/${NAME}/privatednszonegroups$`), name: 'Network.privateDnsZoneGroups.list' },
+  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/networkinterfaces$`), name: 'Network.networkInterfaces.listAll' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/networkinterfaces/${NAME}$`), name: 'Network.networkInterfaces.get' },
+  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/virtualnetworks$`), name: 'Network.virtualNetworks.listAll' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/virtualnetworks/${NAME}$`), name: 'Network.virtualNetworks.get' },
+  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/privatednszones$`), name: 'PrivateDns.privateZones.list' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}$`), name: 'PrivateDns.privateZones.get' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/virtualnetworklinks$`), name: 'PrivateDns.virtualNetworkLinks.list' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/a$`), name: 'PrivateDns.recordSets.listByType' },
+  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/a/${NAME}$`), name: 'PrivateDns.recordSets.get' },
+  { pattern: /\/providers\/microsoft\.insights\/diagnosticsettings$/, name: 'Monitor.diagnosticSettings.list' },
+];
+
+/** The operation name of a request; unknown routes are named by method and provider path. */
+export function operationOf(method: string, url: string): string {
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    path = url.split('?')[0] ?? url;
+  }
+  const key = path.replace(/\/+$/, '').toLowerCase();
+  const known = OPERATIONS.find((op) => op.pattern.test(key));
+  if (known) return method.toUpperCase() === 'GET' ? known.name : `${known.name} (${method.toUpperCase()})`;
+  const provider = key.lastIndexOf('/providers/');
+  return `${method.toUpperCase()} ${provider >= 0 ? key.slice(provider + '/providers/'.length) : key}`;
+}

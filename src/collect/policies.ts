@@ -1,0 +1,132 @@
+import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
+import type { ArmResource } from '../model/arm';
+import { idKey } from '../model/arm';
+import { operationOf } from './operations';
+
+/**
+ * Pipeline policies added to every SDK client of a collection. Type-only imports: the SDKs are loaded
+ * by the collector, never by this module.
+ */
+
+/** What the wire said during one collection: requests by operation, throttling, retries, ARM bodies. */
+export class RequestLedger {
+  readonly requests: Record<string, number> = {};
+  throttled = 0;
+  retried = 0;
+  private readonly seenRequests = new Set<string>();
+  private readonly bodies = new Map<string, ArmResource>();
+
+  /** Counts one attempt; an attempt of a request already seen is a retry (the SDK re-sends the same request). */
+  recordAttempt(requestId: string, method: string, url: string): void {
+    const operation = operationOf(method, url);
+    this.requests[operation] = (this.requests[operation] ?? 0) + 1;
+    if (this.seenRequests.has(requestId)) this.retried += 1;
+    else this.seenRequests.add(requestId);
+  }
+
+  /**
+   * Keeps ARM's own JSON of every resource a successful GET returned (a single resource or a `value`
+   * page). The SDKs' models are not ARM's shape (arm-network, arm-privatedns and arm-monitor lift
+   * `properties` into the model, arm-keyvault keeps it) and drop fields they do not know, so the
+   * collector emits these bodies, matched by id to the items the SDK returned.
+   */
+  recordBody(text: string): void {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return; // the SDK reports the unreadable body itself
+    }
+    const items = isObject(body) && Array.isArray(body.value) ? body.value : [body];
+    for (const item of items) {
+      if (isObject(item) && typeof item.id === 'string' && typeof item.type === 'string') {
+        this.bodies.set(idKey(item.id), item as unknown as ArmResource);
+      }
+    }
+  }
+
+  /** ARM's JSON for a resource the SDK returned. */
+  bodyOf(id: string): ArmResource | undefined {
+    return this.bodies.get(idKey(id));
+  }
+
+  /** Drops the kept bodies once the collection has taken what it needs. */
+  clearBodies(): void {
+    this.bodies.clear();
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Runs after signing, once per attempt: counts requests and 429s, keeps ARM bodies. Never reads headers it does not need. */
+export function ledgerPolicy(ledger: RequestLedger): PipelinePolicy {
+  return {
+    name: 'kvguardLedger',
+    async sendRequest(request, next) {
+      ledger.recordAttempt(request.requestId, request.method, request.url);
+      const response = await next(request);
+      if (response.status === 429) ledger.throttled += 1;
+      if (request.method === 'GET' && response.status === 200 && typeof response.bodyAsText === 'string') {
+        ledger.recordBody(response.bodyAsText);
+      }
+      return response;
+    },
+  };
+}
+
+export interface BackoffSettings {
+  /** Retries of a 429 after the SDK gave up on it. */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffSettings = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 32000 };
+
+/**
+ * ARM answers a throttled read with 429 and usually `Retry-After`; the SDK's retry policy waits that
+ * out, but fails a 429 without it at once (and gives up after its own retry count). This policy sits
+ * outside the SDK's retry policy and backs such a 429 off: Retry-After when given, else exponential
+ * delay with full jitter, bounded.
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling
+ */
+export function throttleBackoffPolicy(settings: BackoffSettings, sleep: (ms: number) => Promise<void> = delay): PipelinePolicy {
+  return {
+    name: 'kvguardThrottleBackoff',
+    async sendRequest(request, next) {
+      let response = await next(request);
+      for (let attempt = 0; response.status === 429 && attempt < settings.maxRetries; attempt++) {
+        await sleep(backoffDelay(response, attempt, settings));
+        response = await next(request);
+      }
+      return response;
+    },
+  };
+}
+
+export function backoffDelay(response: Pick<PipelineResponse, 'headers'>, attempt: number, settings: BackoffSettings, random: () => number = Math.random): number {
+  const retryAfter = retryAfterMs(response);
+  if (retryAfter !== undefined) return Math.min(retryAfter, settings.maxDelayMs);
+  const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** attempt);
+  // Half fixed, half random: spreads concurrent callers without ever retrying at once.
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+function retryAfterMs(response: Pick<PipelineResponse, 'headers'>): number | undefined {
+  for (const header of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = Number(response.headers.get(header));
+    if (response.headers.get(header) && Number.isFinite(value) && value >= 0) return value;
+  }
+  const retryAfter = response.headers.get('retry-after');
+  if (!retryAfter) return undefined;
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import type { TokenCredential } from '@azure/core-auth';
+import type { Pipeline } from '@azure/core-rest-pipeline';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import { MonitorClient } from '@azure/arm-monitor';
+import { ArmResource, parseId } from '../model/arm';
+import type { ArmReader } from './reader';
+import { BackoffSettings, RequestLedger, ledgerPolicy, throttleBackoffPolicy } from './policies';
+
+/**
+ * The ArmReader over the Azure SDK clients. Loaded only by `collectLive` (dynamic import), so commands
+ * that do not call ARM never pay for the SDKs (arm-network alone takes ~365 ms to import).
+ */
+export interface SdkReaderSettings {
+  credential: TokenCredential;
+  /** ARM endpoint without trailing slash: the cloud's, or `--endpoint`. */
+  endpoint: string;
+  caCertFile?: string;
+  backoff: BackoffSettings;
+  ledger: RequestLedger;
+}
+
+interface Clients {
+  keyVault: KeyVaultManagementClient;
+  network: NetworkManagementClient;
+  privateDns: PrivateDnsManagementClient;
+  monitor: MonitorClient;
+}
+
+export function createSdkReader(settings: SdkReaderSettings): ArmReader {
+  const options = clientOptions(settings);
+  const bySubscription = new Map<string, Clients>();
+  const clients = (subscriptionId: string): Clients => {
+    const key = subscriptionId.toLowerCase();
+    let found = bySubscription.get(key);
+    if (!found) {
+      found = {
+        keyVault: new KeyVaultManagementClient(settings.credential, subscriptionId, options),
+        network: new NetworkManagementClient(settings.credential, subscriptionId, options),
+        privateDns: new PrivateDnsManagementClient(settings.credential, subscriptionId, options),
+        monitor: new MonitorClient(settings.credential, subscriptionId, options),
+      };
+      for (const client of Object.values(found) as { pipeline: Pipeline }[]) addPolicies(client.pipeline, settings);
+      bySubscription.set(key, found);
+    }
+    return found;
+  };
+  const bodies = (items: readonly { id?: string }[]): ArmResource[] => items.map((item) => armBody(settings.ledger, item.id));
+  const drain = async (iterator: AsyncIterable<{ id?: string }>): Promise<ArmResource[]> => {
+    const items: { id?: string }[] = [];
+    for await (const item of iterator) items.push(item);
+    return bodies(items);
+  };
+  const locate = (id: string): { subscriptionId: string; resourceGroup: string; name: string; type: string } => {
+    const parsed = parseId(id);
+    if (!parsed.subscriptionId || !parsed.resourceGroup || !parsed.type) throw new Error(`not an ARM resource id: ${id}`);
+    return { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, name: parsed.name, type: parsed.type.toLowerCase() };
+  };
+  const parentOf = (id: string, segment: string): { subscriptionId: string; resourceGroup: string; name: string } => {
+    const at = id.toLowerCase().indexOf(`/${segment}/`);
+    return locate(at >= 0 ? id.slice(0, at) : id);
+  };
+
+  return {
+    listVaults: (sub) => drain(clients(sub).keyVault.vaults.listBySubscription()),
+    listManagedHsms: (sub) => drain(clients(sub).keyVault.managedHsms.listBySubscription()),
+    listPrivateEndpoints: (sub) => drain(clients(sub).network.privateEndpoints.listBySubscription()),
+    listNetworkInterfaces: (sub) => drain(clients(sub).network.networkInterfaces.listAll()),
+    listVirtualNetworks: (sub) => drain(clients(sub).network.virtualNetworks.listAll()),
+    listPrivateDnsZones: (sub) => drain(clients(sub).privateDns.privateZones.list()),
+    listZoneGroups: (endpointId) => {
+      const pe = locate(endpointId);
+      return drain(clients(pe.subscriptionId).network.privateDnsZoneGroups.list(pe.resourceGroup, pe.name));
+    },
+    listVirtualNetworkLinks: (zoneId) => {
+      const zone = locate(zoneId);
+      return drain(clients(zone.subscriptionId).privateDns.virtualNetworkLinks.list(zone.resourceGroup, zone.name));
+    },
+    listARecordSets: (zoneId) => {
+      const zone = locate(zoneId);
+      // One list per zone, never one GET per record.
+      return drain(clients(zone.subscriptionId).privateDns.recordSets.listByType(zone.resourceGroup, zone.name, 'A'));
+    },
+    listDiagnosticSettings: (resourceId) => {
+      const target = parentOf(resourceId, 'providers/microsoft.insights');
+      // The route template is `/{+resourceUri}/providers/...`: the id goes in without its leading slash.
+      return drain(clients(target.subscriptionId).monitor.diagnosticSettings.list(resourceId.replace(/^\/+/, '')));
+    },
+    async getById(id) {
+      const r = locate(id);
+      const c = clients(r.subscriptionId);
+      switch (r.type) {
+        case 'microsoft.network/privateendpoints':
+          return bodies([await c.network.privateEndpoints.get(r.resourceGroup, r.name)])[0] as ArmResource;
+        case 'microsoft.network/networkinterfaces':
+          return bodies([await c.network.networkInterfaces.get(r.resourceGroup, r.name)])[0] as ArmResource;
+        case 'microsoft.network/virtualnetworks':
+          return bodies([await c.network.virtualNetworks.get(r.resourceGroup, r.name)])[0] as ArmResource;
+        case 'microsoft.network/privatednszones':
+          return bodies([await c.privateDns.privateZones.get(r.resourceGroup, r.name)])[0] as ArmResource;
+        default:
+          throw new Error(`kvguard does not read ${r.type} by id (${id})`);
+      }
+    },
+  };
+}
+
+function clientOptions(settings: SdkReaderSettings) {
+  return {
+    endpoint: settings.endpoint,
+    // One audience for every client: the ARM endpoint's (arm-keyvault would ask for `${endpoint}/.default`,
+    // the others for the public cloud's https://management.azure.com/.default whatever the endpoint).
+    credentials: { scopes: [`${settings.endpoint}/.default`] },
+    ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
+    // The SDK's own retry: 5xx, connection resets and 429/503 with Retry-After.
+    retryOptions: { maxRetries: 3, retryDelayInMs: settings.backoff.baseDelayMs, maxRetryDelayInMs: settings.backoff.maxDelayMs },
+    userAgentOptions: { userAgentPrefix: 'kvguard' },
+  };
+}
+
+function addPolicies(pipeline: Pipeline, settings: SdkReaderSettings): void {
+  // No phase: runs outside the SDK's retry policy, so it sees a 429 only once the SDK has given up on it.
+  pipeline.addPolicy(throttleBackoffPolicy(settings.backoff));
+  // After signing: once per attempt on the wire.
+  pipeline.addPolicy(ledgerPolicy(settings.ledger), { afterPhase: 'Sign' });
+}
+
+function armBody(ledger: RequestLedger, id: string | undefined): ArmResource {
+  const body = id === undefined ? undefined : ledger.bodyOf(id);
+  if (!body) throw new Error(`ARM returned a resource without a readable body (${id ?? 'no id'})`);
+  return body;
+}

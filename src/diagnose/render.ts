@@ -1,0 +1,21 @@
+import type { Diagnosis } from './explain-error';
+
+/** A diagnosis as text (for people) or JSON (for scripts). Pure: no colour, no I/O. */
+export function renderDiagnosis(d: Diagnosis, format: 'text' | 'json'): string {
+  if (format === 'json') return `${JSON.stringify(d, null, 2)}\n`;
+  const lines = [d.summary, ''];
+  for (const m of d.meaning) lines.push(`  ${m}`);
+  const facts: string[] = [];
+  if (d.vault) facts.push(`vault: ${d.vault}`);
+  if (d.subscriptionId) facts.push(`subscription: ${d.subscriptionId}`);
+  if (d.operation) facts.push(`operation: ${d.operation}`);
+  if (d.caller.ip) facts.push(`client address: ${d.caller.ip}`);
+  if (d.caller.objectId) facts.push(`caller object id: ${d.caller.objectId}`);
+  if (d.caller.appId) facts.push(`caller application id: ${d.caller.appId}`);
+  if (d.caller.tenantId) facts.push(`caller tenant: ${d.caller.tenantId}`);
+  if (d.tenants) facts.push(`vault tenant(s): ${d.tenants.expected.join(', ') || 'unknown'}; token tenant: ${d.tenants.found ?? 'unknown'}`);
+  if (facts.length > 0) lines.push('', ...facts.map((f) => `  ${f}`));
+  if (d.rules.length > 0) lines.push('', 'Rules that check this link:', ...d.rules.map((r) => `  ${r}`));
+  if (d.commands.length > 0) lines.push('', 'Run:', ...d.commands.map((c) => `  ${c}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The resource types the emulator serves and the api-versions it accepts for each. The first version of
+ * each list is the one the installed SDK sends (read from node_modules/@azure/arm-*: arm-keyvault 5 →
+ * 2026-02-01, arm-network 39 → 2026-01-01, arm-privatedns 4 → 2024-06-01, arm-monitor 8 diagnostic
+ * settings → 2021-05-01-preview, arm-authorization 9 role assignments/definitions → 2022-04-01); the
+ * others are the versions of Microsoft's examples in ../shared/arm-examples and a few recent ones.
+ */
+export type TypeKind =
+  /** lives in a resource group, listed by subscription and by resource group */
+  | 'tracked'
+  /** nested under a parent resource, listed by parent */
+  | 'child'
+  /** a subnet or vault connection: stored inside its parent's properties, served as its own resource too */
+  | 'embedded'
+  /** attached to any scope (`{scope}/providers/...`), listed by scope */
+  | 'extension';
+
+export interface TypeSpec {
+  /** ARM type with Microsoft's casing, e.g. `Microsoft.Network/privateDnsZones/A`. */
+  type: string;
+  kind: TypeKind;
+  apiVersions: readonly string[];
+  /** The parent's property holding embedded children, e.g. `subnets`. */
+  embeddedIn?: string;
+  /** Counts against the private DNS quota (500 GETs per 5 minutes per subscription). */
+  privateDns?: boolean;
+}
+
+const KEYVAULT = ['2026-02-01', '2025-05-01', '2024-11-01', '2023-07-01'];
+const NETWORK = ['2026-01-01', '2025-07-01', '2025-05-01', '2024-05-01', '2024-03-01'];
+const PRIVATE_DNS = ['2024-06-01', '2020-06-01', '2020-01-01'];
+const AUTHORIZATION = ['2022-04-01', '2020-10-01-preview'];
+const RESOURCES = ['2015-11-01', '2021-04-01', '2022-09-01', '2024-03-01'];
+
+/** Private DNS record types ARM serves under `.../privateDnsZones/{zone}/{recordType}`. */
+export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
+
+const SPECS: TypeSpec[] = [
+  { type: 'Microsoft.KeyVault/vaults', kind: 'tracked', apiVersions: KEYVAULT },
+  { type: 'Microsoft.KeyVault/vaults/privateEndpointConnections', kind: 'embedded', embeddedIn: 'privateEndpointConnections', apiVersions: KEYVAULT },
+  { type: 'Microsoft.KeyVault/managedHSMs', kind: 'tracked', apiVersions: KEYVAULT },
+  { type: 'Microsoft.KeyVault/managedHSMs/privateEndpointConnections', kind: 'embedded', embeddedIn: 'privateEndpointConnections', apiVersions: KEYVAULT },
+  { type: 'Microsoft.Network/privateEndpoints', kind: 'tracked', apiVersions: NETWORK },
+  { type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups', kind: 'child', apiVersions: NETWORK },
+  { type: 'Microsoft.Network/networkInterfaces', kind: 'tracked', apiVersions: NETWORK },
+  { type: 'Microsoft.Network/virtualNetworks', kind: 'tracked', apiVersions: NETWORK },
+  { type: 'Microsoft.Network/virtualNetworks/subnets', kind: 'embedded', embeddedIn: 'subnets', apiVersions: NETWORK },
+  { type: 'Microsoft.Network/privateDnsZones', kind: 'tracked', apiVersions: PRIVATE_DNS, privateDns: true },
+  { type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks', kind: 'child', apiVersions: PRIVATE_DNS, privateDns: true },
+  ...RECORD_TYPES.map((recordType): TypeSpec => ({ type: `Microsoft.Network/privateDnsZones/${recordType}`, kind: 'child', apiVersions: PRIVATE_DNS, privateDns: true })),
+  { type: 'Microsoft.Insights/diagnosticSettings', kind: 'extension', apiVersions: ['2021-05-01-preview', '2017-05-01-preview'] },
+  { type: 'Microsoft.Authorization/roleAssignments', kind: 'extension', apiVersions: AUTHORIZATION },
+  { type: 'Microsoft.Authorization/roleDefinitions', kind: 'extension', apiVersions: AUTHORIZATION },
+];
+
+/** `GET .../privateDnsZones/{zone}/ALL`: every record set of the zone (RecordSets_List). */
+export const ALL_RECORD_SETS: TypeSpec = { type: 'Microsoft.Network/privateDnsZones/ALL', kind: 'child', apiVersions: PRIVATE_DNS, privateDns: true };
+/** Resource groups, `GET /subscriptions/{s}/resources` (generic list, Vaults.list in arm-keyvault) and the subscription itself. */
+export const RESOURCE_GROUPS: TypeSpec = { type: 'Microsoft.Resources/resourceGroups', kind: 'tracked', apiVersions: RESOURCES };
+export const GENERIC_RESOURCES: TypeSpec = { type: 'Microsoft.Resources/resources', kind: 'tracked', apiVersions: RESOURCES };
+export const SUBSCRIPTIONS: TypeSpec = { type: 'Microsoft.Resources/subscriptions', kind: 'tracked', apiVersions: ['2022-12-01', '2021-01-01', '2020-01-01', '2016-06-01'] };
+
+const BY_TYPE = new Map<string, TypeSpec>([...SPECS, ALL_RECORD_SETS].map((spec) => [spec.type.toLowerCase(), spec]));
+
+export function typeSpec(type: string): TypeSpec | undefined {
+  return BY_TYPE.get(type.toLowerCase());
+}
+
+export function servedTypes(): readonly TypeSpec[] {
+  return SPECS;
+}
+
+export function isRecordSetType(type: string): boolean {
+  return /^microsoft\.network\/privatednszones\/[a-z]+$/i.test(type) && type.toLowerCase() !== 'microsoft.network/privatednszones/virtualnetworklinks';
+}

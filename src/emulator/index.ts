@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { ArmResource } from '../model/arm';
+import { FaultPlan, parseFaults } from './faults';
+import { identityHandler } from './identity';
+import { armHandler, type ServerState } from './server';
+import { ResourceStore } from './store';
+import { Throttle, ARM_READ_LIMITS } from './throttle';
+import { createCertificates } from './tls';
+
+/**
+ * A local ARM (DESIGN 4): HTTPS on 127.0.0.1 with a certificate generated at start, the routes the
+ * collectors call at the SDKs' api-versions, ARM's paging, errors and throttling, injected latency and
+ * faults, PUT/DELETE with ARM's side effects, and a managed-identity endpoint so the real SDK clients
+ * authenticate through `DefaultAzureCredential` with no Azure account.
+ */
+export interface EmulatorOptions {
+  seed: ArmResource[];
+  /** 0 / undefined = any free port. */
+  port?: number;
+  latencyMs?: number | { min: number; max: number };
+  /** The --faults SPEC grammar, documented in src/emulator/faults.ts. */
+  faults?: string;
+  /** Default: ARM's real numbers (250, 25/s per subscription and principal; private DNS 500 GETs / 5 min per subscription). */
+  throttle?: false | { bucketSize: number; refillPerSecond: number; privateDnsGetsPer5Min?: number };
+  /** Items per list page when the request has no `$top` (default 100); small values let tests see several pages. */
+  pageSize?: number;
+}
+
+export interface RunningEmulator {
+  /** `https://127.0.0.1:PORT` */
+  endpoint: string;
+  /** CA that signed the server certificate, and the temp file it is written to. */
+  caCertPem: string;
+  caCertPath: string;
+  /** Managed-identity token endpoint (App Service style) for IDENTITY_ENDPOINT / IDENTITY_HEADER. */
+  identityEndpoint: string;
+  identityHeader: string;
+  /** Requests by operation, e.g. `GET Microsoft.KeyVault/vaults (list)`. */
+  requestCounts(): Record<string, number>;
+  /** Current state (after PUT/DELETE), in the snapshot format. */
+  resources(): ArmResource[];
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PAGE_SIZE = 100;
+
+function latencyFunction(latency: EmulatorOptions['latencyMs']): () => number {
+  if (latency === undefined) return () => 0;
+  if (typeof latency === 'number') return () => latency;
+  const { min, max } = latency;
+  return () => min + Math.random() * Math.max(0, max - min);
+}
+
+function listen(server: HttpServer | HttpsServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: HttpServer | HttpsServer): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const faults = new FaultPlan(parseFaults(options.faults));
+  const store = new ResourceStore(options.seed);
+  const certificates = await createCertificates();
+  const state: ServerState = {
+    store,
+    throttle: new Throttle(options.throttle === undefined ? ARM_READ_LIMITS : options.throttle),
+    faults,
+    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    latency: latencyFunction(options.latencyMs),
+    counts: new Map(),
+    baseUrl: '',
+  };
+  const arm = createHttpsServer({ key: certificates.serverKeyPem, cert: certificates.serverCertPem }, armHandler(state));
+  const identityHeader = randomBytes(16).toString('hex');
+  const identity = createHttpServer(identityHandler(identityHeader));
+  const port = await listen(arm, options.port ?? 0);
+  const identityPort = await listen(identity, 0);
+  state.baseUrl = `https://127.0.0.1:${port}`;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: state.baseUrl,
+    caCertPem: certificates.caCertPem,
+    caCertPath: certificates.caCertPath,
+    identityEndpoint: `http://127.0.0.1:${identityPort}/msi/token`,
+    identityHeader,
+    requestCounts: () => Object.fromEntries([...state.counts.entries()].sort(([a], [b]) => a.localeCompare(b))),
+    resources: () => store.all().map((r) => structuredClone(r)),
+    stop: () =>
+      (stopped ??= Promise.all([close(arm), close(identity)]).then(() => {
+        rmSync(dirname(certificates.caCertPath), { recursive: true, force: true });
+      })),
+  };
+}

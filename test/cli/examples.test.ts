@@ -1,0 +1,81 @@
+import { OFFICE_IP } from '../../src/fixtures/examples';
+import { example, runCli } from '../support/run-cli';
+
+/**
+ * Each example fails exactly the rules it was built to break (issue 2, "Done when"). Derived from the rule
+ * catalogue (DESIGN 3): a broken link fails its own rule and what truly depends on it, nothing else.
+ */
+interface Finding {
+  ruleId: string;
+  outcome: string;
+  vaultId: string;
+}
+
+async function auditJson(name: string, extra: string[] = []): Promise<{ code: number; failing: Map<string, string[]>; errors: Finding[] }> {
+  const run = await runCli(['audit', '--snapshot', example(name), '--format', 'json', ...extra]);
+  expect(run.stderr).toBe('');
+  const findings = (JSON.parse(run.stdout) as { findings: Finding[] }).findings;
+  const failing = new Map<string, string[]>();
+  for (const f of findings.filter((x) => x.outcome === 'fail')) {
+    const vault = f.vaultId.split('/').pop() ?? '';
+    failing.set(vault, [...new Set([...(failing.get(vault) ?? []), f.ruleId])].sort());
+  }
+  return { code: run.code, failing, errors: findings.filter((f) => f.outcome === 'error') };
+}
+
+const VAULT = 'kv-payments-prod';
+
+const BROKEN: [name: string, rules: string[], why: string][] = [
+  // The connection is Pending on both sides; the caller then has no usable private path, and public access is Disabled.
+  ['pending-approval', ['KV102', 'KV301'], 'unapproved connection'],
+  // The zone group points at a misnamed zone, and no zone has the required name.
+  ['wrong-zone-name', ['KV104', 'KV201', 'KV202'], 'privatelink.vault.azure.net'],
+  ['zone-not-linked', ['KV203'], 'spoke VNet not linked (peering does not carry links)'],
+  ['missing-a-record', ['KV204'], 'no A record for the vault'],
+  ['stale-a-record', ['KV205'], 'A record at the old address'],
+];
+
+test('healthy.json: exit 0, no fail, no error', async () => {
+  const run = await auditJson('healthy');
+  expect(run.failing).toEqual(new Map());
+  expect(run.errors).toEqual([]);
+  expect(run.code).toBe(0);
+});
+
+test.each(BROKEN)('%s.json fails exactly %j (%s) and exits 1', async (name, rules) => {
+  const run = await auditJson(name);
+  expect(run.failing).toEqual(new Map([[VAULT, rules]]));
+  expect(run.errors).toEqual([]);
+  expect(run.code).toBe(1);
+});
+
+test('public-access-enabled.json fails KV302 and KV303: warnings (the vault is reachable, its posture is open), so exit 1 needs --fail-on warning', async () => {
+  const gated = await auditJson('public-access-enabled', ['--fail-on', 'warning']);
+  expect(gated.failing).toEqual(new Map([[VAULT, ['KV302', 'KV303']]]));
+  expect(gated.errors).toEqual([]);
+  expect(gated.code).toBe(1);
+  expect((await auditJson('public-access-enabled')).code).toBe(0);
+});
+
+test('firewall-blocks-caller.json: the office IP is refused (publicNetworkAccess Disabled overrides ipRules); a caller in the VNet passes', async () => {
+  const office = await auditJson('firewall-blocks-caller', ['--caller-ip', OFFICE_IP]);
+  expect(office.failing).toEqual(new Map([[VAULT, ['KV301']]]));
+  expect(office.code).toBe(1);
+  const inVnet = await auditJson('firewall-blocks-caller');
+  expect(inVnet.failing).toEqual(new Map());
+  expect(inVnet.code).toBe(0);
+});
+
+test('demo-estate.json: the healthy vault passes, each broken one fails its own link', async () => {
+  const run = await auditJson('demo-estate');
+  expect(run.failing).toEqual(
+    new Map([
+      ['kv-legacy-app', ['KV302', 'KV303']],
+      ['kv-orders-prod', ['KV205']],
+      ['kv-partner-share', ['KV102', 'KV301']],
+      ['kv-reports-dev', ['KV203']],
+    ]),
+  );
+  expect(run.errors).toEqual([]);
+  expect(run.code).toBe(1);
+});

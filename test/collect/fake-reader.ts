@@ -1,0 +1,45 @@
+import { ArmResource, idKey, parentId, parseId } from '../../src/model/arm';
+import type { ArmReader } from '../../src/collect/reader';
+
+/**
+ * An in-memory ArmReader over a seed, for the traversal's unit tests: counts calls by method and lets a
+ * test make any call fail. The SDK path is tested against the emulator (live.test.ts).
+ */
+export class ArmError extends Error {
+  constructor(readonly statusCode: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export function fakeReader(seed: readonly ArmResource[], fail: (call: string, arg: string) => ArmError | undefined = () => undefined): ArmReader & { calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const inSub = (sub: string, type: string): ArmResource[] =>
+    seed.filter((r) => r.type.toLowerCase() === type && (parseId(r.id).subscriptionId ?? '').toLowerCase() === sub.toLowerCase());
+  const children = (parent: string, type: string): ArmResource[] => seed.filter((r) => r.type.toLowerCase() === type && idKey(parentId(r.id)) === idKey(parent));
+  const call = async <T>(name: string, arg: string, answer: () => T): Promise<T> => {
+    calls[name] = (calls[name] ?? 0) + 1;
+    const error = fail(name, arg);
+    if (error) throw error;
+    return JSON.parse(JSON.stringify(answer())) as T;
+  };
+  return {
+    calls,
+    listVaults: (s) => call('listVaults', s, () => inSub(s, 'microsoft.keyvault/vaults')),
+    listManagedHsms: (s) => call('listManagedHsms', s, () => inSub(s, 'microsoft.keyvault/managedhsms')),
+    listPrivateEndpoints: (s) => call('listPrivateEndpoints', s, () => inSub(s, 'microsoft.network/privateendpoints')),
+    listNetworkInterfaces: (s) => call('listNetworkInterfaces', s, () => inSub(s, 'microsoft.network/networkinterfaces')),
+    listVirtualNetworks: (s) => call('listVirtualNetworks', s, () => inSub(s, 'microsoft.network/virtualnetworks')),
+    listPrivateDnsZones: (s) => call('listPrivateDnsZones', s, () => inSub(s, 'microsoft.network/privatednszones')),
+    listZoneGroups: (id) => call('listZoneGroups', id, () => children(id, 'microsoft.network/privateendpoints/privatednszonegroups')),
+    listVirtualNetworkLinks: (id) => call('listVirtualNetworkLinks', id, () => children(id, 'microsoft.network/privatednszones/virtualnetworklinks')),
+    listARecordSets: (id) => call('listARecordSets', id, () => children(id, 'microsoft.network/privatednszones/a')),
+    listDiagnosticSettings: (id) =>
+      call('listDiagnosticSettings', id, () => seed.filter((r) => r.type.toLowerCase() === 'microsoft.insights/diagnosticsettings' && r.id.toLowerCase().startsWith(`${idKey(id)}/providers/`))),
+    getById: (id) =>
+      call('getById', id, () => {
+        const found = seed.find((r) => idKey(r.id) === idKey(id));
+        if (!found) throw new ArmError(404, 'ResourceNotFound', `The Resource '${id}' was not found.`);
+        return found;
+      }),
+  };
+}

@@ -1,0 +1,178 @@
+import * as fs from 'node:fs';
+import { collectLive } from '../../src/collect';
+import { runAudit } from '../../src/cli/pipeline';
+import { main } from '../../src/cli/main';
+import { exitCode } from '../../src/engine/gate';
+import { DEFAULT_CALLER } from '../../src/model/caller';
+import { idKey } from '../../src/model/arm';
+import { HUB_SUB, SPOKE_SUB, healthyPath, hub, spokePath } from '../../src/fixtures/scenario';
+import type { LiveOptions } from '../../src/collect/types';
+import { captureOutput, liveOptions, tempFile, withEmulator } from './live-support';
+
+/** Real SDK clients → emulator (HTTPS, managed identity) → collector → estate → rules. */
+const NOW = new Date('2026-03-01T00:00:00Z');
+const THIRD_SUB = '33333333-3333-3333-3333-333333333333';
+
+const findingsOf = async (source: Parameters<typeof runAudit>[0]['source']) => (await runAudit({ source, caller: DEFAULT_CALLER, now: NOW })).result;
+const sorted = <T extends { id: string }>(resources: readonly T[]): T[] => [...resources].sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : 1));
+
+/** Two spokes in two subscriptions, one hub zone in a third. */
+function twoSpokes() {
+  const a = spokePath({ vaultName: 'kv-a', spokeOctet: 1 });
+  const b = spokePath({ vaultName: 'kv-b', spokeOctet: 2, subscriptionId: THIRD_SUB });
+  return { a, b, seed: [...hub().resources, ...a.resources, ...b.resources] };
+}
+
+describe('live collection through the Azure SDKs against the emulator', () => {
+  it('reads the healthy path exactly as ARM serves it, and its findings equal the seed\'s', async () => {
+    const path = healthyPath();
+    await withEmulator(path.resources, {}, async (emulator) => {
+      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB]));
+      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+      expect(collected.vaultErrors.size).toBe(0);
+      expect(collected.notices).toEqual([]);
+      expect(collected.stats).toEqual({ vaultsListed: 1, throttled: 0, retried: 0 });
+      expect(collected.requests).toEqual({
+        'KeyVault.managedHsms.listBySubscription': 2,
+        'KeyVault.vaults.listBySubscription': 2,
+        'Monitor.diagnosticSettings.list': 1,
+        'Network.networkInterfaces.listAll': 2,
+        'Network.privateDnsZoneGroups.list': 1,
+        'Network.privateEndpoints.listBySubscription': 2,
+        'Network.virtualNetworks.listAll': 2,
+        'PrivateDns.privateZones.list': 2,
+        'PrivateDns.recordSets.listByType': 1,
+        'PrivateDns.virtualNetworkLinks.list': 1,
+      });
+      const live = await findingsOf({ kind: 'live', options: liveOptions(emulator, [SPOKE_SUB, HUB_SUB]) });
+      const seed = await findingsOf({ kind: 'snapshot', file: tempFile('seed.json', path.resources) });
+      expect(live.findings).toEqual(seed.findings);
+      expect(live.summary.complete).toBe(true);
+      expect(live.findings.filter((f) => f.outcome === 'fail')).toEqual([]);
+    });
+  });
+
+  it('reads a hub zone and hub VNet in an unaudited subscription by id, once each', async () => {
+    const { seed } = twoSpokes();
+    await withEmulator(seed, {}, async (emulator) => {
+      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, THIRD_SUB]));
+      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+      expect(collected.requests['PrivateDns.privateZones.get']).toBe(1);
+      expect(collected.requests['Network.virtualNetworks.get']).toBe(1);
+      expect(collected.requests['PrivateDns.recordSets.listByType']).toBe(1);
+      expect(collected.requests['PrivateDns.privateZones.list']).toBe(2);
+      expect(collected.vaultErrors.size).toBe(0);
+    });
+  });
+
+  it('kvguard snapshot writes a file whose audit equals the live audit', async () => {
+    const { seed } = twoSpokes();
+    await withEmulator(seed, {}, async (emulator) => {
+      const file = tempFile('estate.json');
+      const args = ['--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath, '--subscription', `${SPOKE_SUB},${THIRD_SUB},${HUB_SUB}`];
+      const run = await captureOutput(() => main(['node', 'kvguard', 'snapshot', ...args, '-o', file, '--quiet']));
+      expect(run.result).toBe(0);
+      expect(run.stdout).toBe('');
+      const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string }[];
+      expect(written).toEqual(sorted(emulator.resources()));
+      const live = await findingsOf({ kind: 'live', options: liveOptions(emulator, [SPOKE_SUB, THIRD_SUB, HUB_SUB]) });
+      const offline = await findingsOf({ kind: 'snapshot', file });
+      expect(JSON.stringify(offline.findings)).toBe(JSON.stringify(live.findings));
+      expect(live.findings.length).toBeGreaterThan(0);
+    });
+  });
+
+  it('never writes a token or an Authorization header, --verbose included', async () => {
+    const path = healthyPath();
+    await withEmulator(path.resources, {}, async (emulator) => {
+      const args = ['--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath, '--subscription', SPOKE_SUB, '--subscription', HUB_SUB];
+      const audit = await captureOutput(() => main(['node', 'kvguard', 'audit', ...args, '--verbose', '--format', 'json']));
+      const snap = await captureOutput(() => main(['node', 'kvguard', 'snapshot', ...args, '--verbose']));
+      expect(audit.result).toBe(0);
+      expect(snap.result).toBe(0);
+      // MSAL caches the managed-identity token: this is the token the audit sent.
+      const { DefaultAzureCredential } = await import('@azure/identity');
+      const token = (await new DefaultAzureCredential().getToken(`${emulator.endpoint}/.default`)).token;
+      const everything = audit.stdout + audit.stderr + snap.stdout + snap.stderr;
+      expect(everything).toContain('KeyVault.vaults.listBySubscription');
+      expect(everything).not.toContain(token);
+      expect(everything).not.toContain(token.split('.')[2]);
+      expect(everything).not.toMatch(/bearer\s+ey/i);
+      expect(everything).not.toMatch(/authorization:/i);
+      expect(everything).not.toContain(emulator.identityHeader);
+    });
+  });
+});
+
+describe('faults: each ends with its expected outcome and exit code', () => {
+  const audit = async (options: LiveOptions, allowPartial = false) => {
+    const result = await findingsOf({ kind: 'live', options });
+    return { result, code: exitCode(result, 'error', allowPartial) };
+  };
+
+  it('429 with Retry-After is waited out (the SDK honours it): complete, exit 0', async () => {
+    await withEmulator(healthyPath().resources, { throttle: { bucketSize: 4, refillPerSecond: 20 } }, async (emulator) => {
+      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { concurrency: 8 }));
+      expect(collected.stats.throttled).toBeGreaterThan(0);
+      expect(collected.vaultErrors.size).toBe(0);
+      expect(collected.notices).toEqual([]);
+      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+    });
+  });
+
+  it('429 without Retry-After is backed off by kvguard: complete, exit 0', async () => {
+    await withEmulator(healthyPath().resources, { faults: 'seed=7,429-noretry@0.4' }, async (emulator) => {
+      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB]));
+      expect(collected.stats.throttled).toBeGreaterThan(0);
+      expect(collected.stats.retried).toBe(collected.stats.throttled);
+      expect(collected.vaultErrors.size).toBe(0);
+      const { result, code } = await audit(liveOptions(emulator, [SPOKE_SUB, HUB_SUB]));
+      expect(result.summary.complete).toBe(true);
+      expect(code).toBe(0);
+    });
+  });
+
+  it.each(['500', '503', 'reset'])('%s is retried with backoff by the SDK: complete, exit 0', async (fault) => {
+    await withEmulator(healthyPath().resources, { faults: `seed=3,${fault}@0.3` }, async (emulator) => {
+      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB]));
+      expect(collected.stats.retried).toBeGreaterThan(0);
+      expect(collected.vaultErrors.size).toBe(0);
+      expect(collected.notices).toEqual([]);
+      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+    });
+  });
+
+  it('403 on one subscription: its vaults cannot be listed, the others are evaluated; exit 2, or 0 with --allow-partial', async () => {
+    const { seed, a } = twoSpokes();
+    await withEmulator(seed, { faults: `403:sub=${THIRD_SUB}` }, async (emulator) => {
+      const options = liveOptions(emulator, [SPOKE_SUB, THIRD_SUB, HUB_SUB]);
+      const collected = await collectLive(options);
+      expect(collected.stats.vaultsListed).toBe(1);
+      expect(collected.notices.map((n) => n.message)).toContain(
+        `subscription ${THIRD_SUB}: could not list key vaults: 403 AuthorizationFailed: ${collected.notices[0]?.message.split('403 AuthorizationFailed: ')[1]}`,
+      );
+      expect(collected.notices.every((n) => n.level === 'error' && n.resourceId === `/subscriptions/${THIRD_SUB}`)).toBe(true);
+      const { result, code } = await audit(options);
+      expect(result.summary).toMatchObject({ vaults: 1, complete: false, error: 0 });
+      expect(new Set(result.findings.map((f) => f.vaultId))).toEqual(new Set([a.ids.vault]));
+      expect(code).toBe(2);
+      expect((await audit(options, true)).code).toBe(0);
+    });
+  });
+
+  it('404 between list and get marks the affected vault error with the reason: exit 2', async () => {
+    const path = healthyPath();
+    await withEmulator(path.resources, { faults: '404-after-list:type=microsoft.network/privatednszones' }, async (emulator) => {
+      const options = liveOptions(emulator, [SPOKE_SUB]);
+      const collected = await collectLive(options);
+      expect([...collected.vaultErrors.keys()]).toEqual([idKey(path.ids.vault)]);
+      expect(collected.vaultErrors.get(idKey(path.ids.vault))).toMatch(
+        new RegExp(`^${path.ids.zone.replace(/\./g, '\\.')} is referenced by a resource kvguard read but returned 404 \\(deleted during the audit\\?\\): 404 ResourceNotFound`),
+      );
+      const { result, code } = await audit(liveOptions(emulator, [SPOKE_SUB]));
+      expect(result.summary.complete).toBe(false);
+      expect(result.findings.every((f) => f.outcome === 'error' && f.message.startsWith('kv-payments-prod could not be evaluated:'))).toBe(true);
+      expect(code).toBe(2);
+    });
+  });
+});

@@ -1,0 +1,107 @@
+import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import { operationOf } from '../../src/collect/operations';
+import { RequestLedger, backoffDelay, ledgerPolicy, throttleBackoffPolicy } from '../../src/collect/policies';
+import { createLimiter } from '../../src/collect/pool';
+
+const BASE = 'https://management.azure.com';
+const SUB = '/subscriptions/22222222-2222-2222-2222-222222222222';
+
+function headers(values: Record<string, string>): PipelineResponse['headers'] {
+  const lower = Object.fromEntries(Object.entries(values).map(([k, v]) => [k.toLowerCase(), v]));
+  return { get: (name: string) => lower[name.toLowerCase()] } as unknown as PipelineResponse['headers'];
+}
+function request(url: string, requestId = 'r1'): PipelineRequest {
+  return { url, method: 'GET', requestId } as unknown as PipelineRequest;
+}
+function response(status: number, extra: Record<string, string> = {}, bodyAsText?: string): PipelineResponse {
+  return { status, headers: headers(extra), bodyAsText } as unknown as PipelineResponse;
+}
+
+describe('operationOf', () => {
+  it.each([
+    [`${SUB}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01`, 'KeyVault.vaults.listBySubscription'],
+    [`${SUB}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01&$skiptoken=abc`, 'KeyVault.vaults.listBySubscription'],
+    [`${SUB}/providers/Microsoft.KeyVault/managedHSMs?api-version=2026-02-01`, 'KeyVault.managedHsms.listBySubscription'],
+    [`${SUB}/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net/A?api-version=2024-06-01`, 'PrivateDns.recordSets.listByType'],
+    [`${SUB}/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe/privateDnsZoneGroups?api-version=2026-01-01`, 'Network.privateDnsZoneGroups.list'],
+    [`${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v?api-version=2026-01-01`, 'Network.virtualNetworks.get'],
+    [`${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`, 'Monitor.diagnosticSettings.list'],
+    [`${SUB}/resourcegroups/rg/providers/microsoft.web/sites/s?api-version=1`, 'GET microsoft.web/sites/s'],
+  ])('%s → %s', (path, expected) => {
+    expect(operationOf('GET', `${BASE}${path}`)).toBe(expected);
+  });
+});
+
+describe('ledgerPolicy', () => {
+  it('counts attempts by operation, retries of the same request and 429s, and keeps ARM bodies by id', async () => {
+    const ledger = new RequestLedger();
+    const policy = ledgerPolicy(ledger);
+    const url = `${BASE}${SUB}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01`;
+    const page = JSON.stringify({ value: [{ id: `${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/KV1`, name: 'KV1', type: 'Microsoft.KeyVault/vaults', properties: { a: 1 } }] });
+    await policy.sendRequest(request(url), async () => response(429));
+    await policy.sendRequest(request(url), async () => response(200, {}, page));
+    await policy.sendRequest(request(url, 'r2'), async () => response(200, {}, 'not json'));
+    expect(ledger.requests).toEqual({ 'KeyVault.vaults.listBySubscription': 3 });
+    expect(ledger.retried).toBe(1);
+    expect(ledger.throttled).toBe(1);
+    expect(ledger.bodyOf(`${SUB}/resourcegroups/rg/providers/microsoft.keyvault/vaults/kv1`)?.properties).toEqual({ a: 1 });
+  });
+});
+
+describe('throttleBackoffPolicy', () => {
+  const settings = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 1000 };
+
+  it('backs off a 429 without Retry-After and returns the first success', async () => {
+    const sleeps: number[] = [];
+    const answers = [response(429), response(429), response(200)];
+    const policy = throttleBackoffPolicy(settings, async (ms) => {
+      sleeps.push(ms);
+    });
+    const result = await policy.sendRequest(request('u'), async () => answers.shift() as PipelineResponse);
+    expect(result.status).toBe(200);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(50);
+    expect(sleeps[0]).toBeLessThanOrEqual(100);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(100);
+    expect(sleeps[1]).toBeLessThanOrEqual(200);
+  });
+
+  it('gives up after maxRetries and returns the 429 for the SDK to raise', async () => {
+    let calls = 0;
+    const policy = throttleBackoffPolicy(settings, async () => undefined);
+    const result = await policy.sendRequest(request('u'), async () => {
+      calls += 1;
+      return response(429);
+    });
+    expect(result.status).toBe(429);
+    expect(calls).toBe(4);
+  });
+
+  it('waits Retry-After when given, capped, and never waits more than maxDelayMs', () => {
+    expect(backoffDelay(response(429, { 'Retry-After': '2' }), 0, { ...settings, maxDelayMs: 5000 })).toBe(2000);
+    expect(backoffDelay(response(429, { 'retry-after-ms': '250' }), 0, settings)).toBe(250);
+    expect(backoffDelay(response(429), 10, settings, () => 1)).toBe(1000);
+    expect(backoffDelay(response(429), 0, settings, () => 0)).toBe(50);
+  });
+});
+
+describe('createLimiter', () => {
+  it('never runs more than the limit at once and runs every task', async () => {
+    const limiter = createLimiter(3);
+    let active = 0;
+    let peak = 0;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        limiter.run(async () => {
+          active += 1;
+          peak = Math.max(peak, active);
+          await new Promise((resolve) => setTimeout(resolve, (i % 3) + 1));
+          active -= 1;
+          return i;
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});

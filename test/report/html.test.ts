@@ -1,0 +1,88 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, Browser } from 'playwright-core';
+import type { RunResult } from '../../src/engine/types';
+import { htmlReport } from '../../src/report/html';
+import { fixtureResult, REPORT_OPTIONS } from './fixture';
+import { expectGolden } from './golden';
+
+/**
+ * The HTML report in a real browser: Debian's chromium (installed by .ci/run when missing), driven by
+ * playwright-core. The page is opened from a file, as a person opens a CI artifact.
+ */
+const CHROMIUM = process.env.KVGUARD_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
+// Runs in the page; declared here because the project compiles without the DOM lib.
+declare function getComputedStyle(element: unknown): { borderTopColor: string };
+const BORDER_COLOR = (element: unknown) => getComputedStyle(element).borderTopColor;
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('htmlReport', () => {
+  test('matches the golden file', () => {
+    expectGolden('report.html', htmlReport(fixtureResult(), REPORT_OPTIONS));
+  });
+
+  test('escapes every finding text', () => {
+    const result: RunResult = fixtureResult();
+    result.findings[0].message = '<script>alert(1)</script> & "x"';
+    result.notices.push({ level: 'error', message: '<img src=x onerror=alert(2)>' });
+    const html = htmlReport(result, REPORT_OPTIONS);
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;');
+    expect(html.match(/<script>/g)).toHaveLength(1);
+  });
+
+  describe('in headless Chromium', () => {
+    let browser: Browser;
+    const file = path.join(ARTIFACTS, 'html-report.html');
+
+    beforeAll(async () => {
+      if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      fs.writeFileSync(file, htmlReport(fixtureResult(), REPORT_OPTIONS));
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    test('loads with no console error and no network request, draws the broken link red, filters passes', async () => {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const consoleErrors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => consoleErrors.push(error.message));
+      page.on('request', (request) => requests.push(request.url()));
+      const url = `file://${file}`;
+      await page.goto(url, { waitUntil: 'load' });
+
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([url]);
+
+      const brokenHop = page.locator('section[data-vault="kv-payments-prod"] li.hop[data-hop="dns-record"]');
+      expect(await brokenHop.getAttribute('class')).toBe('hop hop-fail');
+      expect(await brokenHop.evaluate(BORDER_COLOR)).toBe('rgb(207, 34, 46)');
+      expect(await brokenHop.innerText()).toContain("A record kv-payments-prod points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4");
+      const healthyHop = page.locator('section[data-vault="kv-payments-prod"] li.hop[data-hop="private-endpoint"]');
+      expect(await healthyHop.evaluate(BORDER_COLOR)).toBe('rgb(26, 127, 55)');
+      const uncheckedHop = page.locator('section[data-vault="kv-payments-prod"] li.hop[data-hop="nic"]');
+      expect(await uncheckedHop.evaluate(BORDER_COLOR)).toBe('rgb(140, 149, 159)');
+      expect(await page.locator('a[href="https://github.com/kvguard/kvguard/blob/main/rules/dns-a-record-ip.md"]').count()).toBeGreaterThan(0);
+
+      const passRows = page.locator('tr[data-outcome="pass"]');
+      expect(await passRows.count()).toBe(9);
+      expect(await passRows.first().isVisible()).toBe(true);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'html-report.png'), fullPage: true });
+      await page.locator('input[data-filter="pass"]').uncheck();
+      for (const row of await passRows.all()) expect(await row.isVisible()).toBe(false);
+      expect(await page.locator('tr[data-outcome="fail"]').first().isVisible()).toBe(true);
+      expect(consoleErrors).toEqual([]);
+      expect(requests).toEqual([url]);
+      await page.close();
+    }, 60_000);
+  });
+});

@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ruleDocUrl } from '../../src/engine/docs';
+import { runRules } from '../../src/engine/run';
+import { buildEstate } from '../../src/model/estate';
+import { sarifReport } from '../../src/report/sarif';
+import { FIXTURE_RULES, fixtureResources, fixtureResult, IDS, NOW, REPORT_OPTIONS } from './fixture';
+import { expectGolden } from './golden';
+
+interface SarifLog {
+  runs: {
+    tool: { driver: { rules: { id: string; helpUri: string; defaultConfiguration: { level: string } }[] } };
+    invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[];
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      message: { text: string };
+      partialFingerprints: Record<string, string>;
+      locations: { physicalLocation: { artifactLocation: { uri: string } }; logicalLocations: { fullyQualifiedName: string; kind: string }[] }[];
+      suppressions?: { kind: string; justification: string }[];
+    }[];
+  }[];
+}
+
+const parse = (text: string) => JSON.parse(text) as SarifLog;
+const TMP = path.join(__dirname, '..', '..', '.kvguard-tmp', 'sarif-test');
+const completeRun = () => runRules({ estate: buildEstate(fixtureResources()), rules: FIXTURE_RULES.filter((r) => r.meta.id !== 'KV503'), now: NOW });
+
+/**
+ * Runs Microsoft's validator and returns its diagnostics (`file(line,col): level CODE: text`). It exits 0
+ * even on errors, so the lines are the verdict. It also says nothing at all about a file it fails to
+ * deserialize (an unknown enum value, measured with sarif-multitool 5.7.0), so the test also checks that
+ * it analysed each result: it warns SARIF2017 (no `region`) once per result, as ours have none.
+ */
+function validate(files: string[]): string[] {
+  const output = execFileSync(path.join('node_modules', '.bin', 'sarif-multitool'), ['validate', ...files], { encoding: 'utf8' });
+  return output.split('\n').filter((line) => /\): (error|warning|note) [A-Z]+\d+:/.test(line));
+}
+
+describe('sarifReport', () => {
+  test('matches the golden file', () => {
+    expectGolden('report.sarif', sarifReport(fixtureResult(), REPORT_OPTIONS));
+  });
+
+  test("passes Microsoft's SARIF validator with no error, and the check itself catches a broken log", () => {
+    fs.mkdirSync(TMP, { recursive: true });
+    const good = {
+      'incomplete.sarif': sarifReport(fixtureResult(), REPORT_OPTIONS),
+      'complete.sarif': sarifReport(completeRun(), { ...REPORT_OPTIONS, artifactUri: 'snapshots/estate.json' }),
+      'empty.sarif': sarifReport({ findings: [], notices: [], summary: { vaults: 0, pass: 0, fail: 0, error: 0, skipped: 0, suppressed: 0, complete: true } }, REPORT_OPTIONS),
+    };
+    for (const [name, text] of Object.entries(good)) fs.writeFileSync(path.join(TMP, name), text);
+    const broken = parse(good['complete.sarif']);
+    (broken.runs[0].results[0] as { message: object }).message = {};
+    fs.writeFileSync(path.join(TMP, 'broken.sarif'), JSON.stringify(broken));
+    const diagnostics = validate(Object.keys(good).map((name) => path.join(TMP, name)));
+    expect(diagnostics.filter((line) => / error /.test(line))).toEqual([]);
+    const analysed = (name: string) => diagnostics.filter((line) => line.includes(`/${name}(`) && line.includes('warning SARIF2017: runs[0].results[')).length;
+    expect([analysed('incomplete.sarif'), analysed('complete.sarif')]).toEqual([3, 2]);
+    const brokenDiagnostics = validate([path.join(TMP, 'broken.sarif')]).filter((line) => / error /.test(line));
+    expect(brokenDiagnostics).toHaveLength(1);
+    expect(brokenDiagnostics[0]).toContain('error JSON1017: runs[0].results[0].message');
+  });
+
+  test('describes each rule once, with its doc as helpUri and its severity as default level', () => {
+    const rules = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].tool.driver.rules;
+    expect(rules.map((r) => r.id)).toEqual(['KV102', 'KV203', 'KV205', 'KV301', 'KV401', 'KV502', 'KV503']);
+    expect(rules[2].helpUri).toBe(ruleDocUrl('dns-a-record-ip'));
+    expect(rules[5].defaultConfiguration.level).toBe('warning');
+  });
+
+  test('reports fail and error findings only, each located at its resource id', () => {
+    const log = parse(sarifReport(fixtureResult(), REPORT_OPTIONS));
+    const results = log.runs[0].results;
+    expect(results.map((r) => [r.ruleId, r.level])).toEqual([['KV502', 'warning'], ['KV503', 'warning'], ['KV205', 'error']]);
+    const kv205 = results[2];
+    expect(log.runs[0].tool.driver.rules[kv205.ruleIndex].id).toBe('KV205');
+    expect(kv205.message.text).toBe("A record kv-payments-prod points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4.");
+    expect(kv205.locations[0].logicalLocations[0]).toEqual({ name: 'kv-payments-prod', fullyQualifiedName: IDS.payments.record, kind: 'resource' });
+    expect(kv205.locations[0].physicalLocation.artifactLocation.uri).toBe(IDS.payments.record.slice(1));
+    expect(results[1].message.text).toBe('Could not be evaluated: diagnostic-logs failed on kv-orders-prod: diagnostic settings could not be read (403 AuthorizationFailed).');
+  });
+
+  test('points every result at the given artifact when there is one', () => {
+    const results = parse(sarifReport(completeRun(), { ...REPORT_OPTIONS, artifactUri: 'snapshots/estate.json' })).runs[0].results;
+    expect(results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['snapshots/estate.json', 'snapshots/estate.json']);
+  });
+
+  test('fingerprints come from rule id and resource id: stable when the message or id case changes', () => {
+    const before = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].results[2];
+    const changed = fixtureResult();
+    const finding = changed.findings.find((f) => f.ruleId === 'KV205' && f.outcome === 'fail')!;
+    finding.message = 'A record kv-payments-prod points at 10.1.1.200';
+    finding.resourceId = finding.resourceId.toUpperCase();
+    const after = parse(sarifReport(changed, REPORT_OPTIONS)).runs[0].results[2];
+    expect(after.partialFingerprints).toEqual(before.partialFingerprints);
+    const other = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].results[0];
+    expect(other.partialFingerprints).not.toEqual(before.partialFingerprints);
+  });
+
+  test('a suppressed finding carries an external suppression with its justification', () => {
+    const results = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].results;
+    expect(results[0].suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'purge protection is enabled by the platform team in Q1 (until 2027-03-31)' }]);
+    expect(results[2].suppressions).toBeUndefined();
+  });
+
+  test('an incomplete run is not a successful execution and says why; a complete one is', () => {
+    const incomplete = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].invocations[0];
+    expect(incomplete.executionSuccessful).toBe(false);
+    expect(incomplete.toolExecutionNotifications.map((n) => [n.level, n.message.text])).toEqual([
+      ['warning', 'subscription 33333333-3333-3333-3333-333333333333 could not be listed: AuthorizationFailed.'],
+      ['warning', 'suppression of dns-a-record-ip for **/A/kv-payments-prod expired on 2026-11-01: it no longer applies (reason was: migration to the new endpoint).'],
+      ['error', 'The run is incomplete: 1 rule evaluation(s) ended in error and 0 collection error(s) were reported.'],
+    ]);
+    expect(parse(sarifReport(completeRun(), REPORT_OPTIONS)).runs[0].invocations[0]).toEqual({ executionSuccessful: true, toolExecutionNotifications: [], endTimeUtc: NOW.toISOString() });
+  });
+});

@@ -1,0 +1,76 @@
+import { privateEndpointProvisioned } from '../../rules/private-endpoint-provisioned';
+import * as arm from '../../src/fixtures/arm-factory';
+import { SPOKE_SUB, healthyPath, modify, remove } from '../../src/fixtures/scenario';
+import type { ArmResource } from '../../src/model/arm';
+import { ruleTester } from '../support/rule-tester';
+
+const path = healthyPath();
+const { vault: vaultId, endpoint: endpointId, nic: nicId, zoneGroup: zoneGroupId, spokeSubnet } = path.ids;
+const vaultConnectionId = `${vaultId}/privateEndpointConnections/pe-kv-payments-prod-conn0`;
+const base = { subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name: 'pe-kv-payments-prod', subnetId: spokeSubnet, targetId: vaultId, ipAddress: path.endpointIp };
+
+/** The vault rebuilt with one connection spec (or none). */
+const vaultWith = (resources: ArmResource[], connection?: arm.ConnectionSpec) =>
+  modify(resources, vaultId, () => arm.vault({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name: 'kv-payments-prod', connections: connection ? [connection] : [] }));
+
+/** The path with the vault's connection and the endpoint rebuilt from specs (no connection: the vault lists none). */
+const withStates = (connection: arm.ConnectionSpec | undefined, endpoint: Partial<arm.PrivateEndpointSpec>) =>
+  modify(vaultWith(path.resources, connection), endpointId, () => arm.privateEndpoint({ ...base, ...endpoint }).endpoint);
+
+const withoutEndpoint = remove(remove(path.resources, endpointId), nicId);
+const hsm = arm.managedHsm({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-hsm', name: 'hsm-payments' });
+const hsmEndpoint = arm.privateEndpoint({ ...base, name: 'pe-hsm-payments', targetId: hsm.id, groupId: 'managedhsm', ipAddress: '10.1.1.7', provisioningState: 'Deleting' });
+const hsmPath = [
+  arm.managedHsm({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-hsm', name: 'hsm-payments', connections: [{ privateEndpointId: hsmEndpoint.endpoint.id }] }),
+  hsmEndpoint.endpoint,
+  hsmEndpoint.nic,
+];
+const subject = 'private endpoint pe-kv-payments-prod to kv-payments-prod';
+
+ruleTester(privateEndpointProvisioned, [
+  {
+    name: 'endpoint and both connections Succeeded, reported once',
+    resources: path.resources,
+    expected: [{ outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` }],
+  },
+  {
+    name: 'lower-case succeeded and an upper-cased endpoint reference',
+    resources: withStates({ privateEndpointId: endpointId.toUpperCase(), name: 'upper', provisioningState: 'succeeded' }, {}),
+    expected: [{ outcome: 'pass', resourceId: `${vaultId}/privateEndpointConnections/upper`, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` }],
+  },
+  {
+    name: 'a manual endpoint the vault does not list yet',
+    resources: withStates(undefined, { manual: true }),
+    expected: [{ outcome: 'pass', resourceId: endpointId, message: `${subject} is provisioned (endpoint, endpoint's connection: Succeeded)` }],
+  },
+  {
+    name: 'endpoint Failed',
+    resources: withStates({ privateEndpointId: endpointId }, { provisioningState: 'Failed' }),
+    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: endpoint is Failed; expected Succeeded` }],
+  },
+  {
+    name: 'both connections Updating',
+    resources: withStates({ privateEndpointId: endpointId, provisioningState: 'Updating' }, { connectionProvisioningState: 'Updating' }),
+    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: vault's connection is Updating, endpoint's connection is Updating; expected Succeeded` }],
+  },
+  {
+    name: "the vault's connection Failed, endpoint outside the audited scope",
+    resources: vaultWith(withoutEndpoint, { privateEndpointId: endpointId, provisioningState: 'Failed' }),
+    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: vault's connection is Failed; expected Succeeded` }],
+  },
+  {
+    name: 'endpoint outside the audited scope',
+    resources: withoutEndpoint,
+    expected: [{ outcome: 'error', resourceId: vaultConnectionId, message: `${subject}: the endpoint ${endpointId} is not in the audited scope, so its provisioningState cannot be read` }],
+  },
+  {
+    name: 'managed HSM endpoint Deleting',
+    resources: hsmPath,
+    expected: [{ outcome: 'fail', resourceId: `${hsm.id}/privateEndpointConnections/pe-hsm-payments-conn0`, message: 'private endpoint pe-hsm-payments to hsm-payments is not provisioned: endpoint is Deleting; expected Succeeded' }],
+  },
+  {
+    name: 'no connection at all',
+    resources: vaultWith(remove(withoutEndpoint, zoneGroupId)),
+    expected: [{ outcome: 'skipped', resourceId: vaultId, message: 'kv-payments-prod has no private endpoint connection' }],
+  },
+]);
