@@ -14,7 +14,7 @@ export const publicAccessDisabled: Rule = {
     id: 'KV303',
     name: 'public-access-disabled',
     title: 'A vault with a private endpoint has public network access Disabled',
-    severity: 'warning',
+    severity: 'error',
     link: 'firewall',
     appliesTo: ['vault', 'managedHsm'],
     remediation: 'Disable public network access: az keyvault update --name <vault> --public-network-access Disabled',

@@ -16,6 +16,7 @@ const COMMANDS: readonly string[] = [
   './commands/rules',
   './commands/explain',
   './commands/demo',
+  './commands/baseline',
 ];
 
 export interface CommandModule {

@@ -43,6 +43,7 @@ export interface DeniedGroup {
   identity: string;
   operation: string;
   vault: string;
+  subscriptionId: string | undefined;
   count: number;
   firstMs: number | undefined;
   lastMs: number | undefined;
@@ -195,7 +196,7 @@ export class LogAnalyzer {
       this.deniedOther += 1;
       return;
     }
-    this.denied.set(key, { status, ip, identity, operation: record.operation, vault: record.vault, count: 1, firstMs: record.timeMs, lastMs: record.timeMs });
+    this.denied.set(key, { status, ip, identity, operation: record.operation, vault: record.vault, subscriptionId: record.subscriptionId, count: 1, firstMs: record.timeMs, lastMs: record.timeMs });
   }
 
   private rates(map: Map<string, WindowedRates>, key: string, limits: readonly Limit[]): WindowedRates {

@@ -51,11 +51,14 @@ function nextSteps(summary: LogSummary): string[] {
     const key = `${g.status}|${g.ip}|${g.vault}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    if (g.status === 401) steps.push(`401 for ${g.identity} on ${g.vault}: kvguard token explain --vault ${g.vault} --file <the caller's token>`);
+    const source = g.subscriptionId ? `--subscription ${g.subscriptionId} --vault ${g.vault}` : '--snapshot <estate.json>';
+    if (g.status === 401) steps.push(`401 for ${g.identity} on ${g.vault}: kvguard token explain ${source} --file <the caller's token>`);
     else {
       const oid = /^oid ([0-9a-f-]{36})/i.exec(g.identity)?.[1];
-      const caller = [g.ip.startsWith('(') ? '' : `--caller-ip ${g.ip}`, oid ? `--caller-object-id ${oid}` : ''].filter((f) => f !== '').join(' ');
-      steps.push(`403 from ${g.ip} (${g.identity}) on ${g.vault}: kvguard audit --vault ${g.vault} ${caller}`.trimEnd());
+      const ip = g.ip.startsWith('(') ? '' : ` --caller-ip ${g.ip}`;
+      // The identity goes through the config file: audit has no identity flag.
+      const identity = oid ? ` (for KV404, set caller.identity.objectId ${oid} in kvguard.config.json and add --config kvguard.config.json)` : '';
+      steps.push(`403 from ${g.ip} on ${g.vault}: kvguard audit ${source}${ip}${identity}`);
     }
   }
   return steps;

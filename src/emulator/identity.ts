@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { TENANT } from '../fixtures/arm-factory';
 
 /**
@@ -8,8 +9,9 @@ import { TENANT } from '../fixtures/arm-factory';
  * https://learn.microsoft.com/azure/app-service/overview-managed-identity#rest-endpoint-reference) and
  * the tokens it issues: JWTs for a fixed principal, signed with a per-process key.
  *
- * The key is per process, not per emulator, on purpose: MSAL caches managed-identity tokens in a static
- * store, so a client that talked to one emulator reuses its token with the next one in the same process.
+ * The key, the endpoint and its header are per process, not per emulator, on purpose: MSAL keeps the
+ * managed-identity source it found first (with its endpoint and header) and the tokens it got in static
+ * state, so a process that talks to one emulator after another keeps using the first endpoint and tokens.
  */
 export const DEFAULT_PRINCIPAL_ID = '3f9e4f5a-7c6b-4b8e-9f1d-2a3b4c5d6e7f';
 export const TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
@@ -80,5 +82,60 @@ export function identityHandler(identityHeader: string): (request: IncomingMessa
     const objectId = url.searchParams.get('principal_id') ?? url.searchParams.get('object_id') ?? url.searchParams.get('client_id') ?? DEFAULT_PRINCIPAL_ID;
     const token = issueToken(resource, objectId);
     reply(response, 200, { access_token: token.accessToken, expires_on: String(token.expiresOn), resource, token_type: 'Bearer', client_id: objectId });
+  };
+}
+
+const IDENTITY_HEADER = randomBytes(16).toString('hex');
+
+interface SharedIdentityServer {
+  server: Server | undefined;
+  port: number;
+  users: number;
+  starting: Promise<void> | undefined;
+}
+
+const shared: SharedIdentityServer = { server: undefined, port: 0, users: 0, starting: undefined };
+
+function listenOn(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+async function startShared(): Promise<void> {
+  const server = createServer(identityHandler(IDENTITY_HEADER));
+  try {
+    // Back on the port of the previous emulator when possible: MSAL still calls it.
+    shared.port = await listenOn(server, shared.port);
+  } catch {
+    shared.port = await listenOn(server, 0);
+  }
+  shared.server = server;
+}
+
+/** The process's token endpoint, started with the first emulator and closed with the last one. */
+export async function acquireIdentityEndpoint(): Promise<{ endpoint: string; header: string; release: () => Promise<void> }> {
+  shared.users += 1;
+  if (!shared.server) await (shared.starting ??= startShared().finally(() => (shared.starting = undefined)));
+  let released = false;
+  return {
+    endpoint: `http://127.0.0.1:${shared.port}/msi/token`,
+    header: IDENTITY_HEADER,
+    release: async () => {
+      if (released) return;
+      released = true;
+      shared.users -= 1;
+      const server = shared.server;
+      if (shared.users > 0 || !server) return;
+      shared.server = undefined;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
   };
 }

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ArmResource } from '../model/arm';
 import { FaultPlan, parseFaults } from './faults';
-import { identityHandler } from './identity';
+import { acquireIdentityEndpoint } from './identity';
 import { armHandler, type ServerState } from './server';
 import { ResourceStore } from './store';
 import { Throttle, ARM_READ_LIMITS } from './throttle';
@@ -37,7 +36,10 @@ export interface RunningEmulator {
   /** CA that signed the server certificate, and the temp file it is written to. */
   caCertPem: string;
   caCertPath: string;
-  /** Managed-identity token endpoint (App Service style) for IDENTITY_ENDPOINT / IDENTITY_HEADER. */
+  /**
+   * Managed-identity token endpoint (App Service style) for IDENTITY_ENDPOINT / IDENTITY_HEADER. One per
+   * process, shared by the emulators running in it (MSAL remembers the first endpoint it used).
+   */
   identityEndpoint: string;
   identityHeader: string;
   /** Requests by operation, e.g. `GET Microsoft.KeyVault/vaults (list)`. */
@@ -87,22 +89,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     baseUrl: '',
   };
   const arm = createHttpsServer({ key: certificates.serverKeyPem, cert: certificates.serverCertPem }, armHandler(state));
-  const identityHeader = randomBytes(16).toString('hex');
-  const identity = createHttpServer(identityHandler(identityHeader));
   const port = await listen(arm, options.port ?? 0);
-  const identityPort = await listen(identity, 0);
+  const identity = await acquireIdentityEndpoint();
   state.baseUrl = `https://127.0.0.1:${port}`;
   let stopped: Promise<void> | undefined;
   return {
     endpoint: state.baseUrl,
     caCertPem: certificates.caCertPem,
     caCertPath: certificates.caCertPath,
-    identityEndpoint: `http://127.0.0.1:${identityPort}/msi/token`,
-    identityHeader,
+    identityEndpoint: identity.endpoint,
+    identityHeader: identity.header,
     requestCounts: () => Object.fromEntries([...state.counts.entries()].sort(([a], [b]) => a.localeCompare(b))),
     resources: () => store.all().map((r) => structuredClone(r)),
     stop: () =>
-      (stopped ??= Promise.all([close(arm), close(identity)]).then(() => {
+      (stopped ??= Promise.all([close(arm), identity.release()]).then(() => {
         rmSync(dirname(certificates.caCertPath), { recursive: true, force: true });
       })),
   };

@@ -49,12 +49,11 @@ test.each(BROKEN)('%s.json fails exactly %j (%s) and exits 1', async (name, rule
   expect(run.code).toBe(1);
 });
 
-test('public-access-enabled.json fails KV302 and KV303: warnings (the vault is reachable, its posture is open), so exit 1 needs --fail-on warning', async () => {
-  const gated = await auditJson('public-access-enabled', ['--fail-on', 'warning']);
-  expect(gated.failing).toEqual(new Map([[VAULT, ['KV302', 'KV303']]]));
-  expect(gated.errors).toEqual([]);
-  expect(gated.code).toBe(1);
-  expect((await auditJson('public-access-enabled')).code).toBe(0);
+test('public-access-enabled.json fails KV302 (warning) and KV303 (error: public access open beside a private endpoint) and exits 1', async () => {
+  const run = await auditJson('public-access-enabled');
+  expect(run.failing).toEqual(new Map([[VAULT, ['KV302', 'KV303']]]));
+  expect(run.errors).toEqual([]);
+  expect(run.code).toBe(1);
 });
 
 test('firewall-blocks-caller.json: the office IP is refused (publicNetworkAccess Disabled overrides ipRules); a caller in the VNet passes', async () => {

@@ -127,7 +127,8 @@ describe('a generated log of realistic shape, streamed', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('    all transactions: peak 4,400 at 2026-11-21T00:00:00Z (limit 4,000), OVER the limit in 2 windows\n');
       expect(run.stdout).toContain('\nRemedies (https://learn.microsoft.com/azure/key-vault/general/overview-throttling):\n  - Cache secrets and keys in the application');
-      expect(run.stdout).toContain('  403 from 203.0.113.7 (oid 5a5a5a5a-0000-4000-8000-000000000001 (app fad7d5b3-69d6-4b48-9259-8d12124e1cf1)) on kv-payments-prod: kvguard audit --vault kv-payments-prod --caller-ip 203.0.113.7 --caller-object-id 5a5a5a5a-0000-4000-8000-000000000001');
+      expect(run.stdout).toContain('\n  429        800  10.1.2.10  oid 3975aeed-7d08-453b-b6f4-445f32698091 (app fad7d5b3-69d6-4b48-9259-8d12124e1cf1)  SecretGet  kv-payments-prod\n');
+      expect(run.stdout).toContain('  403 from 10.1.2.20 on kv-orders-prod: kvguard audit --subscription 33333333-3333-3333-3333-333333333333 --vault kv-orders-prod --caller-ip 10.1.2.20 (for KV404, set caller.identity.objectId 7c7c7c7c-0000-4000-8000-000000000003 in kvguard.config.json and add --config kvguard.config.json)\n');
     }
   });
 });

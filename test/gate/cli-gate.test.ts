@@ -1,21 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Command } from 'commander';
 import type { Finding, Summary } from '../../src/engine/types';
 import { healthyPath, modify, spokePath } from '../../src/fixtures/scenario';
 import { cli } from './cli';
-
-// Until the lead lists './commands/baseline' in src/cli/main.ts, the demo module also registers it here.
-jest.mock('../../src/cli/commands/demo', () => {
-  const actual = jest.requireActual('../../src/cli/commands/demo') as { register(program: Command): void };
-  const { baselineListedInMain } = jest.requireActual('./cli') as { baselineListedInMain: boolean };
-  return {
-    register(program: Command) {
-      actual.register(program);
-      if (!baselineListedInMain) (jest.requireActual('../../src/cli/commands/baseline') as { register(p: Command): void }).register(program);
-    },
-  };
-});
 
 /**
  * The gate end to end: `kvguard audit` / `kvguard baseline` on snapshot files, asserting exit codes
