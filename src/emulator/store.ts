@@ -53,9 +53,7 @@ export class ResourceStore {
     if (!parent) throw new Error(`seed: ${child.type} ${child.id} has no parent ${parentId(child.id)} in the seed`);
     const properties = (parent.properties ??= {});
     const list = Array.isArray(properties[property]) ? (properties[property] as JsonValue[]) : (properties[property] = []);
-    const entry: JsonObject = { id: child.id, name: child.name, properties: child.properties ?? {} };
-    if (child.etag !== undefined) entry.etag = child.etag;
-    list.push(entry);
+    list.push(child as JsonObject);
   }
 
   hasSubscription(subscriptionId: string): boolean {

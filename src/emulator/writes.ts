@@ -387,7 +387,8 @@ function put(store: ResourceStore, target: ArmTarget, body: JsonObject): WriteOu
   }
   const handler = PUTS[type] ?? (isRecordSetType(type) ? putRecordSet : undefined);
   if (!handler) throw new ArmError(405, 'MethodNotAllowed', `PUT is not supported for '${spec?.type}'.`);
-  const created = !store.get(target.path);
+  // Embedded connections are only ever updated (endpoints create them): 200.
+  const created = spec?.kind !== 'embedded' && !store.get(target.path);
   const resource = handler(store, target, body);
   if (spec?.kind !== 'embedded') store.upsert(resource);
   if (type === 'microsoft.network/privatednszones/virtualnetworklinks' || isRecordSetType(type)) refreshZoneCounts(store, target.scope);

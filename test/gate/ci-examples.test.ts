@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { RunningEmulator, startEmulator } from '../../src/emulator/index';
 import { healthyPath } from '../../src/fixtures/scenario';
-import { cli } from './cli';
+import { runCli } from '../support/run-cli';
+
+const cli = (...args: string[]) => runCli(args);
 
 /**
  * The CI examples cannot rot: each YAML file's kvguard command (the line after `# kvguard-ci-example`) is

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding, Summary } from '../../src/engine/types';
 import { healthyPath, modify, spokePath } from '../../src/fixtures/scenario';
-import { cli } from './cli';
+import { runCli } from '../support/run-cli';
+
+const cli = (...args: string[]) => runCli(args);
 
 /**
  * The gate end to end: `kvguard audit` / `kvguard baseline` on snapshot files, asserting exit codes
