@@ -1,5 +1,6 @@
 import type { Rule } from '../src/engine/types';
 import { diagnosticLogs } from './diagnostic-logs';
+import { callerDataPermission } from './caller-data-permission';
 import { dnsARecordIp } from './dns-a-record-ip';
 import { dnsARecordPresent } from './dns-a-record-present';
 import { dnsZoneLinked } from './dns-zone-linked';
@@ -15,6 +16,9 @@ import { publicAccessDisabled } from './public-access-disabled';
 import { purgeProtection } from './purge-protection';
 import { rbacAuthorization } from './rbac-authorization';
 import { softDelete } from './soft-delete';
+import { tokenAudience } from './token-audience';
+import { tokenLifetime } from './token-lifetime';
+import { tokenTenant } from './token-tenant';
 import { vnetRuleServiceEndpoint } from './vnet-rule-service-endpoint';
 
 /**
@@ -35,6 +39,10 @@ export const RULES: readonly Rule<object>[] = [
   firewallDefaultDeny, // KV302
   publicAccessDisabled, // KV303
   vnetRuleServiceEndpoint, // KV304
+  tokenAudience, // KV401
+  tokenLifetime, // KV402
+  tokenTenant, // KV403
+  callerDataPermission, // KV404
   rbacAuthorization, // KV405
   softDelete, // KV501
   purgeProtection, // KV502

@@ -16,6 +16,30 @@ export interface CallerFlags {
   trustedService?: boolean;
   /** A JWT, or `@FILE` holding one: decoded locally by the token rules, never sent anywhere. */
   callerToken?: string;
+  /** The caller identity for KV404 (object id of the user, group or service principal). */
+  callerObjectId?: string;
+  callerAppId?: string;
+  callerTenantId?: string;
+  /** Group object ids the caller belongs to: group membership is not visible through ARM. */
+  callerGroup?: string[];
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Identity flags over the config's `caller.identity`, field by field; every value must be a GUID. */
+function identityOf(flags: CallerFlags, config: KvguardConfig['caller']): CallerProfile['identity'] {
+  const identity = { ...(config?.identity ?? {}) };
+  const guid = (value: string, flag: string): string => {
+    if (!GUID.test(value.trim())) throw new UsageError(`${flag}: expected an object id (GUID) such as 00000000-0000-0000-0000-000000000000, found ${JSON.stringify(value)}`);
+    return value.trim().toLowerCase();
+  };
+  if (flags.callerObjectId !== undefined) identity.objectId = guid(flags.callerObjectId, '--caller-object-id');
+  if (flags.callerAppId !== undefined) identity.appId = guid(flags.callerAppId, '--caller-app-id');
+  if (flags.callerTenantId !== undefined) identity.tenantId = guid(flags.callerTenantId, '--caller-tenant-id');
+  if (flags.callerGroup && flags.callerGroup.length > 0) {
+    identity.groupIds = flags.callerGroup.flatMap((g) => g.split(',')).map((g) => guid(g, '--caller-group'));
+  }
+  return Object.keys(identity).length > 0 ? identity : undefined;
 }
 
 const SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
@@ -39,7 +63,8 @@ export function callerProfile(flags: CallerFlags, config: KvguardConfig['caller'
   const profile: CallerProfile = { ...DEFAULT_CALLER, ips, trustedService: Boolean(flags.trustedService || config.trustedService) };
   if (subnetId) profile.subnetId = subnetId;
   if (vnetId) profile.vnetId = vnetId;
-  if (config.identity) profile.identity = { ...config.identity };
+  const identity = identityOf(flags, config);
+  if (identity) profile.identity = identity;
   if (flags.callerToken !== undefined) profile.token = readToken(flags.callerToken);
   return profile;
 }

@@ -17,6 +17,8 @@ const COMMANDS: readonly string[] = [
   './commands/explain',
   './commands/demo',
   './commands/baseline',
+  './commands/token',
+  './commands/diagnose',
 ];
 
 export interface CommandModule {

@@ -74,7 +74,8 @@ class Traversal {
       ...this.zones.all(),
       ...this.children.all(),
     ].sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : idKey(a.id) > idKey(b.id) ? 1 : 0));
-    return { resources: emitted, vaultErrors: this.vaults.errors, notices: this.notices, vaultsListed: this.vaults.size };
+    const notices = [...this.notices].sort((a, b) => `${a.resourceId ?? ''} ${a.message}`.localeCompare(`${b.resourceId ?? ''} ${b.message}`));
+    return { resources: emitted, vaultErrors: this.vaults.errors, notices, vaultsListed: this.vaults.size };
   }
 
   // 1. One list per subscription and type.
@@ -106,6 +107,9 @@ class Traversal {
         }),
       ),
     );
+    // Completion order depends on timing: report in subscription and list order, so output is reproducible.
+    const order = (f: (typeof failures)[number]): string => `${this.settings.subscriptions.indexOf(f.subscriptionId).toString().padStart(6, '0')}:${lists.findIndex((l) => l.what === f.what)}`;
+    failures.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     for (const failure of failures) {
       const message = `subscription ${failure.subscriptionId}: could not list ${failure.what}: ${failure.reason}`;
       // Vaults that could not be listed cannot be named: the run says so and is incomplete.

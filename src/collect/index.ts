@@ -23,7 +23,10 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
   const log = options.log ?? (() => undefined);
   const [{ DefaultAzureCredential }, { createSdkReader }] = await Promise.all([import('@azure/identity'), import('./sdk-reader')]);
   const credential = new DefaultAzureCredential();
-  const scope = `${endpoint}/.default`;
+  // The token's audience is the cloud's ARM, whatever endpoint serves it (a proxy, the emulator), and the
+  // same for every client: arm-keyvault alone would ask for `${endpoint}/.default`. A stable scope also
+  // keeps MSAL's managed-identity token cache useful (it pins the identity endpoint per process).
+  const scope = `${CLOUDS[options.cloud].resourceManager}/.default`;
   try {
     // Fail once, clearly, before fanning out requests that would all fail the same way.
     await credential.getToken(scope);
@@ -33,7 +36,7 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
   }
   log(`ARM endpoint ${endpoint}; token scope ${scope}`);
   const ledger = new RequestLedger();
-  const reader = createSdkReader({ credential, endpoint, caCertFile: options.caCertFile, backoff, ledger });
+  const reader = createSdkReader({ credential, endpoint, scope, caCertFile: options.caCertFile, backoff, ledger });
   const collection = await collectEstate(reader, {
     subscriptions: unique(options.subscriptions),
     resourceGroup: options.resourceGroup,

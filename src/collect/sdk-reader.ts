@@ -17,6 +17,8 @@ export interface SdkReaderSettings {
   credential: TokenCredential;
   /** ARM endpoint without trailing slash: the cloud's, or `--endpoint`. */
   endpoint: string;
+  /** Token scope for every client (the cloud's ARM audience). */
+  scope: string;
   caCertFile?: string;
   backoff: BackoffSettings;
   ledger: RequestLedger;
@@ -110,9 +112,9 @@ export function createSdkReader(settings: SdkReaderSettings): ArmReader {
 function clientOptions(settings: SdkReaderSettings) {
   return {
     endpoint: settings.endpoint,
-    // One audience for every client: the ARM endpoint's (arm-keyvault would ask for `${endpoint}/.default`,
-    // the others for the public cloud's https://management.azure.com/.default whatever the endpoint).
-    credentials: { scopes: [`${settings.endpoint}/.default`] },
+    // One scope for every client (arm-keyvault defaults to `${endpoint}/.default`, the others to the
+    // public cloud's https://management.azure.com/.default whatever the endpoint).
+    credentials: { scopes: [settings.scope] },
     ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
     // The SDK's own retry: 5xx, connection resets and 429/503 with Retry-After.
     retryOptions: { maxRetries: 3, retryDelayInMs: settings.backoff.baseDelayMs, maxRetryDelayInMs: settings.backoff.maxDelayMs },

@@ -26,7 +26,10 @@ export interface EmulatorOptions {
   faults?: string;
   /** Default: ARM's real numbers (250, 25/s per subscription and principal; private DNS 500 GETs / 5 min per subscription). */
   throttle?: false | { bucketSize: number; refillPerSecond: number; privateDnsGetsPer5Min?: number };
-  /** Items per list page when the request has no `$top` (default 100); small values let tests see several pages. */
+  /**
+   * Items per list page when the request has no `$top`. The default (10) is small so that tests and the
+   * demo page through nextLinks; benchmarks that model ARM's larger pages set it (e.g. 100 or 1000).
+   */
   pageSize?: number;
 }
 
@@ -49,7 +52,7 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 10;
 
 function latencyFunction(latency: EmulatorOptions['latencyMs']): () => number {
   if (latency === undefined) return () => 0;

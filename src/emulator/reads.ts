@@ -9,7 +9,7 @@ import { parseTarget, type ArmTarget } from './target';
  * GET: what ARM answers for an item or a collection. Collections come back whole; the server pages them.
  * Existence is checked outside in, as ARM does: subscription, then resource group, then parent, then the resource.
  */
-export type ReadResult = { item: JsonObject } | { items: JsonObject[] };
+export type ReadResult = { item: JsonObject } | { items: readonly (ArmResource | JsonObject)[] };
 
 export function requireScope(store: ResourceStore, target: ArmTarget): void {
   if (target.subscriptionId && !store.hasSubscription(target.subscriptionId)) throw subscriptionNotFound(target.subscriptionId);
@@ -28,15 +28,14 @@ function notFound(target: ArmTarget): Error {
 }
 
 /** A deep copy for the answer: what a client does with it never reaches the store. */
-function copy(resource: ArmResource | JsonObject): JsonObject {
+export function copy(resource: ArmResource | JsonObject): JsonObject {
   return structuredClone(resource) as JsonObject;
 }
 
 function embeddedItems(parent: ArmResource, property: string): JsonObject[] {
   return asArray(parent.properties?.[property])
     .map((value: JsonValue) => asObject(value))
-    .filter((value): value is JsonObject => value !== undefined)
-    .map((r) => copy(r));
+    .filter((value): value is JsonObject => value !== undefined);
 }
 
 /** `GET /subscriptions/{s}/resources`: ARM's generic shape, no properties. Only `resourceType eq '...'` filters are understood. */
@@ -77,7 +76,7 @@ function quoted(filter: string, pattern: RegExp): string | undefined {
  * without a filter, those at, above and below the scope; `atScope()` keeps those at or above;
  * `principalId eq '{id}'` and `assignedTo('{id}')` keep one principal's (group membership is not modelled).
  */
-function roleAssignments(store: ResourceStore, scope: string, filter: string): JsonObject[] {
+function roleAssignments(store: ResourceStore, scope: string, filter: string): ArmResource[] {
   const atScope = /atScope\(\)/i.test(filter);
   const principal = quoted(filter, /principalId\s+eq\s+'([^']+)'/i) ?? quoted(filter, /assignedTo\('([^']+)'\)/i);
   return store
@@ -86,12 +85,11 @@ function roleAssignments(store: ResourceStore, scope: string, filter: string): J
       const assignmentScope = asString(assignment.properties?.scope) ?? parseTarget(assignment.id).scope;
       const inScope = scopeContains(assignmentScope, scope) || (!atScope && scopeContains(scope, assignmentScope));
       return inScope && (principal === undefined || asString(assignment.properties?.principalId)?.toLowerCase() === principal);
-    })
-    .map((r) => copy(r));
+    });
 }
 
 /** Role definitions usable at a scope: built-in ones and custom ones assignable at or above it; `roleName eq` and `type eq` filters. */
-function roleDefinitions(store: ResourceStore, scope: string, filter: string): JsonObject[] {
+function roleDefinitions(store: ResourceStore, scope: string, filter: string): ArmResource[] {
   const roleName = quoted(filter, /roleName\s+eq\s+'([^']+)'/i);
   const roleType = quoted(filter, /type\s+eq\s+'([^']+)'/i);
   return store
@@ -101,22 +99,22 @@ function roleDefinitions(store: ResourceStore, scope: string, filter: string): J
       const builtIn = asString(properties.type)?.toLowerCase() === 'builtinrole';
       const assignable = builtIn || asStrings(properties.assignableScopes).some((s) => s === '/' || scopeContains(s, scope));
       return assignable && (roleName === undefined || asString(properties.roleName)?.toLowerCase() === roleName) && (roleType === undefined || asString(properties.type)?.toLowerCase() === roleType);
-    })
-    .map((r) => copy(r));
+    });
 }
 
-function readCollection(store: ResourceStore, target: ArmTarget, query: URLSearchParams): JsonObject[] {
+/** The stored objects themselves: the server copies only the page it answers. */
+function readCollection(store: ResourceStore, target: ArmTarget, query: URLSearchParams): readonly (ArmResource | JsonObject)[] {
   const spec = target.spec;
   if (!spec) return [];
-  if (spec === RESOURCE_GROUPS) return store.resourceGroups(target.subscriptionId ?? '').map((r) => copy(r));
+  if (spec === RESOURCE_GROUPS) return store.resourceGroups(target.subscriptionId ?? '');
   if (spec === GENERIC_RESOURCES) return genericResources(store, target, query);
-  if (spec === ALL_RECORD_SETS) return store.list(RECORD_SETS, requireParent(store, target.scope).id).map((r) => copy(r));
+  if (spec === ALL_RECORD_SETS) return store.list(RECORD_SETS, requireParent(store, target.scope).id);
   switch (spec.kind) {
     case 'tracked':
       if (target.scopeKind !== 'subscription' && target.scopeKind !== 'resourceGroup') throw notFound(target);
-      return store.list(spec.type, target.scope).map((r) => copy(r));
+      return store.list(spec.type, target.scope);
     case 'child':
-      return store.list(spec.type, requireParent(store, target.scope).id).map((r) => copy(r));
+      return store.list(spec.type, requireParent(store, target.scope).id);
     case 'embedded':
       return embeddedItems(requireParent(store, target.scope), spec.embeddedIn ?? '');
     case 'extension': {
@@ -124,7 +122,7 @@ function readCollection(store: ResourceStore, target: ArmTarget, query: URLSearc
       const filter = query.get('$filter') ?? '';
       if (spec.type === 'Microsoft.Authorization/roleAssignments') return roleAssignments(store, target.scope, filter);
       if (spec.type === 'Microsoft.Authorization/roleDefinitions') return roleDefinitions(store, target.scope, filter);
-      return store.list(spec.type, target.scope).map((r) => copy(r));
+      return store.list(spec.type, target.scope);
     }
   }
 }
@@ -144,7 +142,7 @@ function readItem(store: ResourceStore, target: ArmTarget): JsonObject {
     const parent = requireParent(store, target.scope);
     const found = embeddedItems(parent, spec.embeddedIn ?? '').find((e) => idKey(asString(e.id) ?? '') === idKey(target.path) || asString(e.name)?.toLowerCase() === target.name?.toLowerCase());
     if (!found) throw notFound(target);
-    return found;
+    return copy(found);
   }
   if (spec?.kind === 'child') requireParent(store, target.scope);
   const resource = store.get(target.path);

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TENANT } from '../fixtures/arm-factory';
-import type { JsonObject, JsonValue } from '../model/arm';
+import type { ArmResource, JsonObject, JsonValue } from '../model/arm';
 import { ArmError, badRequest } from './errors';
 import type { FaultPlan, FaultRequest, FaultRule } from './faults';
 import { checkAuthorization, type Principal } from './identity';
 import { page } from './paging';
-import { read } from './reads';
+import { copy, read } from './reads';
 import type { ResourceStore } from './store';
 import { parseTarget, type ArmTarget } from './target';
 import type { RequestClass, Throttle, ThrottleDecision } from './throttle';
 import { write } from './writes';
 
 /**
- * The ARM request pipeline, in ARM's order: latency, authentication (401), api-version (400), route
- * (404), authorization faults (403), throttling (429), injected faults, then the operation itself.
+ * The ARM request pipeline: latency, authentication (401), throttling (429), api-version (400), route
+ * (404), authorization faults (403), the private DNS quota (429), injected faults, then the operation.
  * Every request is counted by operation, whatever its outcome.
  */
 export interface ServerState {
@@ -119,10 +119,10 @@ function exposedIds(value: JsonValue, out: Set<string>): void {
 }
 
 /** 404-after-list: resources this list answer exposed that the fault plan deletes before the client's next GET. */
-function vanishAfterList(state: ServerState, items: JsonObject[]): void {
+function vanishAfterList(state: ServerState, items: readonly (ArmResource | JsonObject)[]): void {
   if (!state.faults.hasVanishing) return;
   const ids = new Set<string>();
-  items.forEach((item) => exposedIds(item, ids));
+  items.forEach((item) => exposedIds(item as JsonObject, ids));
   for (const id of ids) {
     const resource = state.store.get(id);
     if (resource && state.faults.vanishesAfterList(resource.id, resource.type, parseTarget(resource.id).subscriptionId)) state.store.remove(resource.id);
@@ -167,16 +167,17 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     const delay = state.latency();
     if (delay > 0) await sleep(delay);
     const principal = authenticate(request.headers.authorization);
-    checkApiVersion(url.searchParams, target);
-    if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE') throw new ArmError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported for '${target.typeName}'.`);
+    // Every authenticated request spends from its bucket, bad ones included, and says what is left.
     const requestClass: RequestClass = method === 'GET' ? 'reads' : method === 'DELETE' ? 'deletes' : 'writes';
-    const faultRequest: FaultRequest = { method, path: target.path, subscriptionId: target.subscriptionId, type: (target.spec?.type ?? target.typeName).toLowerCase(), isList: target.collection };
-    const fault = state.faults.pick(faultRequest);
-    if (fault?.kind === '403') throw injected(fault, principal, target, method);
     const budget = state.throttle.request(target.subscriptionId ?? 'tenant', principal.objectId, requestClass);
     headers[`x-ms-ratelimit-remaining-subscription-${requestClass}`] = String(budget.remaining);
     const limited = throttled(budget, `Number of ${requestClass} requests for subscription '${target.subscriptionId ?? 'tenant'}' and principal '${principal.objectId}' exceeded the limit. Please try again after some time.`);
     if (limited) throw limited;
+    checkApiVersion(url.searchParams, target);
+    if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE') throw new ArmError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported for '${target.typeName}'.`);
+    const faultRequest: FaultRequest = { method, path: target.path, subscriptionId: target.subscriptionId, type: (target.spec?.type ?? target.typeName).toLowerCase(), isList: target.collection };
+    const fault = state.faults.pick(faultRequest);
+    if (fault?.kind === '403') throw injected(fault, principal, target, method);
     if (target.spec?.privateDns && method === 'GET' && target.subscriptionId) {
       const quota = state.throttle.privateDnsGet(target.subscriptionId);
       if (quota) {
@@ -195,11 +196,13 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     if (method === 'GET') {
       const result = read(state.store, target, url.searchParams);
       if ('item' in result) return send(response, 200, headers, result.item, truncate);
-      const answer = page(result.items, state.baseUrl, url.pathname.replace(/\/{2,}/g, '/'), url.searchParams, state.pageSize);
-      vanishAfterList(state, answer.value);
+      const stored = page(result.items, state.baseUrl, url.pathname.replace(/\/{2,}/g, '/'), url.searchParams, state.pageSize);
+      const answer: JsonObject = { value: stored.value.map(copy) };
+      if (stored.nextLink) answer.nextLink = stored.nextLink;
+      vanishAfterList(state, stored.value);
       const slow = state.faults.slowPageDelay(faultRequest);
       if (slow > 0) await sleep(slow);
-      return send(response, 200, headers, answer as unknown as JsonObject, truncate);
+      return send(response, 200, headers, answer, truncate);
     }
     const outcome = write(state.store, target, method, bodyText);
     send(response, outcome.status, headers, outcome.body, truncate);

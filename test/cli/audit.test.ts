@@ -3,6 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import { healthyPath, modify } from '../../src/fixtures/scenario';
+import { TENANT } from '../../src/fixtures/arm-factory';
+import { SPOKE_SUB } from '../../src/fixtures/scenario';
+import { roleAssignment } from '../../src/rbac/arm-factory';
+import { builtInRoleNamed, builtInRoleResource } from '../../src/rbac/builtin-roles';
 import { example, runCli } from '../support/run-cli';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvguard-audit-'));
@@ -222,7 +226,10 @@ describe('bad input: one line on stderr, exit 2', () => {
 
 describe('caller flags reach the rules', () => {
   test('--caller-token takes a JWT or @FILE, and never echoes a bad one', async () => {
-    const jwt = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"aud":"https://vault.azure.net"}').toString('base64url')}.`;
+    // A token the token rules (KV401-KV403) accept: right audience and tenant, valid for the next hour.
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const claims = { aud: 'https://vault.azure.net', tid: TENANT, iss: `https://sts.windows.net/${TENANT}/`, nbf: nowSeconds - 60, iat: nowSeconds - 60, exp: nowSeconds + 3600 };
+    const jwt = `${Buffer.from('{"alg":"RS256","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2lnbmF0dXJl`;
     const tokenFile = path.join(dir, 'token.txt');
     fs.writeFileSync(tokenFile, `Bearer ${jwt}\n`);
     expect((await runCli(['audit', '--snapshot', healthy, '--caller-token', jwt])).code).toBe(0);
@@ -236,5 +243,45 @@ describe('caller flags reach the rules', () => {
     expect(run.stdout.split('\n')[0]).toBe('kvguard 0.1.0: 1 vault, caller: 203.0.113.10, 198.51.100.7, a trusted Microsoft service');
     const subnet = await runCli(['audit', '--snapshot', healthy, '--caller-subnet', `${path0.ids.workloadSubnet}/`]);
     expect(subnet.stdout.split('\n')[0]).toBe(`kvguard 0.1.0: 1 vault, caller: subnet snet-workload of vnet-spoke-kv-payments-prod`);
+  });
+});
+
+describe('caller identity flags reach KV404', () => {
+  const objectId = '0f0f0f0f-1111-2222-3333-444444444444';
+  // The vault uses RBAC: the estate holds the Secrets User role assigned at the vault to this caller.
+  const secretsUser = builtInRoleNamed('Key Vault Secrets User');
+  const withRoles = writeJson('with-roles.json', [
+    ...path0.resources,
+    builtInRoleResource(SPOKE_SUB, secretsUser),
+    roleAssignment({ scope: path0.ids.vault, principalId: objectId, roleGuid: secretsUser.id }),
+  ]);
+  const kv404 = async (extra: string[]) => {
+    const run = await runCli(['audit', '--snapshot', withRoles, '--format', 'json', '--caller-object-id', objectId, ...extra]);
+    const findings = (JSON.parse(run.stdout) as { findings: { ruleId: string; outcome: string; message: string }[] }).findings;
+    return { code: run.code, finding: findings.find((f) => f.ruleId === 'KV404') };
+  };
+
+  test('the default operation (secrets/get) passes with Key Vault Secrets User', async () => {
+    const run = await kv404([]);
+    expect(run.finding?.outcome).toBe('pass');
+    expect(run.code).toBe(0);
+  });
+
+  test('--operation keys/decrypt fails: the role grants no key operation', async () => {
+    const run = await kv404(['--operation', 'keys/decrypt']);
+    expect(run.finding?.outcome).toBe('fail');
+    expect(run.finding?.message).toContain(objectId);
+    expect(run.finding?.message).toContain('keys/decrypt');
+    expect(run.code).toBe(1);
+  });
+
+  test('bad identity values and operations are one-line usage errors', async () => {
+    const badId = await runCli(['audit', '--snapshot', healthy, '--caller-object-id', 'alice']);
+    expect([badId.code, badId.stderr]).toEqual([2, 'kvguard: --caller-object-id: expected an object id (GUID) such as 00000000-0000-0000-0000-000000000000, found "alice"\n']);
+    const badGroup = await runCli(['audit', '--snapshot', healthy, '--caller-object-id', objectId, '--caller-group', `${objectId},nope`]);
+    expect([badGroup.code, badGroup.stderr]).toEqual([2, 'kvguard: --caller-group: expected an object id (GUID) such as 00000000-0000-0000-0000-000000000000, found "nope"\n']);
+    const badOperation = await runCli(['audit', '--snapshot', healthy, '--operation', 'secrets/steal']);
+    expect(badOperation.code).toBe(2);
+    expect(badOperation.stderr).toMatch(/^kvguard: --operation: expected one of .*secrets\/get.*, found "secrets\/steal"\n$/);
   });
 });

@@ -137,3 +137,20 @@ describe('throttling on the wire', () => {
     }
   });
 });
+
+describe('latency', () => {
+  test('every ARM answer is held back by latencyMs (a number, or a min-max range)', async () => {
+    const estate = await testEstate();
+    for (const latencyMs of [120, { min: 120, max: 140 }]) {
+      const emulator = await startEmulator({ seed: estate.resources, throttle: false, latencyMs });
+      try {
+        const bearer = await token(emulator);
+        const started = Date.now();
+        expect((await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: bearer })).status).toBe(200);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+      } finally {
+        await emulator.stop();
+      }
+    }
+  });
+});

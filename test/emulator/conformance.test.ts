@@ -107,8 +107,27 @@ describe("conformance with Microsoft's examples", () => {
       expect(shapeDifferences(body, page, '', tolerateType(body.value.some((v) => typeof v.type !== 'string')))).toEqual([]);
       expect(page.nextLink?.startsWith(`${emulator.endpoint}/`)).toBe(true);
       const next = (await rawRequest(emulator, page.nextLink ?? '', { token: bearer })).body as { value: { name: string }[]; nextLink?: string };
-      expect(next.value.map((v) => v.name)).toEqual([extra.name.toLowerCase() === extra.name ? extra.name : extra.name]);
+      expect(next.value.map((v) => v.name)).toEqual([extra.name]);
       expect(next.nextLink).toBeUndefined();
+    });
+  });
+});
+
+describe("the emulator's PUT normalises as the service does", () => {
+  test('createVaultWithNetworkAcls: an address becomes /32, subnet ids are lower-cased', async () => {
+    const file = JSON.parse(readFileSync(join(EXAMPLES, 'Microsoft.KeyVault/2026-02-01/createVaultWithNetworkAcls.json'), 'utf8')) as { parameters: { parameters: { properties: { networkAcls: { ipRules: { value: string }[] } } } } };
+    const request = structuredClone(file.parameters.parameters);
+    // The example quotes one range ("'10.91.4.0/24'"), which the service would refuse: unquoted here.
+    request.properties.networkAcls.ipRules = request.properties.networkAcls.ipRules.map((r) => ({ value: r.value.replace(/'/g, '') }));
+    const expected = example('Microsoft.KeyVault/2026-02-01/createVaultWithNetworkAcls.json') as { properties: { networkAcls: { ipRules: { value: string }[]; virtualNetworkRules: { id: string }[] } } };
+    const vaultId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sample-resource-group/providers/Microsoft.KeyVault/vaults/sample-vault';
+    const anchor: ArmResource = { id: `${vaultId}-anchor`, name: 'sample-vault-anchor', type: 'Microsoft.KeyVault/vaults', location: 'westus', properties: {} };
+    await serve([anchor], 100, async (emulator, bearer) => {
+      const response = await rawRequest(emulator, `${vaultId}?api-version=2026-02-01`, { method: 'PUT', token: bearer, body: request });
+      const acls = (response.body as { properties: { networkAcls: { ipRules: { value: string }[]; virtualNetworkRules: { id: string }[] } } }).properties.networkAcls;
+      expect(response.status).toBe(201);
+      expect(acls.ipRules.map((r) => r.value)).toEqual(expected.properties.networkAcls.ipRules.map((r) => r.value.replace(/'/g, '')));
+      expect(acls.virtualNetworkRules.map((r) => r.id)).toEqual(expected.properties.networkAcls.virtualNetworkRules.map((r) => r.id));
     });
   });
 });

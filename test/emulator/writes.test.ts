@@ -81,7 +81,7 @@ describe('PUT and DELETE', () => {
     await expect(network.networkInterfaces.get(RG, nicName)).rejects.toMatchObject({ statusCode: 404, code: 'ResourceNotFound' });
     await expect(dns.recordSets.get('rg-hub-dns', VAULT_ZONE, 'A', VAULT)).rejects.toMatchObject({ statusCode: 404 });
     const vault = await keyVault.vaults.get(RG, VAULT);
-    expect(vault.properties.privateEndpointConnections?.map((c) => c.privateEndpoint?.id.split('/').pop())).toEqual(['pe-manual']);
+    expect(vault.properties.privateEndpointConnections?.map((c) => c.privateEndpoint?.id?.split('/').pop())).toEqual(['pe-manual']);
     expect(emulator.resources().some((r) => r.id.endsWith('/pe-auto'))).toBe(false);
   });
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import type { LiveOptions } from '../../collect/types';
+import { knownOperations, parseOperation } from '../../rbac/operations';
 import type { KvguardConfig } from '../../config/types';
 import { EXIT, exitCode } from '../../engine/gate';
 import { RunResult, SEVERITIES, Severity } from '../../engine/types';
@@ -31,6 +32,8 @@ export interface AuditFlags extends CallerFlags {
   quiet?: boolean;
   verbose?: boolean;
   color: boolean;
+  /** KV404's data-plane operation (secrets/get, keys/decrypt...): sets the rule's `operation` option. */
+  operation?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -51,6 +54,11 @@ export function register(program: Command): void {
     .option('--caller-vnet <id>', 'ARM id of the caller\'s VNet')
     .option('--trusted-service', 'the caller is a trusted Microsoft service')
     .option('--caller-token <jwt>', "the caller's access token, or @FILE holding it (decoded locally, never sent)")
+    .option('--caller-object-id <guid>', 'object id of the calling user, group or service principal (KV404)')
+    .option('--caller-app-id <guid>', 'application (client) id of the caller, for access policies bound to an app (KV404)')
+    .option('--caller-tenant-id <guid>', "the caller's tenant id (KV404)")
+    .option('--caller-group <guid>', 'a group the caller belongs to: ARM cannot show membership (repeat, or a comma list)', collect, [])
+    .option('--operation <operation>', 'the data-plane operation KV404 checks, e.g. secrets/get, keys/decrypt (default secrets/get)')
     .addOption(new Option('--format <format>', 'console report format').choices(REPORT_FORMATS).default('text'))
     .option('--output <file>', 'write the console report to this file (atomically) in place of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 on fail or error findings at or above this severity (default: error)').choices(SEVERITIES))
@@ -69,7 +77,7 @@ export function register(program: Command): void {
 export async function audit(flags: AuditFlags): Promise<number> {
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose: choose one');
   const reports = flags.report.map(parseReportSpec);
-  const config = flags.config === undefined ? undefined : await loadConfigFile(flags.config);
+  const config = withOperation(flags.config === undefined ? undefined : await loadConfigFile(flags.config), flags.operation);
   const caller = callerProfile(flags, config?.caller, flags.config);
   const source = sourceOf(flags, config);
   const now = new Date();
@@ -100,6 +108,17 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const code = exitCode(result, flags.failOn ?? config?.failOn ?? 'error', Boolean(flags.allowPartial));
   if (code === EXIT.error) process.stderr.write(`kvguard: ${incompleteLine(result)}\n`);
   return code;
+}
+
+/** `--operation` is KV404's `operation` option: the flag wins over the config file's. */
+function withOperation(config: KvguardConfig | undefined, operation: string | undefined): KvguardConfig | undefined {
+  if (operation === undefined) return config;
+  if (!parseOperation(operation)) throw new UsageError(`--operation: expected one of ${knownOperations().join(', ')}, found ${JSON.stringify(operation)}`);
+  const rules = { ...(config?.rules ?? {}) };
+  const key = rules.KV404 !== undefined || rules['caller-data-permission'] === undefined ? 'KV404' : 'caller-data-permission';
+  const current = rules[key] ?? {};
+  rules[key] = { ...current, options: { ...(current.options ?? {}), operation } };
+  return { ...(config ?? {}), rules };
 }
 
 function incompleteLine(result: RunResult): string {

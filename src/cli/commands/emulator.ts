@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .option('--port <n>', 'port on 127.0.0.1 (default: any free port)')
     .option('--latency <ms>', 'delay every ARM answer by MS, or by MIN-MAX milliseconds')
     .option('--faults <spec>', 'inject faults, e.g. seed=42,429@0.05,500@0.02,reset@0.01,403:sub=ID (grammar: src/emulator/faults.ts)')
-    .option('--page-size <n>', 'items per list page when the client sends no $top (default 100)')
+    .option('--page-size <n>', 'items per list page when the client sends no $top (default 10)')
     .option('--no-throttle', "turn ARM's read throttling off (default: 250 reads, 25/s per subscription and principal)")
     .action(async (flags: EmulatorFlags, command: Command) => {
       setExitCode(command, await runEmulator(flags));

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { createProgress } from '../../collect/progress';
 import type { CollectedEstate } from '../../collect/types';
 import { EXIT } from '../../engine/gate';
 import { CLOUD_NAMES, CloudName } from '../../model/cloud';
@@ -54,9 +55,14 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
   const auditFlags: AuditFlags = { ...flags, report: [], format: 'json', color: false };
   const source = sourceOf(auditFlags, config);
   if (source.kind !== 'live') throw new UsageError('snapshot reads live ARM: give --subscription');
+  const progress = createProgress({ quiet: flags.quiet });
   const { collectLive } = await import('../../collect/index');
-  const collected = await collectLive(source.options);
-  if (source.options.onProgress) process.stderr.write('\r\x1b[K');
+  let collected: CollectedEstate;
+  try {
+    collected = await collectLive({ ...source.options, onProgress: progress.onProgress });
+  } finally {
+    progress.stop();
+  }
   const text = `${JSON.stringify(collected.resources, null, 2)}\n`;
   if (flags.output !== undefined) writeFileAtomic(flags.output, text, `--output ${flags.output}`);
   else process.stdout.write(text);
