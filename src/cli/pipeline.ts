@@ -4,7 +4,7 @@ import { RULES } from '../../rules/index';
 import type { LiveOptions } from '../collect/types';
 import type { KvguardConfig } from '../config/types';
 import { RuleSetting, runRules } from '../engine/run';
-import type { Notice, Rule, RuleMeta, RunResult } from '../engine/types';
+import type { CollectionStats, Notice, Rule, RuleMeta, RunResult } from '../engine/types';
 import type { ArmResource } from '../model/arm';
 import type { CallerProfile } from '../model/caller';
 import { buildEstate } from '../model/estate';
@@ -60,6 +60,7 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
     const { applyBaseline, readBaseline } = await import('../gate/baseline');
     result = applyBaseline(result, readBaseline(baselineFile));
   }
+  if (source.collection) result = { ...result, collection: { ...source.collection, vaultsEvaluated: result.summary.vaults } };
   return { result, rules: ranRules(rules, settings) };
 }
 
@@ -67,6 +68,7 @@ interface LoadedSource {
   resources: ArmResource[];
   vaultErrors: Map<string, string>;
   notices: Notice[];
+  collection?: Omit<CollectionStats, 'vaultsEvaluated'>;
 }
 
 async function loadSource(source: AuditSource): Promise<LoadedSource> {
@@ -86,7 +88,12 @@ async function loadSource(source: AuditSource): Promise<LoadedSource> {
   if (!buildEstate(collected.resources).allVaults().length && collected.vaultErrors.size === 0) {
     throw new UsageError(`no Key Vault or Managed HSM found in ${describeScope(source.options)}`);
   }
-  return { resources: collected.resources, vaultErrors: collected.vaultErrors, notices: collected.notices };
+  return {
+    resources: collected.resources,
+    vaultErrors: collected.vaultErrors,
+    notices: collected.notices,
+    collection: { vaultsListed: collected.stats.vaultsListed, requests: collected.requests, throttled: collected.stats.throttled, retried: collected.stats.retried },
+  };
 }
 
 function describeScope(options: LiveOptions): string {

@@ -1,4 +1,22 @@
 /**
+ * Routes (case-insensitive; {sub}/{rg} = /subscriptions/{sub}/resourceGroups/{rg}; GET lists page with nextLink):
+ *
+ *   GET        /subscriptions/{sub}                                           subscription
+ *   GET        /subscriptions/{sub}/resourcegroups            GET|PUT|DELETE /subscriptions/{sub}/resourcegroups/{rg}
+ *   GET        /subscriptions/{sub}/resources, {sub}/{rg}/resources          generic list ($filter=resourceType eq '...')
+ *   GET        /subscriptions/{sub}/providers/{T}  and  {sub}/{rg}/providers/{T}     for every tracked T below
+ *   GET|PUT|DELETE {sub}/{rg}/providers/{T}/{name}
+ *     T = Microsoft.KeyVault/vaults, Microsoft.KeyVault/managedHSMs, Microsoft.Network/privateEndpoints,
+ *         Microsoft.Network/networkInterfaces, Microsoft.Network/virtualNetworks, Microsoft.Network/privateDnsZones
+ *   GET (list) and GET|PUT|DELETE (item) on children:
+ *     .../vaults/{v}/privateEndpointConnections[/{c}], .../managedHSMs/{h}/privateEndpointConnections[/{c}]
+ *     .../privateEndpoints/{pe}/privateDnsZoneGroups[/{g}], .../virtualNetworks/{vnet}/subnets[/{s}]
+ *     .../privateDnsZones/{z}/virtualNetworkLinks[/{l}], .../privateDnsZones/{z}/{A|AAAA|CNAME|MX|PTR|SOA|SRV|TXT}[/{r}]
+ *     GET .../privateDnsZones/{z}/ALL (every record set)
+ *   {resourceId}/providers/Microsoft.Insights/diagnosticSettings[/{name}]         list, GET|PUT|DELETE
+ *   {scope}/providers/Microsoft.Authorization/roleAssignments[/{name}]            list ($filter atScope(), principalId eq, assignedTo), GET|PUT|DELETE
+ *   {scope}/providers/Microsoft.Authorization/roleDefinitions[/{id}]              list ($filter roleName eq, type eq), GET|PUT|DELETE
+ *
  * The resource types the emulator serves and the api-versions it accepts for each. The first version of
  * each list is the one the installed SDK sends (read from node_modules/@azure/arm-*: arm-keyvault 5 →
  * 2026-02-01, arm-network 39 → 2026-01-01, arm-privatedns 4 → 2024-06-01, arm-monitor 8 diagnostic

@@ -94,6 +94,18 @@ export interface RunResult {
   summary: Summary;
   /** Run-level problems (collection errors, expired suppressions): shown by every reporter. */
   notices: Notice[];
+  /** Live runs only: what reading ARM cost. */
+  collection?: CollectionStats;
+}
+
+export interface CollectionStats {
+  vaultsListed: number;
+  vaultsEvaluated: number;
+  /** ARM requests by operation, e.g. `KeyVault.vaults.listBySubscription`. */
+  requests: Record<string, number>;
+  /** 429 answers received (all of them retried or reported). */
+  throttled: number;
+  retried: number;
 }
 
 export interface Notice {

@@ -4,13 +4,26 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 
 /**
  * Starts an emulator and points the managed-identity environment at it, as a user's shell would
- * (IDENTITY_ENDPOINT / IDENTITY_HEADER), so the SDKs authenticate through the normal credential chain.
+ * (IDENTITY_ENDPOINT / IDENTITY_HEADER), so the SDKs authenticate through the normal credential chain;
+ * stop() puts the environment back.
  */
 export async function emulatorWithIdentity(seed: ArmResource[], options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   const emulator = await startEmulator({ seed, throttle: false, ...options });
+  const previous = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
   process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;
-  return emulator;
+  const restore = (name: string, value: string | undefined): void => {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  };
+  return {
+    ...emulator,
+    stop: async () => {
+      restore('IDENTITY_ENDPOINT', previous.endpoint);
+      restore('IDENTITY_HEADER', previous.header);
+      await emulator.stop();
+    },
+  };
 }
 
 export async function credential(): Promise<TokenCredential> {

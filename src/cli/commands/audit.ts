@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import type { LiveOptions } from '../../collect/types';
 import { knownOperations, parseOperation } from '../../rbac/operations';
+import { createProgress } from '../../collect/progress';
 import type { KvguardConfig } from '../../config/types';
 import { EXIT, exitCode } from '../../engine/gate';
-import { RunResult, SEVERITIES, Severity } from '../../engine/types';
+import { CollectionStats, RunResult, SEVERITIES, Severity } from '../../engine/types';
 import { CLOUD_NAMES, CloudName } from '../../model/cloud';
 import { REPORT_FORMATS, isReportFormat } from '../../report/index';
 import type { ReportFormat, ReportOptions } from '../../report/types';
@@ -81,6 +82,8 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const caller = callerProfile(flags, config?.caller, flags.config);
   const source = sourceOf(flags, config);
   const now = new Date();
+  const progress = source.kind === 'live' ? createProgress({ quiet: Boolean(flags.quiet) }) : undefined;
+  if (source.kind === 'live' && progress?.onProgress) source.options.onProgress = progress.onProgress;
   let audited;
   try {
     audited = await runAudit({
@@ -91,9 +94,10 @@ export async function audit(flags: AuditFlags): Promise<number> {
       now,
     });
   } finally {
-    if (source.kind === 'live' && source.options.onProgress) process.stderr.write('\r\x1b[K');
+    progress?.stop();
   }
   const { result, rules } = audited;
+  if (flags.verbose && result.collection) process.stderr.write(collectionLines(result.collection));
   const options: ReportOptions = {
     rules,
     tool: toolInfo(),
@@ -181,7 +185,6 @@ export function sourceOf(flags: AuditFlags, config: KvguardConfig | undefined): 
     options.caCertFile = flags.caCert;
   }
   if (flags.verbose) options.log = (line) => process.stderr.write(`kvguard: ${line}\n`);
-  if (!flags.quiet && process.stderr.isTTY) options.onProgress = progressLine();
   return { kind: 'live', options };
 }
 
@@ -204,9 +207,12 @@ function checkEndpoint(value: string): string {
   return value.replace(/\/+$/, '');
 }
 
-/** One self-overwriting stderr line while collecting, on a terminal only. */
-function progressLine(): NonNullable<LiveOptions['onProgress']> {
-  return ({ resourcesRead, vaultsFound }) => {
-    process.stderr.write(`\r\x1b[Kkvguard: read ${resourcesRead} resources, ${vaultsFound} vaults`);
-  };
+/** --verbose: what reading ARM cost, by operation (the JSON report carries the same in summary.collection). */
+function collectionLines(collection: CollectionStats): string {
+  const total = Object.values(collection.requests).reduce((a, b) => a + b, 0);
+  const lines = [
+    `kvguard: ${total} ARM requests for ${collection.vaultsListed} vaults listed, ${collection.vaultsEvaluated} evaluated; ${collection.throttled} throttled (429), ${collection.retried} retried`,
+    ...Object.entries(collection.requests).map(([operation, count]) => `kvguard:   ${String(count).padStart(6)}  ${operation}`),
+  ];
+  return `${lines.join('\n')}\n`;
 }
