@@ -19,6 +19,7 @@ const COMMANDS: readonly string[] = [
   './commands/baseline',
   './commands/token',
   './commands/diagnose',
+  './commands/emulator',
 ];
 
 export interface CommandModule {
