@@ -10,16 +10,12 @@ const path0 = healthyPath();
 const calls: LiveOptions[] = [];
 let answer: () => Promise<CollectedEstate>;
 
-jest.mock(
-  '../../src/collect/index',
-  () => ({
-    collectLive: (options: LiveOptions) => {
-      calls.push(options);
-      return answer();
-    },
-  }),
-  { virtual: true },
-);
+jest.mock('../../src/collect/index', () => ({
+  collectLive: (options: LiveOptions) => {
+    calls.push(options);
+    return answer();
+  },
+}));
 
 function collected(resources = path0.resources, vaultErrors = new Map<string, string>()): CollectedEstate {
   return { resources, vaultErrors, notices: [], requests: {}, stats: { vaultsListed: 1, throttled: 0, retried: 0 } };
