@@ -1,5 +1,5 @@
 import { zonesServing } from '../src/checks/access-path';
-import { dnsScope, editDistance, isNamedAfter, judgeZoneName, noRequiredZone, zoneNameOf } from '../src/checks/dns';
+import { dnsScope, judgeZoneName, noRequiredZone, recordsNear, zoneNameOf } from '../src/checks/dns';
 import { fail, pass } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { idKey } from '../src/model/arm';
@@ -46,15 +46,14 @@ function nearMisses(estate: Estate, vault: Vault, cloud: CloudName, zone: Privat
   const simpleName = vault.name.toLowerCase();
   const typoDistance = Math.min(2, Math.floor(simpleName.length / 4));
   const found: string[] = [];
-  for (const record of [...estate.aRecordsOf(zone.id)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const name = record.name.toLowerCase();
-    if (isNamedAfter(name, simpleName)) {
-      found.push(`A record ${record.name}, which answers ${name}.${zone.name} (record names are relative to the zone)`);
-    } else if (editDistance(name, simpleName) <= typoDistance) {
+  for (const { record, kind } of recordsNear(estate, zone.id, simpleName, typoDistance)) {
+    if (kind === 'named-after') {
+      found.push(`A record ${record.name}, which answers ${record.name.toLowerCase()}.${zone.name} (record names are relative to the zone)`);
+    } else {
       found.push(`A record ${record.name} (a typo of ${simpleName}?)`);
     }
   }
-  for (const record of estate.aRecords.all()) {
+  for (const record of estate.aRecordsNamed(simpleName)) {
     if (idKey(record.zoneId) === idKey(zone.id) || record.name.toLowerCase() !== simpleName) continue;
     const otherZone = zoneNameOf(estate, record.zoneId);
     const verdict = judgeZoneName(otherZone, cloud, vault.kind).kind;

@@ -67,7 +67,8 @@ export const AZURE_PROVIDED_DNS = '168.63.129.16';
  * https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration
  */
 export function resolutionOf(estate: Estate, zone: PrivateDnsZone, vnetId: string): Resolution {
-  const linksFrom = (id: string): VirtualNetworkLink[] => estate.linksOf(zone.id).filter((l) => sameId(l.virtualNetworkId, id));
+  // From the VNet's side: a hub zone has a link per spoke, a VNet has a few links (issue 7: no scan per vault).
+  const linksFrom = (id: string): VirtualNetworkLink[] => estate.linksToVnet(id).filter((l) => sameId(l.zoneId, zone.id));
   const ownLinks = linksFrom(vnetId);
   const customDns = estate.virtualNetworks.get(vnetId)?.dnsServers ?? [];
   if (customDns.length === 0) {

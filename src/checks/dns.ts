@@ -88,6 +88,104 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+/**
+ * Whether two names are within `max` edits, without the full table when they are not: the length gap is
+ * a lower bound, and a row whose smallest value passes `max` ends the search (a zone holds thousands of
+ * records; near-miss checks compare the vault's name with each).
+ */
+export function withinEditDistance(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      const value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      current.push(value);
+      if (value < rowMin) rowMin = value;
+    }
+    if (rowMin > max) return false;
+    previous = current;
+  }
+  return (previous[b.length] ?? 0) <= max;
+}
+
+interface NamedRecord {
+  record: ARecordSet;
+  /** Position in the zone's records sorted by name. */
+  order: number;
+  /** The record's name, lower-cased. */
+  name: string;
+  /** Characters counted into 64 buckets: their difference bounds the edit distance from below, cheaply. */
+  letters: Int32Array;
+}
+
+interface ZoneRecords {
+  byFirstLabel: Map<string, NamedRecord[]>;
+  byLength: Map<number, NamedRecord[]>;
+}
+
+const recordsByZone = new WeakMap<Estate, Map<string, ZoneRecords>>();
+
+/** A zone's A records indexed by first label and by name length, built once per estate (read-only once built). */
+function zoneRecords(estate: Estate, zoneId: string): ZoneRecords {
+  let zones = recordsByZone.get(estate);
+  if (!zones) recordsByZone.set(estate, (zones = new Map()));
+  let index = zones.get(idKey(zoneId));
+  if (!index) {
+    index = { byFirstLabel: new Map(), byLength: new Map() };
+    const sorted = [...estate.aRecordsOf(zoneId)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const [order, record] of sorted.entries()) {
+      const name = record.name.toLowerCase();
+      const entry: NamedRecord = { record, order, name, letters: letterCounts(name) };
+      const label = name.split('.')[0] ?? name;
+      index.byFirstLabel.set(label, [...(index.byFirstLabel.get(label) ?? []), entry]);
+      const sameLength = index.byLength.get(name.length);
+      if (sameLength) sameLength.push(entry);
+      else index.byLength.set(name.length, [entry]);
+    }
+    zones.set(idKey(zoneId), index);
+  }
+  return index;
+}
+
+function letterCounts(text: string): Int32Array {
+  const counts = new Int32Array(64);
+  for (let i = 0; i < text.length; i++) counts[text.charCodeAt(i) & 63] += 1;
+  return counts;
+}
+
+/** Each edit changes at most two bucket counts by one, so half the count difference is a lower bound. */
+function letterGap(a: Int32Array, b: Int32Array): number {
+  let gap = 0;
+  for (let i = 0; i < 64; i++) gap += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+  return Math.ceil(gap / 2);
+}
+
+/**
+ * The zone's records meant for a name: those named after it (`kv1.privatelink`) and those within
+ * `maxTypos` edits of it, in name order. The same answer as checking every record with isNamedAfter and
+ * the edit distance, from indexes and cheap bounds (length, character counts): a hub zone holds a record
+ * per vault, and this runs for each vault whose record is missing (issue 7).
+ */
+export function recordsNear(estate: Estate, zoneId: string, name: string, maxTypos: number): { record: ARecordSet; kind: 'named-after' | 'typo' }[] {
+  const wanted = name.toLowerCase();
+  const index = zoneRecords(estate, zoneId);
+  const found = new Map<number, { record: ARecordSet; kind: 'named-after' | 'typo' }>();
+  for (const entry of index.byFirstLabel.get(wanted) ?? []) {
+    if (isNamedAfter(entry.name, wanted)) found.set(entry.order, { record: entry.record, kind: 'named-after' });
+  }
+  const wantedLetters = letterCounts(wanted);
+  for (let length = wanted.length - maxTypos; length <= wanted.length + maxTypos; length++) {
+    for (const entry of index.byLength.get(length) ?? []) {
+      if (found.has(entry.order) || letterGap(entry.letters, wantedLetters) > maxTypos) continue;
+      if (withinEditDistance(entry.name, wanted, maxTypos)) found.set(entry.order, { record: entry.record, kind: 'typo' });
+    }
+  }
+  return [...found.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
+}
+
 /** A record set whose first label is the vault's name: `kv1`, and the near misses `kv1.privatelink`, `kv1.vault.azure.net`. */
 export function isNamedAfter(recordName: string, vaultName: string): boolean {
   const record = recordName.toLowerCase();
@@ -133,7 +231,8 @@ export function zonesClaiming(estate: Estate, vault: Vault, cloud: CloudName, en
       }
     }
   }
-  for (const record of estate.aRecords.all()) {
+  // Indexed by first label: a scan of every record per vault is quadratic at 10,000 vaults (issue 7).
+  for (const record of estate.aRecordsNamed(vault.name)) {
     if (!isNamedAfter(record.name, vault.name)) continue;
     const grouped = zones.has(idKey(record.zoneId));
     if (!grouped && judgeZoneName(zoneNameOf(estate, record.zoneId), cloud, vault.kind).kind === 'unrelated') continue;

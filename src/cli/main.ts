@@ -20,6 +20,8 @@ const COMMANDS: readonly string[] = [
   './commands/token',
   './commands/diagnose',
   './commands/emulator',
+  './commands/stack',
+  './commands/probe',
 ];
 
 export interface CommandModule {

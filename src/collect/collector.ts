@@ -4,6 +4,8 @@ import * as normalize from '../model/normalize';
 import type { Vault } from '../model/types';
 import type { Notice } from '../engine/types';
 import { describeError, isNotFound } from './errors';
+import { A_RECORD_TYPE, GRAPH_LISTED_TYPES, GraphReader, LINK_TYPE, chunks, kqlString, subscriptionsOf, typeIn } from './graph';
+import type { SkippableRead } from './types';
 import type { Limiter } from './pool';
 import type { ArmReader, SubscriptionList } from './reader';
 import { ResourceSet, VaultSet, Wanted, addWanted } from './sets';
@@ -17,6 +19,9 @@ import { ResourceSet, VaultSet, Wanted, addWanted } from './sets';
  *  3. per zone that can serve a vault, one list of links and one of A record sets (never a GET per record);
  *  4. a GET by id, once, for each endpoint, NIC, VNet or zone referenced from outside the listed
  *     subscriptions (a hub).
+ * Through Resource Graph (`graph`), steps 1, 3 and 4 are KQL queries across all subscriptions (1,000 rows
+ * a page, ids batched); step 2 stays ARM, since ARG holds neither zone groups nor diagnostic settings,
+ * unless `skipReads` leaves those reads out.
  * Nothing is dropped silently: a read that fails marks the vaults that depend on it `error` with the
  * reason, or adds an error notice when no vault can be named.
  */
@@ -28,6 +33,10 @@ export interface CollectSettings {
   limiter: Limiter;
   log: (line: string) => void;
   onProgress?: (event: { resourcesRead: number; vaultsFound: number }) => void;
+  /** Read through Azure Resource Graph: one query per type across subscriptions instead of ARM lists (steps 1, 4, 5). */
+  graph?: GraphReader;
+  /** Per-resource reads left out (ARG holds neither): their rules are reported skipped by the caller. */
+  skipReads?: ReadonlySet<SkippableRead>;
 }
 
 export interface Collection {
@@ -61,7 +70,8 @@ class Traversal {
   constructor(private readonly reader: ArmReader, private readonly settings: CollectSettings) {}
 
   async run(): Promise<Collection> {
-    await this.listSubscriptions();
+    if (this.settings.graph) await this.listByGraph(this.settings.graph);
+    else await this.listSubscriptions();
     const endpointIds = await this.readVaults();
     await this.readEndpoints(endpointIds);
     await this.readZones();
@@ -125,6 +135,44 @@ class Traversal {
     }
   }
 
+  // 1'. Through Resource Graph: one query, every subscription, every listed type.
+  private async listByGraph(graph: GraphReader): Promise<void> {
+    const subscriptions = this.settings.subscriptions;
+    let rows: ArmResource[];
+    try {
+      rows = await this.read(() => graph.query('resources', typeIn(GRAPH_LISTED_TYPES), subscriptions));
+    } catch (thrown) {
+      this.fail([], `Resource Graph: could not list key vaults, endpoints, NICs, VNets and zones in subscription(s) ${subscriptions.join(', ')}: ${describeError(thrown)}`);
+      return;
+    }
+    const sets: Record<string, ResourceSet> = {
+      'microsoft.network/privateendpoints': this.endpoints,
+      'microsoft.network/networkinterfaces': this.nics,
+      'microsoft.network/virtualnetworks': this.vnets,
+      'microsoft.network/privatednszones': this.zones,
+    };
+    const answered = new Set<string>();
+    for (const resource of rows) {
+      answered.add((parseId(resource.id).subscriptionId ?? '').toLowerCase());
+      const type = resource.type.toLowerCase();
+      if (type === 'microsoft.keyvault/vaults' || type === 'microsoft.keyvault/managedhsms') {
+        if (this.inScope(resource)) this.vaults.add(resource);
+      } else sets[type]?.add(resource);
+    }
+    for (const subscriptionId of subscriptions) {
+      Object.values(sets).forEach((set) => set.markListed(subscriptionId));
+      if (!answered.has(subscriptionId.toLowerCase())) {
+        // ARG answers only for subscriptions the identity can read: empty and unreadable look the same.
+        this.notices.push({ level: 'warning', message: `Resource Graph returned no resource of subscription ${subscriptionId}: it holds none, or this identity cannot read it`, resourceId: `/subscriptions/${subscriptionId}` });
+      }
+    }
+    this.settings.log(`Resource Graph: ${rows.length} resources in ${subscriptions.length} subscription(s), ${this.vaults.size} vaults in scope`);
+    if (this.vaults.size === 0) {
+      const filtered = this.settings.vaultName !== undefined || this.settings.resourceGroup !== undefined;
+      this.notices.push({ level: filtered ? 'error' : 'warning', message: `no key vault or managed HSM found in subscription(s) ${subscriptions.join(', ')}${this.filterText()}` });
+    }
+  }
+
   // 2. Per vault: diagnostic settings, and the endpoints that target it.
   private async readVaults(): Promise<Wanted> {
     const wanted: Wanted = new Map();
@@ -143,8 +191,9 @@ class Traversal {
         if (target) want(endpoint.id, target);
       }
     }
+    const readSettings = !this.settings.skipReads?.has('diagnostic-settings');
     await Promise.all([
-      ...this.vaults.all().map(async (vault) => {
+      ...(readSettings ? this.vaults.all() : []).map(async (vault) => {
         try {
           // Per-vault cost: ARM has no subscription-wide list of diagnostic settings.
           const settings = await this.read(() => this.reader.listDiagnosticSettings(vault.id));
@@ -177,6 +226,7 @@ class Traversal {
       for (const nicId of endpoint.networkInterfaceIds) addWanted(nicsWanted, nicId, dependents);
       for (const nic of nicsByEndpoint.get(idKey(endpoint.id)) ?? []) addWanted(nicsWanted, nic.id, dependents);
       if (endpoint.subnetId) addWanted(vnetsWanted, vnetOf(endpoint.subnetId), dependents);
+      if (this.settings.skipReads?.has('zone-groups')) continue;
       groupReads.push(
         (async () => {
           try {
@@ -210,12 +260,15 @@ class Traversal {
       requiredBy.set(name, new Set([...(requiredBy.get(name) ?? []), vault.id]));
     }
     const reads: Promise<void>[] = [];
+    const served: { zone: ArmResource; dependents: Set<string> }[] = [];
     for (const zone of this.zones.all()) {
       const name = zone.name.toLowerCase();
       const dependents = new Set([...(requiredBy.get(name) ?? []), ...(referenced.get(idKey(zone.id))?.dependents ?? [])]);
       const nearMiss = KEY_VAULT_ZONE_HINTS.some((hint) => name.includes(hint));
       if (dependents.size === 0 && !nearMiss) continue; // a zone no audited vault can resolve through
       if (dependents.size === 0) this.vaults.ofKind(name.includes('managedhsm') ? 'managedHsm' : 'vault').forEach((v) => dependents.add(v.id));
+      served.push({ zone, dependents });
+      if (this.settings.graph) continue;
       for (const [what, list] of [
         ['virtual network links', () => this.reader.listVirtualNetworkLinks(zone.id)],
         ['A record sets', () => this.reader.listARecordSets(zone.id)],
@@ -231,7 +284,27 @@ class Traversal {
         );
       }
     }
+    if (this.settings.graph) reads.push(...this.readZoneChildrenByGraph(this.settings.graph, served));
     await Promise.all(reads);
+  }
+
+  /** Links and A records of many zones in a few queries: `id startswith '<zone id>/'`, 50 zones a query. */
+  private readZoneChildrenByGraph(graph: GraphReader, served: { zone: ArmResource; dependents: Set<string> }[]): Promise<void>[] {
+    return chunks(served, 50).flatMap((group) => {
+      const prefixes = group.map(({ zone }) => `id startswith ${kqlString(`${zone.id}/`)}`).join(' or ');
+      const subscriptions = subscriptionsOf(group.map(({ zone }) => zone.id));
+      return [
+        { what: 'virtual network links', table: 'resources' as const, type: LINK_TYPE },
+        { what: 'A record sets', table: 'dnsresources' as const, type: A_RECORD_TYPE },
+      ].map(async ({ what, table, type }) => {
+        try {
+          const found = await this.read(() => graph.query(table, `type =~ ${kqlString(type.toLowerCase())} and (${prefixes})`, subscriptions));
+          found.forEach((r) => this.children.add(r));
+        } catch (thrown) {
+          for (const { zone, dependents } of group) this.fail([...dependents], this.readFailure(`${what} of zone ${zone.name} (Resource Graph)`, thrown), zone.id);
+        }
+      });
+    });
   }
 
   // 5. VNets the path crosses outside the listed subscriptions: peered (hub, where DNS servers live) and
@@ -257,12 +330,14 @@ class Traversal {
     return this.endpointVaults.get(idKey(endpointId))?.dependents ?? new Set();
   }
 
-  /** GETs, once each, the wanted resources the lists did not return. */
+  /** GETs, once each, the wanted resources the lists did not return (through Resource Graph: 100 ids a query). */
   private async fetchMissing(set: ResourceSet, wanted: Wanted): Promise<void> {
+    const missing = [...wanted.values()]
+      // A resource its subscription's list did not return does not exist: the rules report it missing.
+      .filter(({ id }) => !set.get(id) && !set.isFetched(id) && !set.coversSubscriptionOf(id));
+    if (this.settings.graph) return this.fetchByGraph(this.settings.graph, set, missing);
     await Promise.all(
-      [...wanted.values()]
-        // A resource its subscription's list did not return does not exist: the rules report it missing.
-        .filter(({ id }) => !set.get(id) && !set.isFetched(id) && !set.coversSubscriptionOf(id))
+      missing
         .map(async ({ id, dependents }) => {
           set.markFetched(id);
           try {
@@ -274,6 +349,25 @@ class Traversal {
             this.fail([...dependents], reason, id);
           }
         }),
+    );
+  }
+
+  private async fetchByGraph(graph: GraphReader, set: ResourceSet, missing: { id: string; dependents: Set<string> }[]): Promise<void> {
+    await Promise.all(
+      chunks(missing, 100).map(async (group) => {
+        group.forEach(({ id }) => set.markFetched(id));
+        const ids = group.map(({ id }) => id);
+        try {
+          const found = await this.read(() => graph.query('resources', `id in~ (${ids.map(kqlString).join(', ')})`, subscriptionsOf(ids)));
+          found.forEach((r) => set.add(r));
+        } catch (thrown) {
+          for (const { id, dependents } of group) this.fail([...dependents], `could not read ${id} through Resource Graph: ${describeError(thrown)}`, id);
+          return;
+        }
+        for (const { id, dependents } of group) {
+          if (!set.get(id)) this.fail([...dependents], `${id} is referenced by a resource kvguard read but Resource Graph does not return it (deleted, or not readable by this identity)`, id);
+        }
+      }),
     );
   }
 

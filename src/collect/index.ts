@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { CLOUDS } from '../model/cloud';
 import { UsageError } from '../cli/errors';
-import type { CollectedEstate, LiveOptions } from './types';
+import type { CollectVia, CollectedEstate, LiveOptions } from './types';
 import { collectEstate } from './collector';
 import { createLimiter } from './pool';
 import { DEFAULT_BACKOFF, RequestLedger } from './policies';
@@ -9,6 +9,18 @@ import { DEFAULT_BACKOFF, RequestLedger } from './policies';
 export type { CollectedEstate, LiveOptions } from './types';
 
 export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * ARM by default, Resource Graph on request (`--via resource-graph`). ARM GETs are the source of truth
+ * and current; ARG is an index of them that follows changes with a delay
+ * (https://learn.microsoft.com/azure/governance/resource-graph/overview#how-resource-graph-is-kept-current),
+ * and kvguard is also the tool someone runs right after fixing a record. ARG cannot replace the reads
+ * that cost per vault (DNS zone groups and diagnostic settings are in no ARG table), so it saves list
+ * calls, not per-vault reads: worth it across many subscriptions (one query pages 1,000 rows across all
+ * of them) or when the private DNS quota (500 GETs per 5 minutes per subscription) binds, since ARG
+ * queries spend neither the subscriptions' read buckets nor that quota. docs/benchmarks.md has numbers.
+ */
+export const DEFAULT_VIA: CollectVia = 'arm';
 
 /**
  * Reads the estate from ARM through the Azure SDKs, authenticated by DefaultAzureCredential (az login,
@@ -21,7 +33,7 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
   const endpoint = armEndpoint(options);
   const backoff = { ...DEFAULT_BACKOFF, ...definedOnly(options.retry ?? {}) };
   const log = options.log ?? (() => undefined);
-  const [{ DefaultAzureCredential }, { createSdkReader }] = await Promise.all([import('@azure/identity'), import('./sdk-reader')]);
+  const [{ DefaultAzureCredential }, { createSdkReader, createGraphReader }] = await Promise.all([import('@azure/identity'), import('./sdk-reader')]);
   const credential = new DefaultAzureCredential();
   // The token's audience is the cloud's ARM, whatever endpoint serves it (a proxy, the emulator), and the
   // same for every client: arm-keyvault alone would ask for `${endpoint}/.default`. A stable scope also
@@ -36,7 +48,9 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
   }
   log(`ARM endpoint ${endpoint}; token scope ${scope}`);
   const ledger = new RequestLedger();
-  const reader = createSdkReader({ credential, endpoint, scope, caCertFile: options.caCertFile, backoff, ledger });
+  const readerSettings = { credential, endpoint, scope, caCertFile: options.caCertFile, backoff, ledger };
+  const reader = createSdkReader(readerSettings);
+  const via = options.via ?? DEFAULT_VIA;
   const collection = await collectEstate(reader, {
     subscriptions: unique(options.subscriptions),
     resourceGroup: options.resourceGroup,
@@ -45,6 +59,8 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
     limiter: createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
     log,
     onProgress: options.onProgress,
+    ...(via === 'resource-graph' ? { graph: createGraphReader(readerSettings) } : {}),
+    ...(options.skipReads && options.skipReads.length > 0 ? { skipReads: new Set(options.skipReads) } : {}),
   });
   ledger.clearBodies();
   const requests = Object.fromEntries(Object.entries(ledger.requests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -7,7 +7,8 @@ const SUB = '/subscriptions/[^/]+';
 const RG = `${SUB}/resourcegroups/[^/]+`;
 const NAME = '[^/]+';
 
-const OPERATIONS: readonly { pattern: RegExp; name: string }[] = [
+const OPERATIONS: readonly { pattern: RegExp; name: string; method?: string }[] = [
+  { pattern: /^\/providers\/microsoft\.resourcegraph\/resources$/, name: 'ResourceGraph.resources', method: 'POST' },
   { pattern: new RegExp(`^${SUB}/providers/microsoft\\.keyvault/vaults$`), name: 'KeyVault.vaults.listBySubscription' },
   { pattern: new RegExp(`^${RG}/providers/microsoft\\.keyvault/vaults$`), name: 'KeyVault.vaults.listByResourceGroup' },
   { pattern: new RegExp(`^${RG}/providers/microsoft\\.keyvault/vaults/${NAME}$`), name: 'KeyVault.vaults.get' },
@@ -38,7 +39,7 @@ export function operationOf(method: string, url: string): string {
   }
   const key = path.replace(/\/+$/, '').toLowerCase();
   const known = OPERATIONS.find((op) => op.pattern.test(key));
-  if (known) return method.toUpperCase() === 'GET' ? known.name : `${known.name} (${method.toUpperCase()})`;
+  if (known) return method.toUpperCase() === (known.method ?? 'GET') ? known.name : `${known.name} (${method.toUpperCase()})`;
   const provider = key.lastIndexOf('/providers/');
   return `${method.toUpperCase()} ${provider >= 0 ? key.slice(provider + '/providers/'.length) : key}`;
 }

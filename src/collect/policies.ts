@@ -130,3 +130,50 @@ function retryAfterMs(response: Pick<PipelineResponse, 'headers'>): number | und
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Resource Graph's quota: 15 queries per 5 seconds per user (https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests). */
+export const GRAPH_QUOTA = { queries: 15, windowMs: 5000 };
+
+/**
+ * Keeps Resource Graph queries within ARG's per-user quota instead of finding it by 429s: no more than
+ * `queries` start in any `windowMs`, and when ARG says the quota is spent (`x-ms-user-quota-remaining: 0`)
+ * or answers 429, the next attempt waits `x-ms-user-quota-resets-after` (hh:mm:ss). ARG's 429 carries no
+ * Retry-After, so the SDK would not retry it; this policy does, up to `maxRetries`.
+ */
+export function graphQuotaPolicy(settings: BackoffSettings, quota = GRAPH_QUOTA, sleep: (ms: number) => Promise<void> = delay, now: () => number = Date.now): PipelinePolicy {
+  const starts: number[] = [];
+  let blockedUntil = 0;
+  const acquire = async (): Promise<void> => {
+    for (;;) {
+      const t = now();
+      while (starts.length > 0 && (starts[0] ?? 0) <= t - quota.windowMs) starts.shift();
+      const wait = Math.max(blockedUntil - t, starts.length >= quota.queries ? (starts[0] ?? t) + quota.windowMs - t : 0);
+      if (wait <= 0) {
+        starts.push(t);
+        return;
+      }
+      await sleep(wait);
+    }
+  };
+  return {
+    name: 'kvguardGraphQuota',
+    async sendRequest(request, next) {
+      for (let attempt = 0; ; attempt++) {
+        await acquire();
+        const response = await next(request);
+        const remaining = Number(response.headers.get('x-ms-user-quota-remaining'));
+        const resetMs = durationMs(response.headers.get('x-ms-user-quota-resets-after'));
+        if (response.headers.get('x-ms-user-quota-remaining') !== undefined && remaining <= 0 && resetMs !== undefined) blockedUntil = Math.max(blockedUntil, now() + resetMs);
+        if (response.status !== 429 || attempt >= settings.maxRetries) return response;
+        if (resetMs === undefined) await sleep(backoffDelay(response, attempt, settings));
+      }
+    },
+  };
+}
+
+/** `hh:mm:ss` (ARG's quota headers) in milliseconds. */
+export function durationMs(value: string | undefined): number | undefined {
+  const match = /^(\d+):(\d{2}):(\d{2})(\.\d+)?$/.exec(value ?? '');
+  if (!match) return undefined;
+  return ((Number(match[1]) * 60 + Number(match[2])) * 60 + Number(match[3]) + Number(match[4] ?? 0)) * 1000;
+}

@@ -5,9 +5,11 @@ import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { MonitorClient } from '@azure/arm-monitor';
-import { ArmResource, parseId } from '../model/arm';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import { ArmResource, JsonObject, parseId } from '../model/arm';
+import { GraphReader, PROJECTION, armFromRow } from './graph';
 import type { ArmReader } from './reader';
-import { BackoffSettings, RequestLedger, ledgerPolicy, throttleBackoffPolicy } from './policies';
+import { BackoffSettings, RequestLedger, graphQuotaPolicy, ledgerPolicy, throttleBackoffPolicy } from './policies';
 
 /**
  * The ArmReader over the Azure SDK clients. Loaded only by `collectLive` (dynamic import), so commands
@@ -105,6 +107,36 @@ export function createSdkReader(settings: SdkReaderSettings): ArmReader {
         default:
           throw new Error(`kvguard does not read ${r.type} by id (${id})`);
       }
+    },
+  };
+}
+
+/** ARG's largest page. */
+const GRAPH_PAGE_ROWS = 1000;
+
+/**
+ * Resource Graph through @azure/arm-resourcegraph: `POST /providers/Microsoft.ResourceGraph/resources`,
+ * following `$skipToken` (in the body, not a nextLink) until the last page, within ARG's per-user quota.
+ */
+export function createGraphReader(settings: SdkReaderSettings): GraphReader {
+  const client = new ResourceGraphClient(settings.credential, clientOptions(settings));
+  client.pipeline.addPolicy(graphQuotaPolicy(settings.backoff));
+  client.pipeline.addPolicy(ledgerPolicy(settings.ledger), { afterPhase: 'Sign' });
+  return {
+    async query(table, where, subscriptions) {
+      const query = `${table} | where ${where} ${PROJECTION}`;
+      const resources: ArmResource[] = [];
+      let skipToken: string | undefined;
+      do {
+        const page = await client.resources({ query, subscriptions: [...subscriptions], options: { top: GRAPH_PAGE_ROWS, resultFormat: 'objectArray', ...(skipToken ? { skipToken } : {}) } });
+        const rows: unknown[] = Array.isArray(page.data) ? page.data : [];
+        for (const row of rows) {
+          const resource = row !== null && typeof row === 'object' ? armFromRow(row as JsonObject) : undefined;
+          if (resource) resources.push(resource);
+        }
+        skipToken = page.skipToken;
+      } while (skipToken);
+      return resources;
     },
   };
 }

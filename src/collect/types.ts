@@ -2,6 +2,14 @@ import type { ArmResource } from '../model/arm';
 import type { CloudName } from '../model/cloud';
 import type { Notice } from '../engine/types';
 
+/** How the collector reads: ARM's per-subscription lists, or Azure Resource Graph queries across subscriptions. */
+export type CollectVia = 'arm' | 'resource-graph';
+export const COLLECT_VIA: readonly CollectVia[] = ['arm', 'resource-graph'];
+
+/** Per-resource ARM reads neither ARM lists nor Resource Graph can replace, which a run may leave out. */
+export type SkippableRead = 'zone-groups' | 'diagnostic-settings';
+export const SKIPPABLE_READS: readonly SkippableRead[] = ['zone-groups', 'diagnostic-settings'];
+
 /** What `kvguard audit --subscription ...` and `kvguard snapshot` ask the live collector for. */
 export interface LiveOptions {
   subscriptions: string[];
@@ -16,6 +24,10 @@ export interface LiveOptions {
   concurrency?: number;
   /** Backoff of 429s the SDK does not retry, and the SDK's own retry delays (tests shorten them). */
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** Default `arm` (see collect/index.ts for why). */
+  via?: CollectVia;
+  /** Per-resource reads to leave out; the rules that need them are reported skipped (skipped-reads.ts). */
+  skipReads?: SkippableRead[];
   /** Progress callbacks for the CLI's TTY progress bar. */
   onProgress?: (event: { resourcesRead: number; vaultsFound: number }) => void;
   /** Verbose log lines (never tokens or Authorization headers). */

@@ -8,8 +8,9 @@ import { FaultPlan, parseFaults } from './faults';
 import { acquireIdentityEndpoint } from './identity';
 import { armHandler, type ServerState } from './server';
 import { ResourceStore } from './store';
-import { Throttle, ARM_READ_LIMITS } from './throttle';
+import { Throttle, ARM_READ_LIMITS, type ThrottleOptions } from './throttle';
 import { createCertificates } from './tls';
+import { startDataPlane } from './data-plane';
 
 /**
  * A local ARM (DESIGN 4): HTTPS on 127.0.0.1 with a certificate generated at start, the routes the
@@ -24,18 +25,22 @@ export interface EmulatorOptions {
   latencyMs?: number | { min: number; max: number };
   /** The --faults SPEC grammar, documented in src/emulator/faults.ts. */
   faults?: string;
-  /** Default: ARM's real numbers (250, 25/s per subscription and principal; private DNS 500 GETs / 5 min per subscription). */
-  throttle?: false | { bucketSize: number; refillPerSecond: number; privateDnsGetsPer5Min?: number };
+  /** Default: ARM's real numbers (250, 25/s per subscription and principal; private DNS 500 GETs / 5 min per subscription; Resource Graph 15 queries / 5 s per user). */
+  throttle?: false | ThrottleOptions;
   /**
    * Items per list page when the request has no `$top`. The default (10) is small so that tests and the
    * demo page through nextLinks; benchmarks that model ARM's larger pages set it (e.g. 100 or 1000).
    */
   pageSize?: number;
+  /** Also serve the Key Vault data plane (src/emulator/data-plane.ts) on its own port, for `kvguard probe`. */
+  dataPlane?: boolean;
 }
 
 export interface RunningEmulator {
   /** `https://127.0.0.1:PORT` */
   endpoint: string;
+  /** `https://127.0.0.1:PORT` of the data plane (vaults chosen by Host header), when started with `dataPlane: true`. */
+  dataPlaneEndpoint?: string;
   /** CA that signed the server certificate, and the temp file it is written to. */
   caCertPem: string;
   caCertPath: string;
@@ -95,9 +100,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const port = await listen(arm, options.port ?? 0);
   const identity = await acquireIdentityEndpoint();
   state.baseUrl = `https://127.0.0.1:${port}`;
+  const dataPlane = options.dataPlane ? await startDataPlane(store, { certPem: certificates.caCertPem, keyPem: certificates.caKeyPem }) : undefined;
   let stopped: Promise<void> | undefined;
   return {
     endpoint: state.baseUrl,
+    ...(dataPlane ? { dataPlaneEndpoint: dataPlane.endpoint } : {}),
     caCertPem: certificates.caCertPem,
     caCertPath: certificates.caCertPath,
     identityEndpoint: identity.endpoint,
@@ -105,7 +112,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     requestCounts: () => Object.fromEntries([...state.counts.entries()].sort(([a], [b]) => a.localeCompare(b))),
     resources: () => store.all().map((r) => structuredClone(r)),
     stop: () =>
-      (stopped ??= Promise.all([close(arm), identity.release()]).then(() => {
+      (stopped ??= Promise.all([close(arm), identity.release(), dataPlane?.stop()]).then(() => {
         rmSync(dirname(certificates.caCertPath), { recursive: true, force: true });
       })),
   };

@@ -4,6 +4,7 @@ import { TENANT } from '../fixtures/arm-factory';
 import type { ArmResource, JsonObject, JsonValue } from '../model/arm';
 import { ArmError, badRequest } from './errors';
 import type { FaultPlan, FaultRequest, FaultRule } from './faults';
+import { GRAPH_API_VERSIONS, graphQuery, graphThrottled, isGraphRoute, resetsAfter } from './graph';
 import { checkAuthorization, type Principal } from './identity';
 import { page } from './paging';
 import { copy, read } from './reads';
@@ -33,7 +34,22 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Resource Graph's checks, in ARG's order: its own per-user quota (not the subscription's read bucket),
+ * api-version, POST only. Returns the quota headers every ARG answer carries.
+ */
+function graphHeaders(state: ServerState, principal: Principal, query: URLSearchParams, method: string): Record<string, string> {
+  const quota = state.throttle.graphQuery(principal.objectId);
+  if (!quota.allowed) throw graphThrottled(quota.resetMs);
+  const version = query.get('api-version');
+  if (!version) throw badRequest('MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+  if (!GRAPH_API_VERSIONS.includes(version)) throw badRequest('InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${GRAPH_API_VERSIONS.join(',')}'.`);
+  if (method !== 'POST') throw new ArmError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported for 'Microsoft.ResourceGraph/resources'.`);
+  return { 'x-ms-user-quota-remaining': String(quota.remaining), 'x-ms-user-quota-resets-after': resetsAfter(quota.resetMs) };
+}
+
 export function operationName(method: string, target: ArmTarget): string {
+  if (isGraphRoute(target.path)) return `${method} Microsoft.ResourceGraph/resources`;
   const spec = target.spec;
   if (!spec) return `${method} (unknown route)`;
   if (!target.collection) return `${method} ${spec.type} (${method === 'GET' ? 'get' : method.toLowerCase()})`;
@@ -167,6 +183,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     const delay = state.latency();
     if (delay > 0) await sleep(delay);
     const principal = authenticate(request.headers.authorization);
+    if (isGraphRoute(url.pathname)) return send(response, 200, { ...headers, ...graphHeaders(state, principal, url.searchParams, method) }, graphQuery(state.store, bodyText), false);
     // Every authenticated request spends from its bucket, bad ones included, and says what is left.
     const requestClass: RequestClass = method === 'GET' ? 'reads' : method === 'DELETE' ? 'deletes' : 'writes';
     const budget = state.throttle.request(target.subscriptionId ?? 'tenant', principal.objectId, requestClass);

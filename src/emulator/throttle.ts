@@ -9,9 +9,12 @@ export interface ThrottleOptions {
   bucketSize: number;
   refillPerSecond: number;
   privateDnsGetsPer5Min?: number;
+  /** Azure Resource Graph: queries per 5 seconds per user (https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests). */
+  graphQueriesPer5s?: number;
 }
 
-export const ARM_READ_LIMITS: Required<ThrottleOptions> = { bucketSize: 250, refillPerSecond: 25, privateDnsGetsPer5Min: 500 };
+export const ARM_READ_LIMITS: Required<ThrottleOptions> = { bucketSize: 250, refillPerSecond: 25, privateDnsGetsPer5Min: 500, graphQueriesPer5s: 15 };
+const GRAPH_WINDOW_MS = 5000;
 const WRITE_LIMITS = { bucketSize: 200, refillPerSecond: 10 };
 const PRIVATE_DNS_WINDOW_MS = 5 * 60 * 1000;
 
@@ -70,6 +73,7 @@ export type RequestClass = 'reads' | 'writes' | 'deletes';
 export class Throttle {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly privateDns = new Map<string, WindowQuota>();
+  private readonly graph = new Map<string, number[]>();
 
   constructor(
     private readonly options: ThrottleOptions | false,
@@ -97,5 +101,18 @@ export class Throttle {
     let quota = this.privateDns.get(key);
     if (!quota) this.privateDns.set(key, (quota = new WindowQuota(limit, PRIVATE_DNS_WINDOW_MS, this.now)));
     return quota.take();
+  }
+
+  /** Resource Graph queries, per principal (ARG's quota is per user, not per subscription); resetMs: until a slot frees. */
+  graphQuery(principalId: string): { allowed: boolean; remaining: number; resetMs: number } {
+    const limit = this.options === false ? Number.POSITIVE_INFINITY : this.options.graphQueriesPer5s ?? ARM_READ_LIMITS.graphQueriesPer5s;
+    const now = this.now();
+    let times = this.graph.get(principalId);
+    if (!times) this.graph.set(principalId, (times = []));
+    while (times.length > 0 && (times[0] ?? 0) <= now - GRAPH_WINDOW_MS) times.shift();
+    const resetMs = times.length > 0 ? (times[0] ?? now) + GRAPH_WINDOW_MS - now : GRAPH_WINDOW_MS;
+    if (times.length >= limit) return { allowed: false, remaining: 0, resetMs };
+    times.push(now);
+    return { allowed: true, remaining: Number.isFinite(limit) ? limit - times.length : 1000, resetMs: (times[0] ?? now) + GRAPH_WINDOW_MS - now };
   }
 }

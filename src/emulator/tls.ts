@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export interface EmulatorCertificates {
   caCertPem: string;
   caCertPath: string;
+  /** The CA's key, to sign further server certificates (the data-plane listener's). */
+  caKeyPem: string;
   serverKeyPem: string;
   serverCertPem: string;
 }
@@ -39,5 +41,5 @@ export async function createCertificates(): Promise<EmulatorCertificates> {
   const directory = mkdtempSync(join(tmpdir(), 'kvguard-emulator-'));
   const caCertPath = join(directory, 'ca.pem');
   writeFileSync(caCertPath, ca.cert);
-  return { caCertPem: ca.cert, caCertPath, serverKeyPem: server.private, serverCertPem: server.cert };
+  return { caCertPem: ca.cert, caCertPath, caKeyPem: ca.private, serverKeyPem: server.private, serverCertPem: server.cert };
 }

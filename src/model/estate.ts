@@ -29,15 +29,19 @@ const KNOWN_TYPES = new Set<string>(Object.values(MODEL_TYPES));
 
 class Index<T extends { id: string }> {
   private readonly byId = new Map<string, T>();
+  /** all() sorted once and kept until the next set(): rules call it per vault (10,000 vaults: issue 7). */
+  private sorted: T[] | undefined;
   set(item: T): void {
     this.byId.set(idKey(item.id), item);
+    this.sorted = undefined;
   }
   get(id: string | undefined): T | undefined {
     return id === undefined ? undefined : this.byId.get(idKey(id));
   }
   /** All items, sorted by id so every consumer sees a deterministic order. */
   all(): T[] {
-    return [...this.byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    this.sorted ??= [...this.byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    return [...this.sorted];
   }
   get size(): number {
     return this.byId.size;
@@ -86,6 +90,9 @@ export class Estate {
   private readonly linksByZone = multiMap<VirtualNetworkLink>();
   private readonly linksByVnet = multiMap<VirtualNetworkLink>();
   private readonly recordsByZone = multiMap<ARecordSet>();
+  /** `zone id|record name` and first label → records: per-vault lookups without scanning every record. */
+  private readonly recordByZoneAndName = new Map<string, ARecordSet>();
+  private readonly recordsByFirstLabel = multiMap<ARecordSet>();
   private readonly settingsByTarget = multiMap<DiagnosticSetting>();
 
   /** Vaults and managed HSMs, sorted by id. */
@@ -151,8 +158,12 @@ export class Estate {
 
   /** The A record set with that relative name (DNS names compare case-insensitively). */
   aRecord(zoneId: string, relativeName: string): ARecordSet | undefined {
-    const wanted = relativeName.toLowerCase();
-    return this.aRecordsOf(zoneId).find((r) => r.name.toLowerCase() === wanted);
+    return this.recordByZoneAndName.get(`${idKey(zoneId)}|${relativeName.toLowerCase()}`);
+  }
+
+  /** A record sets, in any zone, whose first label is `label` (`kv1` and `kv1.privatelink`), sorted by id. */
+  aRecordsNamed(label: string): ARecordSet[] {
+    return [...this.recordsByFirstLabel.get(label.toLowerCase())].sort((a, b) => compareIds(a.id, b.id));
   }
 
   vnetOfSubnet(subnetId: string | undefined): VirtualNetwork | undefined {
@@ -210,6 +221,10 @@ export class Estate {
         const record = normalize.aRecordSet(resource);
         this.aRecords.set(record);
         this.recordsByZone.add(record.zoneId, record);
+        const byName = `${idKey(record.zoneId)}|${record.name.toLowerCase()}`;
+        // The first of a name in a zone wins, as a scan in insertion order found it.
+        if (!this.recordByZoneAndName.has(byName)) this.recordByZoneAndName.set(byName, record);
+        this.recordsByFirstLabel.add(record.name.split('.')[0] ?? record.name, record);
         return;
       }
       case MODEL_TYPES.virtualNetwork: {

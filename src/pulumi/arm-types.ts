@@ -59,6 +59,10 @@ const MAPPINGS: TypeMapping[] = [
     subResources: ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections', 'ipConfigurations'],
   },
   {
+    token: 'azure-native:network:NetworkInterface', armType: 'Microsoft.Network/networkInterfaces', apiVersion: NETWORK,
+    segments: rg(lit('providers/Microsoft.Network/networkInterfaces'), par('networkInterfaceName')), nameParam: 'networkInterfaceName', subResources: ['ipConfigurations'],
+  },
+  {
     token: 'azure-native:network:PrivateDnsZoneGroup', armType: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups', apiVersion: NETWORK,
     segments: rg(lit('providers/Microsoft.Network/privateEndpoints'), par('privateEndpointName'), lit('privateDnsZoneGroups'), par('privateDnsZoneGroupName')), nameParam: 'privateDnsZoneGroupName',
     subResources: ['privateDnsZoneConfigs'],

@@ -17,6 +17,8 @@ export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
   'dd056dcd-154b-4c76-9bd3-c8f88648b5ff', // object
 ]);
 
+export const UNKNOWN_STRING = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';
+
 export interface PlainProps {
   value: JsonObject;
   /** Dotted paths (`privateLinkServiceConnections[0].privateLinkServiceId`) whose value is unknown. */

@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
-import type { LiveOptions } from '../../collect/types';
+import { COLLECT_VIA, CollectVia, LiveOptions, SKIPPABLE_READS, SkippableRead } from '../../collect/types';
+import { inShard, parseShard } from '../../collect/shard';
 import { knownOperations, parseOperation } from '../../rbac/operations';
 import { createProgress } from '../../collect/progress';
 import type { KvguardConfig } from '../../config/types';
 import { EXIT, exitCode } from '../../engine/gate';
-import { CollectionStats, RunResult, SEVERITIES, Severity } from '../../engine/types';
+import { CollectionStats, RuleMeta, RunResult, SEVERITIES, Severity } from '../../engine/types';
+import { summarize } from '../../engine/run';
 import { CLOUD_NAMES, CloudName } from '../../model/cloud';
 import { REPORT_FORMATS, isReportFormat } from '../../report/index';
 import type { ReportFormat, ReportOptions } from '../../report/types';
@@ -13,6 +15,8 @@ import { CallerFlags, callerProfile } from '../caller-flags';
 import { UsageError } from '../errors';
 import { setExitCode } from '../main';
 import { AuditSource, loadConfigFile, renderReport, runAudit, toolInfo, writeFileAtomic } from '../pipeline';
+import { RULES } from '../../../rules/index';
+import { withSkippedReads } from '../../collect/skipped-reads';
 
 /** `kvguard audit`: one snapshot file or live ARM in, the console report and any report files out, exit 0/1/2 (DESIGN 2.4). */
 export interface AuditFlags extends CallerFlags {
@@ -35,6 +39,10 @@ export interface AuditFlags extends CallerFlags {
   color: boolean;
   /** KV404's data-plane operation (secrets/get, keys/decrypt...): sets the rule's `operation` option. */
   operation?: string;
+  via?: CollectVia;
+  skipReads?: string[];
+  shard?: string;
+  concurrency?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -48,6 +56,10 @@ export function register(program: Command): void {
     .option('--resource-group <name>', 'live: only this resource group')
     .option('--vault <name>', 'live: only the vault with this name')
     .addOption(new Option('--cloud <name>', 'live: the Azure cloud').choices(CLOUD_NAMES))
+    .addOption(new Option('--via <source>', 'live: read through ARM lists (default) or Azure Resource Graph queries').choices(COLLECT_VIA))
+    .option('--skip-reads <reads>', `live: leave out per-resource reads (${SKIPPABLE_READS.join(', ')}); their rules report skipped`, collect, [])
+    .option('--shard <I/N>', 'live: audit only the subscriptions in shard I of N (stable hash); join the reports with kvguard merge')
+    .option('--concurrency <n>', 'live: ARM requests in flight at once (default 8)')
     .option('--endpoint <url>', 'live: an ARM-compatible endpoint (the emulator) in place of the cloud\'s')
     .option('--ca-cert <file>', 'live: PEM file of the CA that signed --endpoint\'s certificate')
     .option('--caller-ip <ip>', 'public IPv4 address the caller comes from (repeat, or a comma list)', collect, [])
@@ -82,13 +94,15 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const caller = callerProfile(flags, config?.caller, flags.config);
   const source = sourceOf(flags, config);
   const now = new Date();
+  const skipped = source.kind === 'live' ? source.options.skipReads ?? [] : [];
   const progress = source.kind === 'live' ? createProgress({ quiet: Boolean(flags.quiet) }) : undefined;
   if (source.kind === 'live' && progress?.onProgress) source.options.onProgress = progress.onProgress;
   let audited;
   try {
-    audited = await runAudit({
+    audited = emptyShard(source, flags.shard) ?? await runAudit({
       source,
       caller,
+      ...(skipped.length > 0 ? { rules: withSkippedReads(RULES, skipped) } : {}),
       ...(config ? { config } : {}),
       ...(flags.baseline !== undefined ? { baselineFile: flags.baseline } : {}),
       now,
@@ -112,6 +126,16 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const code = exitCode(result, flags.failOn ?? config?.failOn ?? 'error', Boolean(flags.allowPartial));
   if (code === EXIT.error) process.stderr.write(`kvguard: ${incompleteLine(result)}\n`);
   return code;
+}
+
+/**
+ * A shard that holds none of the subscriptions (more shards than subscriptions) has nothing to audit: an
+ * empty, complete report, so a CI matrix job succeeds and `kvguard merge` adds nothing from it.
+ */
+function emptyShard(source: AuditSource, shard: string | undefined): { result: RunResult; rules: RuleMeta[] } | undefined {
+  if (source.kind !== 'live' || source.options.subscriptions.length > 0 || shard === undefined) return undefined;
+  const notices = [{ level: 'info' as const, message: `shard ${shard} holds none of the given subscriptions: nothing to audit` }];
+  return { result: { findings: [], summary: summarize([], 0, notices), notices }, rules: RULES.map((rule) => rule.meta) };
 }
 
 /** `--operation` is KV404's `operation` option: the flag wins over the config file's. */
@@ -149,6 +173,9 @@ export function parseReportSpec(spec: string): { format: ReportFormat; file: str
 }
 
 const LIVE_ONLY = [
+  ['via', '--via'],
+  ['shard', '--shard'],
+  ['concurrency', '--concurrency'],
   ['resourceGroup', '--resource-group'],
   ['vault', '--vault'],
   ['cloud', '--cloud'],
@@ -163,7 +190,7 @@ export function sourceOf(flags: AuditFlags, config: KvguardConfig | undefined): 
   const flagSubscriptions = flags.subscription.flatMap((s) => s.split(',')).map((s) => s.trim());
   if (flags.snapshot !== undefined) {
     if (flagSubscriptions.length > 0) throw new UsageError('--snapshot and --subscription: audit a snapshot file or live ARM, not both');
-    const liveFlag = LIVE_ONLY.find(([key]) => flags[key] !== undefined);
+    const liveFlag = LIVE_ONLY.find(([key]) => flags[key] !== undefined) ?? ((flags.skipReads ?? []).length > 0 ? (['skipReads', '--skip-reads'] as const) : undefined);
     if (liveFlag) throw new UsageError(`${liveFlag[1]} applies to live ARM (--subscription); a snapshot is audited whole`);
     return { kind: 'snapshot', file: flags.snapshot };
   }
@@ -174,7 +201,15 @@ export function sourceOf(flags: AuditFlags, config: KvguardConfig | undefined): 
   for (const id of subscriptions) {
     if (!SUBSCRIPTION_ID.test(id)) throw new UsageError(`${label}: expected a subscription id (a GUID), found ${JSON.stringify(id)}`);
   }
-  const options: LiveOptions = { subscriptions: [...new Set(subscriptions.map((s) => s.toLowerCase()))], cloud: flags.cloud ?? config?.cloud ?? 'AzureCloud' };
+  const unique = [...new Set(subscriptions.map((s) => s.toLowerCase()))];
+  const options: LiveOptions = { subscriptions: flags.shard === undefined ? unique : inShard(unique, parseShard(flags.shard)), cloud: flags.cloud ?? config?.cloud ?? 'AzureCloud' };
+  if (flags.via !== undefined) options.via = flags.via;
+  const skipReads = parseSkipReads(flags.skipReads ?? []);
+  if (skipReads.length > 0) options.skipReads = skipReads;
+  if (flags.concurrency !== undefined) {
+    if (!/^\d+$/.test(flags.concurrency) || Number(flags.concurrency) < 1 || Number(flags.concurrency) > 256) throw new UsageError(`--concurrency: expected a whole number from 1 to 256, found ${JSON.stringify(flags.concurrency)}`);
+    options.concurrency = Number(flags.concurrency);
+  }
   const resourceGroup = flags.resourceGroup ?? single(config?.scope?.resourceGroups, `${flags.config}: /scope/resourceGroups`, '--resource-group');
   const vaultName = flags.vault ?? single(config?.scope?.vaults, `${flags.config}: /scope/vaults`, '--vault');
   if (resourceGroup !== undefined) options.resourceGroup = resourceGroup;
@@ -186,6 +221,14 @@ export function sourceOf(flags: AuditFlags, config: KvguardConfig | undefined): 
   }
   if (flags.verbose) options.log = (line) => process.stderr.write(`kvguard: ${line}\n`);
   return { kind: 'live', options };
+}
+
+function parseSkipReads(values: readonly string[]): SkippableRead[] {
+  const reads = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  for (const read of reads) {
+    if (!(SKIPPABLE_READS as readonly string[]).includes(read)) throw new UsageError(`--skip-reads: expected ${SKIPPABLE_READS.join(' or ')} (comma list), found ${JSON.stringify(read)}`);
+  }
+  return [...new Set(reads)] as SkippableRead[];
 }
 
 /** Live collection reads one resource group and one vault name at most. */

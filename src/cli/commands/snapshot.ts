@@ -3,6 +3,7 @@ import { createProgress } from '../../collect/progress';
 import type { CollectedEstate } from '../../collect/types';
 import { EXIT } from '../../engine/gate';
 import { CLOUD_NAMES, CloudName } from '../../model/cloud';
+import { COLLECT_VIA } from '../../collect/types';
 import { UsageError } from '../errors';
 import { setExitCode } from '../main';
 import { loadConfigFile, writeFileAtomic } from '../pipeline';
@@ -15,6 +16,9 @@ import { AuditFlags, sourceOf } from './audit';
  */
 interface SnapshotFlags {
   subscription: string[];
+  via?: 'arm' | 'resource-graph';
+  shard?: string;
+  concurrency?: string;
   resourceGroup?: string;
   vault?: string;
   cloud?: CloudName;
@@ -37,6 +41,9 @@ export function register(program: Command): void {
     .option('--resource-group <name>', 'only vaults in this resource group')
     .option('--vault <name>', 'only the vault with this name')
     .addOption(new Option('--cloud <name>', 'the Azure cloud').choices(CLOUD_NAMES))
+    .addOption(new Option('--via <source>', 'read through ARM lists (default) or Azure Resource Graph queries').choices(COLLECT_VIA))
+    .option('--shard <I/N>', 'read only the subscriptions in shard I of N (stable hash)')
+    .option('--concurrency <n>', 'ARM requests in flight at once (default 8)')
     .option('--endpoint <url>', "an ARM-compatible endpoint (the emulator) in place of the cloud's")
     .option('--ca-cert <file>', "PEM file of the CA that signed --endpoint's certificate")
     .option('-o, --output <file>', 'write the snapshot to this file (atomically) in place of stdout')
@@ -55,6 +62,14 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
   const auditFlags: AuditFlags = { ...flags, report: [], format: 'json', color: false };
   const source = sourceOf(auditFlags, config);
   if (source.kind !== 'live') throw new UsageError('snapshot reads live ARM: give --subscription');
+  if (source.options.subscriptions.length === 0 && flags.shard !== undefined) {
+    // More shards than subscriptions: this shard's snapshot is empty, and that is not an error.
+    const text = '[]\n';
+    if (flags.output !== undefined) writeFileAtomic(flags.output, text, `--output ${flags.output}`);
+    else process.stdout.write(text);
+    if (!flags.quiet) process.stderr.write(`kvguard: shard ${flags.shard} holds none of the given subscriptions: wrote an empty snapshot\n`);
+    return EXIT.ok;
+  }
   const progress = createProgress({ quiet: flags.quiet });
   const { collectLive } = await import('../../collect/index');
   let collected: CollectedEstate;

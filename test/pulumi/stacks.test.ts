@@ -1,0 +1,74 @@
+import { runAudit } from '../../src/cli/pipeline';
+import type { Finding } from '../../src/engine/types';
+import { STACK_SUBSCRIPTION, stacksDir } from '../../src/pulumi/deploy';
+import { listStacks } from '../../src/pulumi/stack-config';
+import { EXPECTED_FAILS, STACKS, deployInto, withFreshEmulator } from './support';
+
+/**
+ * Issue 4, "Done when": every stack deployed into a fresh emulator (the program under Pulumi's mock
+ * runtime, each resource PUT through ARM's REST API) and audited live through the Azure SDKs. Healthy
+ * has no fail in KV1xx-KV3xx; each variant fails exactly the rules it was built to break.
+ */
+const NOW = new Date('2026-03-01T00:00:00Z');
+const ACCESS_PATH_RULE = /^KV[123]\d\d$/;
+
+test('every Pulumi.<stack>.yaml has an expectation, and every expectation a stack file', () => {
+  expect(listStacks(stacksDir())).toEqual([...STACKS].sort());
+});
+
+test.each(STACKS)('%s: deployed into the emulator, the live audit fails exactly its rules', async (stack) => {
+  await withFreshEmulator(async (emulator) => {
+    const run = await deployInto(emulator, stack);
+    // The hub's side of the peering has no PUT route in the emulator; everything else was deployed.
+    expect(run.notDeployed.map((r) => r.type)).toEqual(['azure-native:network:VirtualNetworkPeering']);
+    const callerIp = run.config['kvguard-stacks:auditCallerIp'];
+    const dnsManagedElsewhere = run.config['kvguard-stacks:dnsManagedElsewhere'] === 'true';
+    const { result } = await runAudit({
+      source: { kind: 'live', options: { subscriptions: [STACK_SUBSCRIPTION], cloud: 'AzureCloud', endpoint: emulator.endpoint, caCertFile: emulator.caCertPath, retry: { baseDelayMs: 20, maxDelayMs: 200 } } },
+      caller: { ips: callerIp ? [callerIp] : [], trustedService: false },
+      config: { rules: { KV104: { options: { dnsManagedElsewhere } } } },
+      now: NOW,
+    });
+    const failing = (findings: Finding[]): string[] => [...new Set(findings.filter((f) => f.outcome === 'fail' && ACCESS_PATH_RULE.test(f.ruleId)).map((f) => f.ruleId))].sort();
+    expect({ stack, failing: failing(result.findings), errors: result.findings.filter((f) => f.outcome === 'error') }).toEqual({ stack, failing: EXPECTED_FAILS[stack], errors: [] });
+    expect(result.summary.vaults).toBe(1);
+  });
+});
+
+test('kvguard stack deploy <stack> --endpoint --ca-cert deploys into a running emulator; unknown stacks are a usage error', async () => {
+  const { Command } = await import('commander');
+  const { register } = await import('../../src/cli/commands/stack');
+  const { captureOutput } = await import('../collect/live-support');
+  const program = (): InstanceType<typeof Command> => {
+    const root = new Command('kvguard').exitOverride();
+    register(root);
+    return root;
+  };
+  await withFreshEmulator(async (emulator) => {
+    const run = await captureOutput(() => program().parseAsync(['node', 'kvguard', 'stack', 'deploy', 'zone-not-linked', '--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath]));
+    expect(run.stdout).toBe('deployed stack zone-not-linked: 11 of 12 resources\n  not deployed: hub-to-spoke (the emulator has no PUT route for Microsoft.Network/virtualNetworks/virtualNetworkPeerings)\n');
+    expect(emulator.resources().filter((r) => r.type === 'Microsoft.Network/privateDnsZones/virtualNetworkLinks').map((r) => r.name)).toEqual(['link-vnet-hub']);
+  });
+  await expect(program().parseAsync(['node', 'kvguard', 'stack', 'deploy', 'no-such-stack'])).rejects.toThrow(`stack no-such-stack: unknown; the stacks are ${[...STACKS].sort().join(', ')}`);
+});
+
+test('a stack file outside the supported YAML subset is refused with its line, not half read', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { readStackConfig } = await import('../../src/pulumi/stack-config');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvguard-stack-'));
+  const write = (text: string): string => {
+    const file = path.join(dir, 'Pulumi.x.yaml');
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  expect(readStackConfig(write('# c\nconfig:\n  kvguard-stacks:ipRules: ["203.0.113.0/24"] # office\n  kvguard-stacks:linkSpoke: false\n'))).toEqual({
+    'kvguard-stacks:ipRules': '["203.0.113.0/24"]',
+    'kvguard-stacks:linkSpoke': 'false',
+  });
+  const nested = write('config:\n  kvguard-stacks:ipRules:\n    - 203.0.113.0/24\n');
+  expect(() => readStackConfig(nested)).toThrow(`${nested}:3: expected "  namespace:key: value", found "- 203.0.113.0/24"`);
+  const broken = write('config:\n  kvguard-stacks:ipRules: [203.0.113.0/24]\n');
+  expect(() => readStackConfig(broken)).toThrow(`${broken}:2: [203.0.113.0/24] is not valid JSON (structured values are written as JSON)`);
+});

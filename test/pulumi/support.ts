@@ -1,0 +1,45 @@
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { STACK_SUBSCRIPTION, credentialToken, deployStack, type StackRun } from '../../src/pulumi/deploy';
+import type { ArmResource } from '../../src/model/arm';
+
+/**
+ * What each stack is built to break (stacks/Pulumi.<stack>.yaml), as the CLI's examples do: the rules in
+ * KV1xx-KV3xx that fail, nothing else. The caller is the default one (a client in the endpoint's VNet)
+ * unless the stack names `kvguard-stacks:auditCallerIp`.
+ */
+export const EXPECTED_FAILS: Record<string, string[]> = {
+  healthy: [],
+  'pending-approval': ['KV102', 'KV301'],
+  'wrong-zone-name': ['KV104', 'KV201', 'KV202'],
+  'zone-not-linked': ['KV203'],
+  'missing-a-record': ['KV204'],
+  'stale-a-record': ['KV205'],
+  'firewall-blocks-caller': ['KV301'],
+  'public-access-enabled': ['KV302', 'KV303'],
+};
+
+export const STACKS = Object.keys(EXPECTED_FAILS);
+
+/** The subscription the offline stacks deploy into: the emulator must know it (ARM refuses a PUT into an unknown one). */
+export const SUBSCRIPTION_SEED: ArmResource[] = [{ id: `/subscriptions/${STACK_SUBSCRIPTION}`, name: STACK_SUBSCRIPTION, type: 'Microsoft.Resources/subscriptions' }];
+
+/** A fresh emulator with this process's managed identity pointed at it; the environment is restored afterwards. */
+export async function withFreshEmulator<T>(run: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
+  const emulator = await startEmulator({ seed: SUBSCRIPTION_SEED, throttle: false });
+  const saved = { IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT, IDENTITY_HEADER: process.env.IDENTITY_HEADER };
+  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
+  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  try {
+    return await run(emulator);
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await emulator.stop();
+  }
+}
+
+export function deployInto(emulator: RunningEmulator, stack: string): Promise<StackRun> {
+  return deployStack(stack, { endpoint: emulator.endpoint, caCertPem: emulator.caCertPem, token: credentialToken() });
+}
