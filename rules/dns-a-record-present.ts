@@ -49,7 +49,8 @@ function nearMisses(estate: Estate, vault: Vault, cloud: CloudName, zone: Privat
   for (const { record, kind } of recordsNear(estate, zone.id, simpleName, typoDistance)) {
     if (kind === 'named-after') {
       found.push(`A record ${record.name}, which answers ${record.name.toLowerCase()}.${zone.name} (record names are relative to the zone)`);
-    } else {
+    } else if (!estate.hasVaultNamed(record.name)) {
+      // kv-app-002's record is not a typo of kv-app-001: it belongs to the vault of that name.
       found.push(`A record ${record.name} (a typo of ${simpleName}?)`);
     }
   }

@@ -156,11 +156,17 @@ function letterCounts(text: string): Int32Array {
   return counts;
 }
 
-/** Each edit changes at most two bucket counts by one, so half the count difference is a lower bound. */
-function letterGap(a: Int32Array, b: Int32Array): number {
+/**
+ * Whether the bucket counts allow `max` edits: each edit changes at most two counts by one, so half the
+ * total difference is a lower bound of the edit distance. Stops as soon as the bound is passed.
+ */
+function lettersAllow(a: Int32Array, b: Int32Array, max: number): boolean {
   let gap = 0;
-  for (let i = 0; i < 64; i++) gap += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
-  return Math.ceil(gap / 2);
+  for (let i = 0; i < 64; i++) {
+    gap += Math.abs((a[i] ?? 0) - (b[i] ?? 0));
+    if (gap > 2 * max) return false;
+  }
+  return true;
 }
 
 /**
@@ -179,7 +185,7 @@ export function recordsNear(estate: Estate, zoneId: string, name: string, maxTyp
   const wantedLetters = letterCounts(wanted);
   for (let length = wanted.length - maxTypos; length <= wanted.length + maxTypos; length++) {
     for (const entry of index.byLength.get(length) ?? []) {
-      if (found.has(entry.order) || letterGap(entry.letters, wantedLetters) > maxTypos) continue;
+      if (found.has(entry.order) || !lettersAllow(entry.letters, wantedLetters, maxTypos)) continue;
       if (withinEditDistance(entry.name, wanted, maxTypos)) found.set(entry.order, { record: entry.record, kind: 'typo' });
     }
   }

@@ -22,6 +22,7 @@ const COMMANDS: readonly string[] = [
   './commands/emulator',
   './commands/stack',
   './commands/probe',
+  './commands/merge',
 ];
 
 export interface CommandModule {

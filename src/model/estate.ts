@@ -95,6 +95,14 @@ export class Estate {
   private readonly recordsByFirstLabel = multiMap<ARecordSet>();
   private readonly settingsByTarget = multiMap<DiagnosticSetting>();
 
+  private vaultNames: Set<string> | undefined;
+
+  /** Whether some vault or managed HSM has this name (case-insensitive): DNS records named after it belong to it. */
+  hasVaultNamed(name: string): boolean {
+    this.vaultNames ??= new Set(this.vaults.all().map((v) => v.name.toLowerCase()));
+    return this.vaultNames.has(name.toLowerCase());
+  }
+
   /** Vaults and managed HSMs, sorted by id. */
   allVaults(): Vault[] {
     return this.vaults.all();

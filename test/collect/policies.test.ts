@@ -1,6 +1,6 @@
 import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { operationOf } from '../../src/collect/operations';
-import { RequestLedger, backoffDelay, ledgerPolicy, throttleBackoffPolicy } from '../../src/collect/policies';
+import { RequestLedger, backoffDelay, durationMs, graphQuotaPolicy, ledgerPolicy, throttleBackoffPolicy } from '../../src/collect/policies';
 import { createLimiter } from '../../src/collect/pool';
 
 const BASE = 'https://management.azure.com';
@@ -103,5 +103,36 @@ describe('createLimiter', () => {
     );
     expect(peak).toBe(3);
     expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});
+
+describe('graphQuotaPolicy (Resource Graph: 15 queries per 5 s per user)', () => {
+  const settings = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 1000 };
+  const post = { url: `${BASE}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, method: 'POST', requestId: 'q' } as unknown as PipelineRequest;
+
+  it('reads hh:mm:ss', () => {
+    expect([durationMs('00:00:04'), durationMs('01:02:03'), durationMs('00:00:00.5'), durationMs('soon'), durationMs(undefined)]).toEqual([4000, 3723000, 500, undefined, undefined]);
+    expect(operationOf('POST', post.url)).toBe('ResourceGraph.resources');
+  });
+
+  it('starts no more than the quota in any window, and waits out x-ms-user-quota-resets-after on a 429', async () => {
+    let clock = 0;
+    const slept: number[] = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+      clock += ms;
+    };
+    const policy = graphQuotaPolicy(settings, { queries: 2, windowMs: 5000 }, sleep, () => clock);
+    const sent: number[] = [];
+    const ok = async () => (sent.push(clock), response(200, { 'x-ms-user-quota-remaining': '9', 'x-ms-user-quota-resets-after': '00:00:05' }));
+    for (let i = 0; i < 3; i++) await policy.sendRequest(post, ok);
+    expect(sent).toEqual([0, 0, 5000]);
+    let answers = [response(429, { 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': '00:00:03' }), response(200)];
+    const throttledOnce = async () => (sent.push(clock), answers.shift() ?? response(500));
+    expect((await policy.sendRequest(post, throttledOnce)).status).toBe(200);
+    expect(sent.slice(3)).toEqual([5000, 10000]);
+    answers = Array.from({ length: 5 }, () => response(429, { 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': '00:00:01' }));
+    expect((await policy.sendRequest(post, throttledOnce)).status).toBe(429);
+    expect(slept.every((ms) => ms > 0)).toBe(true);
   });
 });

@@ -39,6 +39,15 @@ ruleTester(dnsARecordPresent, [
     expected: [{ outcome: 'fail', resourceId: zoneId, message: `${missing}; found A record kv-payment-prod (a typo of kv-payments-prod?)` }],
   },
   {
+    name: "a record named after another vault is that vault's, not a typo",
+    vaultId,
+    resources: [
+      ...withRecords('kv-payments-prud'),
+      arm.vault({ subscriptionId: path.ids.vault.split('/')[2] ?? '', resourceGroup: 'rg-other', name: 'kv-payments-prud' }),
+    ],
+    expected: [{ outcome: 'fail', resourceId: zoneId, message: missing }],
+  },
+  {
     name: 'record in a misnamed zone instead',
     resources: [...noRecord, vaultZone, arm.aRecordSet(vaultZone.id, 'kv-payments-prod', [path.endpointIp])],
     expected: [{ outcome: 'fail', resourceId: zoneId, message: `${missing}; found A record kv-payments-prod in zone privatelink.vault.azure.net (KV201)` }],
