@@ -7,7 +7,7 @@ import { LogShape, writeAuditLog } from './generate-audit-logs';
 /**
  * `kvguard diagnose --logs` on 1,000,000 generated AuditEvent records per export shape: file size, time, and
  * peak memory sampled while streaming (it must not grow with the file).
- * Run: npx tsc -p bench/tsconfig.json && node --expose-gc dist/bench-build/bench/diagnose-logs.js [records]
+ * Run: npm run bench:logs -- [records]   (= npm run build, then node --expose-gc dist/bench/diagnose-logs.js)
  */
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 1_000_000);

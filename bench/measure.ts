@@ -8,6 +8,7 @@ import { buildEstate } from '../src/model/estate';
 import { jsonReport } from '../src/report/json';
 import { RULES } from '../rules/index';
 import { collectNaively, type NaiveResult } from './naive-collector';
+import { useEmulatorIdentity } from '../src/emulator/identity-env';
 
 /**
  * One measured run of kvguard's live audit, or of the naive collector, against a running emulator. Used
@@ -61,13 +62,8 @@ export interface KvguardRun {
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 
-function pointIdentityAt(target: Target): void {
-  process.env.IDENTITY_ENDPOINT = target.identityEndpoint;
-  process.env.IDENTITY_HEADER = target.identityHeader;
-}
-
 export async function measureKvguard(target: Target, mode: KvguardMode): Promise<KvguardRun> {
-  pointIdentityAt(target);
+  useEmulatorIdentity(target);
   const t0 = performance.now();
   const collected = await collectLive({
     subscriptions: target.subscriptions,
@@ -136,7 +132,7 @@ export function estimateNaiveSeconds(result: NaiveResult, endpointVaults: number
 }
 
 export async function measureNaive(target: Target, budgetMs: number, endpointVaults: number, concurrency = 8): Promise<NaiveRun> {
-  pointIdentityAt(target);
+  useEmulatorIdentity(target);
   const { DefaultAzureCredential } = await import('@azure/identity');
   const result = await collectNaively({
     credential: new DefaultAzureCredential(),

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
+import type { Command } from 'commander';
 import ipaddr from 'ipaddr.js';
 import type { KvguardConfig } from '../config/types';
 import { CallerProfile, DEFAULT_CALLER } from '../model/caller';
 import { UsageError } from './errors';
+import { repeatable } from './repeatable';
 
 /**
  * The caller profile (DESIGN 2.2) from `--caller-*` flags over the config file's `caller`: a flag replaces
@@ -22,6 +24,20 @@ export interface CallerFlags {
   callerTenantId?: string;
   /** Group object ids the caller belongs to: group membership is not visible through ARM. */
   callerGroup?: string[];
+}
+
+/** The `--caller-*` options of the commands that audit (audit, baseline). */
+export function addCallerOptions(command: Command): Command {
+  return command
+    .option('--caller-ip <ip>', 'public IPv4 address the caller comes from (repeat, or a comma list)', repeatable, [])
+    .option('--caller-subnet <id>', "ARM id of the caller's subnet")
+    .option('--caller-vnet <id>', "ARM id of the caller's VNet (read live even in a subscription not audited)")
+    .option('--trusted-service', 'the caller is a trusted Microsoft service')
+    .option('--caller-token <jwt>', "the caller's access token, or @FILE holding it (decoded locally, never sent)")
+    .option('--caller-object-id <guid>', 'object id of the calling user, group or service principal (KV404)')
+    .option('--caller-app-id <guid>', 'application (client) id of the caller, for access policies bound to an app (KV404)')
+    .option('--caller-tenant-id <guid>', "the caller's tenant id (KV404)")
+    .option('--caller-group <guid>', 'a group the caller belongs to: ARM cannot show membership (repeat, or a comma list)', repeatable, []);
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

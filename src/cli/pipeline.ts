@@ -1,26 +1,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
-import type { LiveOptions } from '../collect/types';
 import type { KvguardConfig } from '../config/types';
 import { RuleSetting, runRules } from '../engine/run';
-import type { CollectionStats, Notice, Rule, RuleMeta, RunResult } from '../engine/types';
-import type { ArmResource } from '../model/arm';
+import type { Rule, RuleMeta, RunResult } from '../engine/types';
 import type { CallerProfile } from '../model/caller';
-import { buildEstate } from '../model/estate';
-import { readSnapshot } from '../input/snapshot';
 import { reporterFor } from '../report/index';
 import type { ReportFormat, ReportOptions } from '../report/types';
 import { UsageError } from './errors';
+import { loadSource } from './load-source';
 import { packageVersion } from './main';
+import type { AuditSource } from './source';
 
 /**
  * What every command that audits shares: source → estate → rules → suppressions and baseline → reports.
  * Commands parse flags into these inputs and map the result to an exit code; nothing here writes to the
  * console. Config, suppression and baseline code is loaded only when the run uses it.
  */
-export type AuditSource = { kind: 'snapshot'; file: string } | { kind: 'live'; options: LiveOptions };
-
 export interface AuditInput {
   source: AuditSource;
   caller: CallerProfile;
@@ -40,9 +36,10 @@ export interface AuditOutput {
 export async function runAudit(input: AuditInput): Promise<AuditOutput> {
   const rules = input.rules ?? RULES;
   const settings = input.config?.rules ?? {};
-  const source = await loadSource(input.source);
+  const source = await loadSource(withCallerNetwork(input.source, input.caller));
   let result = runRules({
-    estate: buildEstate(source.resources),
+    estate: source.estate,
+    vaults: source.vaults,
     rules,
     caller: input.caller,
     settings,
@@ -64,43 +61,13 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
   return { result, rules: ranRules(rules, settings) };
 }
 
-interface LoadedSource {
-  resources: ArmResource[];
-  vaultErrors: Map<string, string>;
-  notices: Notice[];
-  collection?: Omit<CollectionStats, 'vaultsEvaluated'>;
-}
-
-async function loadSource(source: AuditSource): Promise<LoadedSource> {
-  if (source.kind === 'snapshot') {
-    const snapshot = readSnapshot(source.file);
-    return { resources: snapshot.resources, vaultErrors: new Map(), notices: snapshot.notices };
-  }
-  let collected;
-  try {
-    const { collectLive } = await import('../collect/index');
-    collected = await collectLive(source.options);
-  } catch (thrown) {
-    if (thrown instanceof UsageError) throw thrown;
-    const message = thrown instanceof Error ? thrown.message : String(thrown);
-    throw new UsageError(`live collection failed: ${message.split('\n')[0]}`);
-  }
-  if (!buildEstate(collected.resources).allVaults().length && collected.vaultErrors.size === 0) {
-    throw new UsageError(`no Key Vault or Managed HSM found in ${describeScope(source.options)}`);
-  }
-  return {
-    resources: collected.resources,
-    vaultErrors: collected.vaultErrors,
-    notices: collected.notices,
-    collection: { vaultsListed: collected.stats.vaultsListed, requests: collected.requests, throttled: collected.stats.throttled, retried: collected.stats.retried },
-  };
-}
-
-function describeScope(options: LiveOptions): string {
-  const subscriptions = `subscription${options.subscriptions.length === 1 ? '' : 's'} ${options.subscriptions.join(', ')}`;
-  const group = options.resourceGroup ? `, resource group ${options.resourceGroup}` : '';
-  const vault = options.vaultName ? `, named ${options.vaultName}` : '';
-  return `${subscriptions}${group}${vault}`;
+/**
+ * The caller's VNet is part of every vault's path (its DNS servers, its subnets' service endpoints): live
+ * collection reads it by id when its subscription is not audited.
+ */
+function withCallerNetwork(source: AuditSource, caller: CallerProfile): AuditSource {
+  if (source.kind !== 'live' || caller.vnetId === undefined) return source;
+  return { kind: 'live', options: { ...source.options, referencedIds: [...(source.options.referencedIds ?? []), caller.vnetId] } };
 }
 
 /** The enabled rules' metadata, severity as configured (settings are keyed by id or name, like runRules reads them). */

@@ -18,7 +18,7 @@ import { ResourceSet, VaultSet, Wanted, addWanted } from './sets';
  *     replace both, issue 7);
  *  3. per zone that can serve a vault, one list of links and one of A record sets (never a GET per record);
  *  4. a GET by id, once, for each endpoint, NIC, VNet or zone referenced from outside the listed
- *     subscriptions (a hub).
+ *     subscriptions (a hub), and for each VNet in `referencedIds` (the caller's) and its peers.
  * Through Resource Graph (`graph`), steps 1, 3 and 4 are KQL queries across all subscriptions (1,000 rows
  * a page, ids batched); step 2 stays ARM, since ARG holds neither zone groups nor diagnostic settings,
  * unless `skipReads` leaves those reads out.
@@ -29,6 +29,8 @@ export interface CollectSettings {
   subscriptions: readonly string[];
   resourceGroup?: string;
   vaultName?: string;
+  /** VNets (or subnets: their VNet) every audited vault's path depends on, such as the caller's. */
+  referencedIds?: readonly string[];
   cloud: CloudName;
   limiter: Limiter;
   log: (line: string) => void;
@@ -66,10 +68,13 @@ class Traversal {
   private resourcesRead = 0;
   /** Endpoint idKey → the audited vaults it targets (filled while reading vaults). */
   private endpointVaults: Wanted = new Map();
+  /** VNets of `referencedIds`, by idKey. */
+  private referenced: Wanted = new Map();
 
   constructor(private readonly reader: ArmReader, private readonly settings: CollectSettings) {}
 
   async run(): Promise<Collection> {
+    this.referenced = this.referencedVnets();
     if (this.settings.graph) await this.listByGraph(this.settings.graph);
     else await this.listSubscriptions();
     const endpointIds = await this.readVaults();
@@ -212,6 +217,8 @@ class Traversal {
   private async readEndpoints(wanted: Wanted): Promise<void> {
     const nicsWanted: Wanted = new Map();
     const vnetsWanted: Wanted = new Map();
+    // Read with the endpoints' VNets, so a VNet both name is read once.
+    for (const { id } of this.referenced.values()) addWanted(vnetsWanted, id, []);
     const nicsByEndpoint = new Map<string, ArmResource[]>();
     for (const nic of this.nics.all()) {
       const endpointId = normalize.networkInterface(nic).privateEndpointId;
@@ -307,23 +314,40 @@ class Traversal {
     });
   }
 
-  // 5. VNets the path crosses outside the listed subscriptions: peered (hub, where DNS servers live) and
-  //    those of the vaults' virtual network rules.
+  // 5. VNets the path crosses outside the listed subscriptions: peered (hub, where DNS servers live) with
+  //    the endpoints' and the referenced VNets, and those of the vaults' virtual network rules.
   private async readNetworks(): Promise<void> {
     const wanted: Wanted = new Map();
-    for (const resource of this.endpoints.emitted()) {
-      const endpoint = normalize.privateEndpoint(resource);
-      const vnet = endpoint.subnetId ? this.vnets.get(vnetOf(endpoint.subnetId)) : undefined;
-      if (!vnet) continue;
-      const dependents = this.vaultsOf(endpoint.id);
-      for (const peering of normalize.virtualNetwork(vnet).vnet.peerings) {
+    const peersOf = (vnetId: string, dependents: Iterable<string>): void => {
+      const vnet = this.vnets.get(vnetId);
+      for (const peering of vnet ? normalize.virtualNetwork(vnet).vnet.peerings : []) {
         if (peering.remoteVirtualNetworkId) addWanted(wanted, peering.remoteVirtualNetworkId, dependents);
       }
+    };
+    for (const resource of this.endpoints.emitted()) {
+      const endpoint = normalize.privateEndpoint(resource);
+      if (endpoint.subnetId) peersOf(vnetOf(endpoint.subnetId), this.vaultsOf(endpoint.id));
     }
+    for (const { id, dependents } of this.referenced.values()) peersOf(id, dependents);
     for (const vault of this.vaults.all()) {
       for (const rule of vault.networkAcls?.virtualNetworkRules ?? []) addWanted(wanted, vnetOf(rule.id), new Set([vault.id]));
     }
     await this.fetchMissing(this.vnets, wanted);
+  }
+
+  /**
+   * The referenced VNets, with no dependent vault: one that cannot be read is a run-level error (the
+   * rules still evaluate each vault, without it), not an error on every vault.
+   */
+  private referencedVnets(): Wanted {
+    const wanted: Wanted = new Map();
+    for (const id of this.settings.referencedIds ?? []) {
+      const type = (parseId(id).type ?? '').toLowerCase();
+      if (type === 'microsoft.network/virtualnetworks') addWanted(wanted, id, []);
+      else if (type === 'microsoft.network/virtualnetworks/subnets') addWanted(wanted, vnetOf(id), []);
+      else this.fail([], `referenced id ${id}: expected a VNet or subnet id`);
+    }
+    return wanted;
   }
 
   private vaultsOf(endpointId: string): Set<string> {
@@ -344,7 +368,7 @@ class Traversal {
             set.add(await this.read(() => this.reader.getById(id)));
           } catch (thrown) {
             const reason = isNotFound(thrown)
-              ? `${id} is referenced by a resource kvguard read but returned 404 (deleted during the audit?): ${describeError(thrown)}`
+              ? `${id} is referenced by ${this.referrer(id)} but returned 404 (${this.referenced.has(idKey(id)) ? 'a typo, or deleted?' : 'deleted during the audit?'}): ${describeError(thrown)}`
               : `could not read ${id}: ${describeError(thrown)}`;
             this.fail([...dependents], reason, id);
           }
@@ -365,10 +389,14 @@ class Traversal {
           return;
         }
         for (const { id, dependents } of group) {
-          if (!set.get(id)) this.fail([...dependents], `${id} is referenced by a resource kvguard read but Resource Graph does not return it (deleted, or not readable by this identity)`, id);
+          if (!set.get(id)) this.fail([...dependents], `${id} is referenced by ${this.referrer(id)} but Resource Graph does not return it (deleted, or not readable by this identity)`, id);
         }
       }),
     );
+  }
+
+  private referrer(id: string): string {
+    return this.referenced.has(idKey(id)) ? "the audit's options (the caller's VNet)" : 'a resource kvguard read';
   }
 
   private async read(task: () => Promise<ArmResource[]>): Promise<ArmResource[]>;

@@ -55,6 +55,7 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
     subscriptions: unique(options.subscriptions),
     resourceGroup: options.resourceGroup,
     vaultName: options.vaultName,
+    ...(options.referencedIds && options.referencedIds.length > 0 ? { referencedIds: options.referencedIds } : {}),
     cloud: options.cloud,
     limiter: createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
     log,

@@ -26,6 +26,11 @@ export interface LiveOptions {
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Default `arm` (see collect/index.ts for why). */
   via?: CollectVia;
+  /**
+   * VNets (or subnets: their VNet is read) every vault's path depends on, such as the caller's, read by id
+   * when the listed subscriptions do not hold them, together with their peered VNets.
+   */
+  referencedIds?: string[];
   /** Per-resource reads to leave out; the rules that need them are reported skipped (skipped-reads.ts). */
   skipReads?: SkippableRead[];
   /** Progress callbacks for the CLI's TTY progress bar. */

@@ -10,7 +10,8 @@
  *         Microsoft.Network/networkInterfaces, Microsoft.Network/virtualNetworks, Microsoft.Network/privateDnsZones
  *   GET (list) and GET|PUT|DELETE (item) on children:
  *     .../vaults/{v}/privateEndpointConnections[/{c}], .../managedHSMs/{h}/privateEndpointConnections[/{c}]
- *     .../privateEndpoints/{pe}/privateDnsZoneGroups[/{g}], .../virtualNetworks/{vnet}/subnets[/{s}]
+ *     .../privateEndpoints/{pe}/privateDnsZoneGroups[/{g}], .../virtualNetworks/{vnet}/subnets[/{s}],
+ *     .../virtualNetworks/{vnet}/virtualNetworkPeerings[/{p}]
  *     .../privateDnsZones/{z}/virtualNetworkLinks[/{l}], .../privateDnsZones/{z}/{A|AAAA|CNAME|MX|PTR|SOA|SRV|TXT}[/{r}]
  *     GET .../privateDnsZones/{z}/ALL (every record set)
  *   {resourceId}/providers/Microsoft.Insights/diagnosticSettings[/{name}]         list, GET|PUT|DELETE
@@ -28,7 +29,7 @@ export type TypeKind =
   | 'tracked'
   /** nested under a parent resource, listed by parent */
   | 'child'
-  /** a subnet or vault connection: stored inside its parent's properties, served as its own resource too */
+  /** a subnet, VNet peering or vault connection: stored inside its parent's properties, served as its own resource too */
   | 'embedded'
   /** attached to any scope (`{scope}/providers/...`), listed by scope */
   | 'extension';
@@ -63,6 +64,7 @@ const SPECS: TypeSpec[] = [
   { type: 'Microsoft.Network/networkInterfaces', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualNetworks', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualNetworks/subnets', kind: 'embedded', embeddedIn: 'subnets', apiVersions: NETWORK },
+  { type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings', kind: 'embedded', embeddedIn: 'virtualNetworkPeerings', apiVersions: NETWORK },
   { type: 'Microsoft.Network/privateDnsZones', kind: 'tracked', apiVersions: PRIVATE_DNS, privateDns: true },
   { type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks', kind: 'child', apiVersions: PRIVATE_DNS, privateDns: true },
   ...RECORD_TYPES.map((recordType): TypeSpec => ({ type: `Microsoft.Network/privateDnsZones/${recordType}`, kind: 'child', apiVersions: PRIVATE_DNS, privateDns: true })),

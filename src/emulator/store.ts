@@ -4,7 +4,7 @@ import { parseTarget } from './target';
 
 /**
  * The emulator's state: ARM resources by id (case-insensitive), indexed by the collections ARM lists
- * them in, so a list is a lookup rather than a scan. Subnets and vault connections stay embedded in
+ * them in, so a list is a lookup rather than a scan. Subnets, VNet peerings and vault connections stay embedded in
  * their parent's properties, as ARM returns them, and are not stored on their own.
  */
 export const ALL_TYPES = '*';

@@ -6,6 +6,7 @@ import { GENERIC_RESOURCES, RESOURCE_GROUPS, SUBSCRIPTIONS, isRecordSetType } fr
 import { buildRecordSet, refreshZoneCounts } from './dns-records';
 import { ArmError, badRequest, invalidBody, resourceNotFound, subscriptionNotFound } from './errors';
 import { deletePrivateEndpoint, deleteZoneGroup, putPrivateEndpoint, putZoneGroup, requireEndpoint, subnetInUse, syncEndpointConnectionState, usedAddresses, findSubnet } from './private-endpoints';
+import { PEERING_TYPE, deletePeering, disconnectPeeringsTo, peeringExists, putPeering, vnetPeerings } from './peerings';
 import { requireParent, requireScope } from './reads';
 import type { ResourceStore } from './store';
 import { parseTarget, type ArmTarget } from './target';
@@ -194,7 +195,10 @@ const putVirtualNetwork: Put = (store, target, body) => {
     const oldId = asString(asObject(old)?.id) ?? '';
     if (!subnets.some((s) => sameId(asString(s.entry.id), oldId)) && subnetInUse(store, oldId)) throw badRequest('InUseSubnetCannotBeDeleted', `Subnet ${oldId} is in use and cannot be deleted.`);
   }
-  const stored: JsonObject = { ...properties, provisioningState: 'Succeeded', resourceGuid: asString(existing?.properties?.resourceGuid) ?? randomUUID(), subnets: subnets.map((s) => s.entry), virtualNetworkPeerings: optionalArray(properties.virtualNetworkPeerings, 'properties.virtualNetworkPeerings') };
+  const peerings = vnetPeerings(store, vnetId, { addressPrefixes: prefixes }, properties.virtualNetworkPeerings, existing);
+  const stored: JsonObject = { ...properties, provisioningState: 'Succeeded', resourceGuid: asString(existing?.properties?.resourceGuid) ?? randomUUID(), subnets: subnets.map((s) => s.entry), virtualNetworkPeerings: peerings.peerings };
+  // Every check passed: now the remote sides change state.
+  peerings.apply();
   return tracked(target, 'Microsoft.Network/virtualNetworks', body, location, stored, existing);
 };
 
@@ -385,6 +389,10 @@ function put(store: ResourceStore, target: ArmTarget, body: JsonObject): WriteOu
     const before = findSubnet(store, target.path);
     return { status: before ? 200 : 201, body: structuredClone(putSubnet(store, target, body)) };
   }
+  if (type === PEERING_TYPE.toLowerCase()) {
+    const before = peeringExists(store, target);
+    return { status: before ? 200 : 201, body: structuredClone(putPeering(store, target, body)) };
+  }
   const handler = PUTS[type] ?? (isRecordSetType(type) ? putRecordSet : undefined);
   if (!handler) throw new ArmError(405, 'MethodNotAllowed', `PUT is not supported for '${spec?.type}'.`);
   // Embedded connections are only ever updated (endpoints create them): 200.
@@ -417,6 +425,7 @@ function remove(store: ResourceStore, target: ArmTarget): WriteOutcome {
   requireScope(store, target);
   const type = spec?.type.toLowerCase() ?? '';
   if (type === 'microsoft.network/virtualnetworks/subnets') return deleteSubnet(store, target);
+  if (type === PEERING_TYPE.toLowerCase()) return deletePeering(store, target);
   if (spec?.kind === 'embedded') {
     const parent = requireParent(store, target.scope);
     const list = asArray(parent.properties?.[spec.embeddedIn ?? '']);
@@ -434,6 +443,7 @@ function remove(store: ResourceStore, target: ArmTarget): WriteOutcome {
       const subnetId = asString(asObject(subnet)?.id) ?? '';
       if (subnetInUse(store, subnetId)) throw badRequest('InUseSubnetCannotBeDeleted', `Subnet ${subnetId} is in use and cannot be deleted.`);
     }
+    disconnectPeeringsTo(store, resource);
   }
   store.remove(resource.id);
   if (type === 'microsoft.network/privatednszones/virtualnetworklinks' || isRecordSetType(type)) refreshZoneCounts(store, target.scope);

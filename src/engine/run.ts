@@ -12,6 +12,8 @@ export interface RuleSetting {
 
 export interface RunOptions {
   estate: Estate;
+  /** The vaults to evaluate (a snapshot narrowed by --vault): default every vault of the estate. */
+  vaults?: readonly Vault[];
   rules: readonly Rule<object>[];
   caller?: CallerProfile;
   /** Per-rule settings keyed by rule id (`KV205`) or name (`dns-a-record-ip`). */
@@ -30,7 +32,7 @@ export function runRules(options: RunOptions): RunResult {
   const rules = [...options.rules]
     .filter((rule) => settingFor(options.settings, rule)?.enabled !== false)
     .sort((a, b) => (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0));
-  const vaults = options.estate.allVaults();
+  const vaults = options.vaults ?? options.estate.allVaults();
   const findings: Finding[] = [];
   for (const vault of vaults) {
     const collectionError = options.vaultErrors?.get(idKey(vault.id));

@@ -106,12 +106,34 @@ export function adaptStack(views: readonly PulumiResourceView[], options: Adapte
 
 /** ARM resources of the adapted stack; `fill` stands in for unknown values (taint.ts compares fillings). */
 export function armResources(stack: AdaptedStack, fill?: JsonValue): ArmResource[] {
-  return [...stack.resources, ...stack.effects].map((resource) => {
+  const resources = [...stack.resources, ...stack.effects].map((resource) => {
     const props = fill === undefined ? resource.props : withFilled(resource.props, resource.unknowns, fill);
     const shaped = armShape(resource.mapping, props);
     const armType = resource.mapping.armType.replace('{recordType}', asString(resource.props.recordType) ?? 'A');
     return { ...shaped, id: resource.id, name: resource.id.split('/').pop() ?? '', type: armType } as ArmResource;
   });
+  return foldPeerings(resources);
+}
+
+const PEERING_TYPE = 'microsoft.network/virtualnetworks/virtualnetworkpeerings';
+
+/**
+ * A peering declared as its own resource goes inside its VNet (`properties.virtualNetworkPeerings`), where
+ * ARM keeps it and the estate reads it. It replaces an inline peering of the same name: a VNet's outputs
+ * are its state when it was PUT (the spoke's inline side still `Initiated`), the peering's own outputs
+ * come later (`Connected` once the other side exists).
+ */
+function foldPeerings(resources: ArmResource[]): ArmResource[] {
+  const vnets = new Map(resources.filter((r) => r.type.toLowerCase() === 'microsoft.network/virtualnetworks').map((r) => [idKey(r.id), r]));
+  for (const peering of resources.filter((r) => r.type.toLowerCase() === PEERING_TYPE)) {
+    const vnet = vnets.get(idKey(parentId(peering.id)));
+    if (!vnet) continue;
+    const properties = (vnet.properties ??= {});
+    const entry: JsonObject = { name: peering.name, id: peering.id, properties: peering.properties ?? {} };
+    const others = asArray(properties.virtualNetworkPeerings).filter((p) => asString(asObject(p)?.name)?.toLowerCase() !== peering.name.toLowerCase());
+    properties.virtualNetworkPeerings = [...others, entry];
+  }
+  return resources;
 }
 
 export function estateOf(stack: AdaptedStack, fill?: JsonValue): Estate {

@@ -51,7 +51,7 @@ const MAPPINGS: TypeMapping[] = [
   },
   {
     token: 'azure-native:network:VirtualNetworkPeering', armType: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings', apiVersion: NETWORK,
-    segments: rg(lit('providers/Microsoft.Network/virtualNetworks'), par('virtualNetworkName'), lit('virtualNetworkPeerings'), par('virtualNetworkPeeringName')), nameParam: 'virtualNetworkPeeringName', notServedByEmulator: true,
+    segments: rg(lit('providers/Microsoft.Network/virtualNetworks'), par('virtualNetworkName'), lit('virtualNetworkPeerings'), par('virtualNetworkPeeringName')), nameParam: 'virtualNetworkPeeringName',
   },
   {
     token: 'azure-native:network:PrivateEndpoint', armType: 'Microsoft.Network/privateEndpoints', apiVersion: NETWORK,

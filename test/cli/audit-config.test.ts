@@ -1,27 +1,15 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { healthyPath, modify } from '../../src/fixtures/scenario';
+import { healthyPath } from '../../src/fixtures/scenario';
 import { runCli } from '../support/run-cli';
+import { softDeleteDisabled } from '../support/soft-delete-off';
+import { tempDir } from '../support/temp-dir';
 
 /** --config and --baseline: the pipeline applies rule settings, suppressions and the baseline; flags win over the config. */
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvguard-config-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function writeJson(name: string, data: unknown): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, JSON.stringify(data));
-  return file;
-}
+const { dir, writeJson } = tempDir('kvguard-config');
 
 const path0 = healthyPath();
-const softDeleteOff = writeJson(
-  'soft-delete-off.json',
-  modify(path0.resources, path0.ids.vault, (v) => {
-    if (v.properties) v.properties.enableSoftDelete = false;
-    return v;
-  }),
-);
+const softDeleteOff = writeJson('soft-delete-off.json', softDeleteDisabled(path0));
 
 interface Finding {
   ruleId: string;

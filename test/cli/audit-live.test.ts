@@ -41,6 +41,12 @@ test('flags become LiveOptions', async () => {
   ]);
 });
 
+test("the caller's VNet (given, or of the caller's subnet) is read by id", async () => {
+  await runCli(['audit', '--subscription', SUB, '--caller-subnet', path0.ids.workloadSubnet]);
+  await runCli(['audit', '--subscription', SUB, '--caller-vnet', path0.ids.hubVnet]);
+  expect(calls.map((c) => c.referencedIds)).toEqual([[path0.ids.spokeVnet], [path0.ids.hubVnet]]);
+});
+
 test('the cloud defaults to AzureCloud; --verbose hands the collector a log', async () => {
   await runCli(['audit', '--subscription', SUB]);
   expect(calls[0]).toEqual({ subscriptions: [SUB], cloud: 'AzureCloud' });

@@ -2,32 +2,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
-import { healthyPath, modify } from '../../src/fixtures/scenario';
+import { healthyPath, spokePath } from '../../src/fixtures/scenario';
 import { TENANT } from '../../src/fixtures/arm-factory';
 import { SPOKE_SUB } from '../../src/fixtures/scenario';
 import { roleAssignment } from '../../src/rbac/arm-factory';
 import { builtInRoleNamed, builtInRoleResource } from '../../src/rbac/builtin-roles';
 import { example, runCli } from '../support/run-cli';
+import { softDeleteDisabled } from '../support/soft-delete-off';
+import { tempDir } from '../support/temp-dir';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvguard-audit-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function writeJson(name: string, data: unknown): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, JSON.stringify(data));
-  return file;
-}
+const { dir, writeJson } = tempDir('kvguard-audit');
 
 const healthy = example('healthy');
 const path0 = healthyPath();
-/** KV501 soft-delete is a warning: a fail below the default --fail-on error. */
-const softDeleteOff = writeJson(
-  'soft-delete-off.json',
-  modify(path0.resources, path0.ids.vault, (v) => {
-    if (v.properties) v.properties.enableSoftDelete = false;
-    return v;
-  }),
-);
+const softDeleteOff = writeJson('soft-delete-off.json', softDeleteDisabled(path0));
 const SOFT_DELETE_FAIL = 'kv-payments-prod has soft delete disabled (enableSoftDelete is false)';
 
 interface JsonReport {
@@ -136,6 +124,33 @@ describe('kvguard audit --snapshot', () => {
   });
 });
 
+describe('--vault and --resource-group narrow a snapshot', () => {
+  const second = spokePath({ vaultName: 'kv-orders', resourceGroup: 'rg-orders', spokeOctet: 2 });
+  const twoVaults = writeJson('two-vaults.json', [...path0.resources, ...second.resources]);
+  const audit = async (...args: string[]) => {
+    const run = await runCli(['audit', '--snapshot', twoVaults, '--format', 'json', ...args]);
+    expect(run.stderr).toBe('');
+    return { code: run.code, report: parse(run.stdout) };
+  };
+
+  test('only the named vault is evaluated, against the whole estate; the summary counts it alone', async () => {
+    const whole = await audit();
+    expect(whole.report.summary.vaults).toBe(2);
+    for (const args of [['--vault', 'KV-ORDERS'], ['--resource-group', 'rg-orders'], ['--vault', 'kv-orders', '--resource-group', 'RG-ORDERS']]) {
+      const narrowed = await audit(...args);
+      expect(narrowed.code).toBe(0);
+      expect(narrowed.report.summary).toMatchObject({ vaults: 1, fail: 0, error: 0, complete: true });
+      expect(narrowed.report.findings).toEqual(whole.report.findings.filter((f) => f.vaultId === second.ids.vault));
+    }
+  });
+
+  test('the other vault alone: its own findings', async () => {
+    const { report } = await audit('--vault', 'kv-payments-prod');
+    expect(report.summary.vaults).toBe(1);
+    expect(new Set(report.findings.map((f) => f.vaultId))).toEqual(new Set([path0.ids.vault]));
+  });
+});
+
 describe('output files', () => {
   test('--output writes the report to the file, nothing to stdout', async () => {
     const file = path.join(dir, 'report.json');
@@ -177,7 +192,15 @@ describe('bad input: one line on stderr, exit 2', () => {
   const cases: [string, string[], string][] = [
     ['no source', ['audit'], 'kvguard: audit needs a source: --snapshot FILE, or --subscription ID to read live ARM'],
     ['both sources', ['audit', '--snapshot', 'x.json', '--subscription', '00000000-0000-0000-0000-000000000001'], 'kvguard: --snapshot and --subscription: audit a snapshot file or live ARM, not both'],
-    ['a live flag with a snapshot', ['audit', '--snapshot', 'x.json', '--vault', 'kv1'], 'kvguard: --vault applies to live ARM (--subscription); a snapshot is audited whole'],
+    ['a live flag with a snapshot', ['audit', '--snapshot', 'x.json', '--cloud', 'AzureChinaCloud'], 'kvguard: --cloud applies to live ARM (--subscription), not to --snapshot'],
+    ['--skip-reads with a snapshot', ['audit', '--snapshot', 'x.json', '--skip-reads', 'zone-groups'], 'kvguard: --skip-reads applies to live ARM (--subscription), not to --snapshot'],
+    ['an unknown vault in a snapshot', ['audit', '--snapshot', healthy, '--vault', 'kv-nope'], `kvguard: --vault kv-nope: no vault of that name in ${healthy}`],
+    ['an empty resource group of a snapshot', ['audit', '--snapshot', healthy, '--resource-group', 'rg-nope'], `kvguard: --resource-group rg-nope: no vault in that resource group in ${healthy}`],
+    [
+      'a vault outside the resource group',
+      ['audit', '--snapshot', healthy, '--vault', 'kv-payments-prod', '--resource-group', 'rg-nope'],
+      `kvguard: --vault kv-payments-prod --resource-group rg-nope: no vault of that name in that resource group in ${healthy}`,
+    ],
     ['missing snapshot file', ['audit', '--snapshot', missing], `kvguard: ${missing}: no such file`],
     ['an invalid caller IP', ['audit', '--snapshot', 'x.json', '--caller-ip', '10.0.0.300'], 'kvguard: --caller-ip: expected an IPv4 address such as 203.0.113.10, found "10.0.0.300"'],
     ['a caller range', ['audit', '--snapshot', 'x.json', '--caller-ip', '203.0.113.0/24'], "kvguard: --caller-ip: expected an IPv4 address, found the range 203.0.113.0/24 (give the address the caller's requests come from)"],

@@ -1,22 +1,21 @@
-import { main } from '../../src/cli/main';
-import { captureOutput } from './live-support';
+import { runCli } from '../support/run-cli';
 
 describe('kvguard demo', () => {
   it('audits the demo estate live through the emulator, prints the report, restores the environment and exits as the findings say', async () => {
     delete process.env.IDENTITY_ENDPOINT;
-    const run = await captureOutput(() => main(['node', 'kvguard', 'demo', '--no-color']));
+    const run = await runCli(['demo', '--no-color']);
     expect(run.stderr).toMatch(/^kvguard demo: ARM emulator at https:\/\/127\.0\.0\.1:\d+ serving 42 resources from examples\/demo-estate\.json\n/);
     expect(run.stderr).toMatch(/kvguard demo: kvguard audit --endpoint https:\/\/127\.0\.0\.1:\d+ --ca-cert \S+ --subscription 11111111-1111-1111-1111-111111111111 /);
     // The demo estate has broken vaults: the report shows them, the demo itself succeeds...
-    expect(run.result).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/fail/i);
     expect(run.stderr).toContain('kvguard demo: the demo estate is built with broken vaults; as a CI gate this audit exits 1 (kvguard demo --gate)\n');
     expect(process.env.IDENTITY_ENDPOINT).toBeUndefined();
   });
 
   it('--gate exits as the findings say, as a CI job on the same estate would', async () => {
-    const run = await captureOutput(() => main(['node', 'kvguard', 'demo', '--no-color', '--gate', '--format', 'json']));
-    expect(run.result).toBe(1);
+    const run = await runCli(['demo', '--no-color', '--gate', '--format', 'json']);
+    expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { summary: { vaults: number; collection: { vaultsListed: number; vaultsEvaluated: number; requests: Record<string, number> } } };
     expect(report.summary.vaults).toBe(5);
     expect(report.summary.collection.vaultsListed).toBe(5);

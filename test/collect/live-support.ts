@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { LiveOptions } from '../../src/collect/types';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import type { ArmResource } from '../../src/model/arm';
+import { useEmulatorIdentity } from '../../src/emulator/identity-env';
 
 /**
  * Runs a test against a fresh emulator with this process's managed identity pointed at it (as App
@@ -12,16 +13,11 @@ import type { ArmResource } from '../../src/model/arm';
  */
 export async function withEmulator<T>(seed: ArmResource[], options: Partial<EmulatorOptions>, run: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
   const emulator = await startEmulator({ seed, throttle: false, ...options });
-  const saved = { IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT, IDENTITY_HEADER: process.env.IDENTITY_HEADER };
-  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
-  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  const restoreIdentity = useEmulatorIdentity(emulator);
   try {
     return await run(emulator);
   } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    restoreIdentity();
     await emulator.stop();
   }
 }
@@ -45,19 +41,5 @@ export function tempFile(name: string, content?: unknown): string {
   return file;
 }
 
-/** Everything written to stdout and stderr (and console) while `run` runs. */
-export async function captureOutput<T>(run: () => Promise<T>): Promise<{ result: T; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true)),
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(String(chunk)), true)),
-    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void err.push(args.map(String).join(' ')))),
-  ];
-  try {
-    const result = await run();
-    return { result, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-}
+// test/pulumi imports it from here.
+export { captureOutput } from '../support/run-cli';

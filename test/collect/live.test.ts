@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import { collectLive } from '../../src/collect';
 import { runAudit } from '../../src/cli/pipeline';
-import { main } from '../../src/cli/main';
 import { exitCode } from '../../src/engine/gate';
 import { DEFAULT_CALLER } from '../../src/model/caller';
 import { idKey } from '../../src/model/arm';
 import { HUB_SUB, SPOKE_SUB, healthyPath, hub, spokePath } from '../../src/fixtures/scenario';
 import type { LiveOptions } from '../../src/collect/types';
-import { captureOutput, liveOptions, tempFile, withEmulator } from './live-support';
+import { virtualNetwork } from '../../src/fixtures/arm-factory';
+import { runCli } from '../support/run-cli';
+import { liveOptions, tempFile, withEmulator } from './live-support';
 
 /** Real SDK clients → emulator (HTTPS, managed identity) → collector → estate → rules. */
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -70,8 +71,8 @@ describe('live collection through the Azure SDKs against the emulator', () => {
     await withEmulator(seed, {}, async (emulator) => {
       const file = tempFile('estate.json');
       const args = ['--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath, '--subscription', `${SPOKE_SUB},${THIRD_SUB},${HUB_SUB}`];
-      const run = await captureOutput(() => main(['node', 'kvguard', 'snapshot', ...args, '-o', file, '--quiet']));
-      expect(run.result).toBe(0);
+      const run = await runCli(['snapshot', ...args, '-o', file, '--quiet']);
+      expect(run.code).toBe(0);
       expect(run.stdout).toBe('');
       const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string }[];
       expect(written).toEqual(sorted(emulator.resources()));
@@ -86,10 +87,10 @@ describe('live collection through the Azure SDKs against the emulator', () => {
     const path = healthyPath();
     await withEmulator(path.resources, {}, async (emulator) => {
       const args = ['--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath, '--subscription', SPOKE_SUB, '--subscription', HUB_SUB];
-      const audit = await captureOutput(() => main(['node', 'kvguard', 'audit', ...args, '--verbose', '--format', 'json']));
-      const snap = await captureOutput(() => main(['node', 'kvguard', 'snapshot', ...args, '--verbose']));
-      expect(audit.result).toBe(0);
-      expect(snap.result).toBe(0);
+      const audit = await runCli(['audit', ...args, '--verbose', '--format', 'json']);
+      const snap = await runCli(['snapshot', ...args, '--verbose']);
+      expect(audit.code).toBe(0);
+      expect(snap.code).toBe(0);
       // MSAL caches the managed-identity token: this is the token the audit sent.
       const { DefaultAzureCredential } = await import('@azure/identity');
       const token = (await new DefaultAzureCredential().getToken('https://management.azure.com/.default')).token;
@@ -173,6 +174,75 @@ describe('faults: each ends with its expected outcome and exit code', () => {
       expect(result.summary.complete).toBe(false);
       expect(result.findings.every((f) => f.outcome === 'error' && f.message.startsWith('kv-payments-prod could not be evaluated:'))).toBe(true);
       expect(code).toBe(2);
+    });
+  });
+});
+
+describe("the caller's VNet in a subscription not audited", () => {
+  const CALLER_SUB = '44444444-4444-4444-4444-444444444444';
+  const path = healthyPath();
+  /** Resolves through the hub's DNS server (10.0.0.4, in a linked VNet): only its own body says so. */
+  const callerVnet = virtualNetwork({
+    subscriptionId: CALLER_SUB,
+    resourceGroup: 'rg-app',
+    name: 'vnet-app',
+    addressPrefixes: ['10.9.0.0/16'],
+    dnsServers: ['10.0.0.4'],
+    subnets: [{ name: 'snet-app', addressPrefix: '10.9.1.0/24' }],
+    peerings: [{ name: 'to-hub', remoteVirtualNetworkId: path.ids.hubVnet }],
+  });
+  const seed = [...path.resources, callerVnet];
+
+  it('is read by id once, with its peers, deduplicated with the hub reads', async () => {
+    await withEmulator(seed, {}, async (emulator) => {
+      // The hub VNet is wanted three times (the spoke's peering, the caller's, referencedIds), the caller's twice.
+      const referencedIds = [callerVnet.id, `${callerVnet.id}/subnets/snet-app`, path.ids.hubVnet];
+      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB], { referencedIds }));
+      expect(collected.requests['Network.virtualNetworks.get']).toBe(2);
+      const ids = collected.resources.map((r) => idKey(r.id));
+      expect(ids).toEqual(expect.arrayContaining([idKey(callerVnet.id), idKey(path.ids.hubVnet)]));
+      expect(collected.vaultErrors.size).toBe(0);
+      expect(collected.notices).toEqual([]);
+    });
+  });
+
+  it('kvguard audit --caller-vnet reads it, so KV203 sees its DNS servers', async () => {
+    await withEmulator(seed, {}, async (emulator) => {
+      const args = ['audit', '--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath, '--subscription', `${SPOKE_SUB},${HUB_SUB}`, '--format', 'json'];
+      const run = await runCli([...args, '--caller-vnet', callerVnet.id]);
+      expect(run.stderr).toBe('');
+      const report = JSON.parse(run.stdout) as { summary: { collection: { requests: Record<string, number> } }; findings: { ruleId: string; outcome: string; resourceId: string; message: string }[] };
+      expect(report.summary.collection.requests['Network.virtualNetworks.get']).toBe(1);
+      expect(report.findings.filter((f) => f.ruleId === 'KV203')).toEqual([
+        expect.objectContaining({
+          outcome: 'pass',
+          resourceId: path.ids.hubLink,
+          message: 'vnet-app resolves privatelink.vaultcore.azure.net through DNS server 10.0.0.4 in vnet-hub, which is linked (link link-vnet-hub)',
+        }),
+      ]);
+    });
+  });
+
+  it('through Resource Graph too: read by id, a missing one a run-level error', async () => {
+    await withEmulator(seed, {}, async (emulator) => {
+      const missing = `/subscriptions/${CALLER_SUB}/resourceGroups/rg-app/providers/Microsoft.Network/virtualNetworks/vnet-typo`;
+      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { via: 'resource-graph', referencedIds: [callerVnet.id, missing] }));
+      expect(collected.resources.map((r) => idKey(r.id))).toContain(idKey(callerVnet.id));
+      expect(collected.vaultErrors.size).toBe(0);
+      expect(collected.notices).toEqual([
+        { level: 'error', resourceId: missing, message: `${missing} is referenced by the audit's options (the caller's VNet) but Resource Graph does not return it (deleted, or not readable by this identity)` },
+      ]);
+    });
+  });
+
+  it('one that does not exist is a run-level error naming it, not an error on every vault', async () => {
+    await withEmulator(seed, {}, async (emulator) => {
+      const missing = `/subscriptions/${CALLER_SUB}/resourceGroups/rg-app/providers/Microsoft.Network/virtualNetworks/vnet-typo`;
+      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { referencedIds: [missing] }));
+      expect(collected.vaultErrors.size).toBe(0);
+      expect(collected.notices).toEqual([
+        { level: 'error', resourceId: missing, message: expect.stringMatching(new RegExp(`^${missing} is referenced by the audit's options \\(the caller's VNet\\) but returned 404 \\(a typo, or deleted\\?\\): 404 `)) },
+      ]);
     });
   });
 });

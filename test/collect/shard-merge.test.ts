@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import { inShard, parseShard, shardOf } from '../../src/collect/shard';
-import { main } from '../../src/cli/main';
 import { merge } from '../../src/cli/commands/merge';
 import { UsageError } from '../../src/cli/errors';
 import { generateEstate, spokeSubscription } from '../../bench/generate-estate';
 import { HUB_SUB } from '../../src/fixtures/scenario';
-import { captureOutput, tempFile, withEmulator } from './live-support';
+import { tempFile, withEmulator } from './live-support';
+import { runCli } from '../support/run-cli';
 
 /** `--shard I/N` splits subscriptions by a stable hash; `kvguard merge` joins the shards' reports into the unsharded one. */
 describe('--shard I/N', () => {
@@ -37,17 +37,17 @@ describe('--shard I/N', () => {
 
 describe('kvguard merge', () => {
   const estate = generateEstate({ vaults: 40, subscriptions: 5 });
-  const kvguard = (args: string[]) => captureOutput(() => main(['node', 'kvguard', ...args]));
+  const kvguard = runCli;
 
   it('the merged JSON and SARIF reports of 3 shards equal the unsharded run; an empty shard adds nothing', async () => {
     await withEmulator(estate.resources, {}, async (emulator) => {
       const common = ['audit', '--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath, '--subscription', estate.subscriptions.join(','), '--format', 'json', '--quiet'];
       const whole = { json: tempFile('all.json'), sarif: tempFile('all.sarif') };
-      expect((await kvguard([...common, '--output', whole.json, '--report', `sarif=${whole.sarif}`])).result).toBe(1);
+      expect((await kvguard([...common, '--output', whole.json, '--report', `sarif=${whole.sarif}`])).code).toBe(1);
       const shards = [1, 2, 3].map((i) => ({ json: tempFile(`s${i}.json`), sarif: tempFile(`s${i}.sarif`) }));
       for (const [i, files] of shards.entries()) {
         const run = await kvguard([...common, '--shard', `${i + 1}/3`, '--output', files.json, '--report', `sarif=${files.sarif}`]);
-        expect([0, 1]).toContain(run.result);
+        expect([0, 1]).toContain(run.code);
       }
       const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as { summary: Record<string, unknown>; findings: unknown[]; notices: unknown[]; runs: { results: unknown[]; invocations: { executionSuccessful: boolean }[] }[] };
       const merged = tempFile('merged.json');
@@ -70,7 +70,7 @@ describe('kvguard merge', () => {
       const empty = [1, 2, 3, 4, 5, 6, 7, 8].find((i) => estate.subscriptions.every((s) => shardOf(s, 8) !== i)) ?? 0;
       const emptyFile = tempFile('empty.json');
       const run = await kvguard([...common, '--shard', `${empty}/8`, '--output', emptyFile]);
-      expect(run.result).toBe(0);
+      expect(run.code).toBe(0);
       expect(read(emptyFile)).toMatchObject({ summary: { vaults: 0, complete: true }, findings: [], notices: [{ level: 'info', message: `shard ${empty}/8 holds none of the given subscriptions: nothing to audit` }] });
       const withEmpty = tempFile('merged2.json');
       merge([...shards.map((s) => s.json), emptyFile], { output: withEmpty });

@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as diagnoseCommand from '../../src/cli/commands/diagnose';
 import { parseErrorResponse } from '../../src/diagnose/error-response';
 import { diagnoseError } from '../../src/diagnose/explain-error';
-import { runCli } from './cli-harness';
+import { runCli } from '../support/run-cli';
 
 const SUB = '22222222-2222-2222-2222-222222222222';
 const OID = '3975aeed-7d08-453b-b6f4-445f32698091';
@@ -110,7 +109,7 @@ describe('kvguard diagnose --error', () => {
   };
 
   test('a raw HTTP response from a file: text, exit 0, no Authorization header echoed', async () => {
-    const run = await runCli([diagnoseCommand], ['diagnose', '--error', file('firewall.http', firewallHttp)]);
+    const run = await runCli(['diagnose', '--error', file('firewall.http', firewallHttp)]);
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe('403 ForbiddenByFirewall: the vault firewall refused client address 203.0.113.7');
     expect(run.stdout).toContain('\nRun:\n  kvguard audit --snapshot <estate.json> --caller-ip 203.0.113.7\n');
@@ -118,7 +117,7 @@ describe('kvguard diagnose --error', () => {
   });
 
   test('JSON from stdin, JSON out', async () => {
-    const run = await runCli([diagnoseCommand], ['diagnose', '--error', '-', '--format', 'json'], JSON.stringify(rbac));
+    const run = await runCli(['diagnose', '--error', '-', '--format', 'json'], { stdin: JSON.stringify(rbac) });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'ForbiddenByRbac', status: 403, innerCode: 'ForbiddenByRbac', operation: 'secrets/get' });
   });
@@ -130,13 +129,13 @@ describe('kvguard diagnose --error', () => {
     ['JSON without status or error', '{"hello": 1}', 'has no status and no error body: expected {"status": 403, "body": {"error": {...}}} or {"error": {"code", "message"}}'],
   ])('bad input: %s is one line, exit 2', async (_name, text, message) => {
     const target = file(`bad-${_name.replace(/\W+/g, '-')}.txt`, text);
-    const run = await runCli([diagnoseCommand], ['diagnose', '--error', target]);
+    const run = await runCli(['diagnose', '--error', target]);
     expect(run).toEqual({ code: 2, stdout: '', stderr: `kvguard: --error ${target}: ${message}\n` });
   });
 
   test('a missing file, and neither or both modes', async () => {
-    expect(await runCli([diagnoseCommand], ['diagnose', '--error', path.join(dir, 'nope.json')])).toEqual({ code: 2, stdout: '', stderr: `kvguard: --error ${path.join(dir, 'nope.json')}: no such file\n` });
-    expect((await runCli([diagnoseCommand], ['diagnose'])).stderr).toBe('kvguard: diagnose needs exactly one of --error FILE|- and --logs FILE\n');
-    expect((await runCli([diagnoseCommand], ['diagnose', '--error', 'a', '--logs', 'b'])).code).toBe(2);
+    expect(await runCli(['diagnose', '--error', path.join(dir, 'nope.json')])).toEqual({ code: 2, stdout: '', stderr: `kvguard: --error ${path.join(dir, 'nope.json')}: no such file\n` });
+    expect((await runCli(['diagnose'])).stderr).toBe('kvguard: diagnose needs exactly one of --error FILE|- and --logs FILE\n');
+    expect((await runCli(['diagnose', '--error', 'a', '--logs', 'b'])).code).toBe(2);
   });
 });

@@ -2,13 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LogShape, T0, diagnosticsRow, monitorRecord, recordAt, writeAuditLog } from '../../bench/generate-audit-logs';
-import * as diagnoseCommand from '../../src/cli/commands/diagnose';
 import { CsvRowSplitter } from '../../src/diagnose/csv-rows';
 import { JsonRecordSplitter } from '../../src/diagnose/json-records';
 import { LogAnalyzer } from '../../src/diagnose/log-analysis';
 import { toLogRecord } from '../../src/diagnose/log-record';
 import { analyzeLogFile } from '../../src/diagnose/read-logs';
-import { runCli } from './cli-harness';
+import { runCli } from '../support/run-cli';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvguard-logs-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -123,7 +122,7 @@ describe('a generated log of realistic shape, streamed', () => {
     expect(summary.vaults.find((v) => v.key === 'kv-orders-prod')?.limits[0]?.windowsOver).toBe(0);
     expect(summary.late).toBe(0);
     if (shape === 'monitor-jsonl') {
-      const run = await runCli([diagnoseCommand], ['diagnose', '--logs', target, '--top', '3']);
+      const run = await runCli(['diagnose', '--logs', target, '--top', '3']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('    all transactions: peak 4,400 at 2026-11-21T00:00:00Z (limit 4,000), OVER the limit in 2 windows\n');
       expect(run.stdout).toContain('\nRemedies (https://learn.microsoft.com/azure/key-vault/general/overview-throttling):\n  - Cache secrets and keys in the application');
@@ -142,11 +141,11 @@ describe('kvguard diagnose --logs: bad input', () => {
     ['table.csv', 'a,b\n1,2\n', 'the CSV header has no OperationName column: expected a Log Analytics AzureDiagnostics export'],
   ])('%s is one line, exit 2', async (name, text, message) => {
     const target = file(name, text);
-    const run = await runCli([diagnoseCommand], ['diagnose', '--logs', target]);
+    const run = await runCli(['diagnose', '--logs', target]);
     expect(run).toEqual({ code: 2, stdout: '', stderr: `kvguard: --logs ${target}: ${message}\n` });
   });
   test('a missing file', async () => {
     const target = path.join(dir, 'missing.json');
-    expect(await runCli([diagnoseCommand], ['diagnose', '--logs', target])).toEqual({ code: 2, stdout: '', stderr: `kvguard: --logs ${target}: cannot read (ENOENT)\n` });
+    expect(await runCli(['diagnose', '--logs', target])).toEqual({ code: 2, stdout: '', stderr: `kvguard: --logs ${target}: cannot read (ENOENT)\n` });
   });
 });

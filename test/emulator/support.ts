@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { ArmResource } from '../../src/model/arm';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
+import { useEmulatorIdentity } from '../../src/emulator/identity-env';
 
 /**
  * Starts an emulator and points the managed-identity environment at it, as a user's shell would
@@ -9,18 +10,11 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
  */
 export async function emulatorWithIdentity(seed: ArmResource[], options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   const emulator = await startEmulator({ seed, throttle: false, ...options });
-  const previous = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
-  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
-  process.env.IDENTITY_HEADER = emulator.identityHeader;
-  const restore = (name: string, value: string | undefined): void => {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  };
+  const restoreIdentity = useEmulatorIdentity(emulator);
   return {
     ...emulator,
     stop: async () => {
-      restore('IDENTITY_ENDPOINT', previous.endpoint);
-      restore('IDENTITY_HEADER', previous.header);
+      restoreIdentity();
       await emulator.stop();
     },
   };

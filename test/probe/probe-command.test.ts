@@ -1,11 +1,10 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import * as probeCommand from '../../src/cli/commands/probe';
 import * as identity from '../../src/emulator/identity';
 import type { RunningEmulator } from '../../src/emulator';
 import { TENANT } from '../../src/fixtures/arm-factory';
 import type { ProbeFinding } from '../../src/probe/types';
-import { runCli, type CliRun } from '../diagnose/cli-harness';
+import { runCli, type CliRun } from '../support/run-cli';
 import { emulatorWithIdentity } from '../emulator/support';
 import { startDnsServer, type TestDnsServer } from './support/dns-server';
 import { ENDPOINT_IP, OTHER_TENANT, probeEstate, writeJson } from './support/estate';
@@ -47,7 +46,7 @@ afterAll(async () => {
 });
 
 async function probe(args: string[]): Promise<CliRun & { findings: Omit<ProbeFinding, 'detail'>[] }> {
-  const run = await runCli([probeCommand], ['probe', '--snapshot', snapshot, '--timeout', '1500', ...args, '--format', 'json']);
+  const run = await runCli(['probe', '--snapshot', snapshot, '--timeout', '1500', ...args, '--format', 'json']);
   outputs.push(run.stdout, run.stderr);
   const report = run.stdout ? (JSON.parse(run.stdout) as { findings: ProbeFinding[] }) : { findings: [] };
   return { ...run, findings: report.findings.map(({ detail: _detail, ...rest }) => rest) };
@@ -147,7 +146,7 @@ describe('kvguard probe', () => {
 
   it('DNS timeout is a finding, not a crash', async () => {
     dns.drop('kv-firewalled.vault.azure.net');
-    const run = await runCli([probeCommand], ['probe', '--snapshot', snapshot, '--vault', 'kv-firewalled', '--dns-server', dns.address, '--timeout', '300', '--format', 'json']);
+    const run = await runCli(['probe', '--snapshot', snapshot, '--vault', 'kv-firewalled', '--dns-server', dns.address, '--timeout', '300', '--format', 'json']);
     outputs.push(run.stdout, run.stderr);
     expect((JSON.parse(run.stdout) as { findings: ProbeFinding[] }).findings).toEqual([
       {
@@ -226,7 +225,7 @@ describe('kvguard probe', () => {
   });
 
   it('without an estate: the name alone, the challenge read but its tenant not compared', async () => {
-    const run = await runCli([probeCommand], ['probe', '--vault', 'kv-open.vault.azure.net', ...viaEmulator(), '--format', 'json']);
+    const run = await runCli(['probe', '--vault', 'kv-open.vault.azure.net', ...viaEmulator(), '--format', 'json']);
     outputs.push(run.stdout, run.stderr);
     expect((JSON.parse(run.stdout) as { findings: ProbeFinding[] }).findings.slice(1)).toEqual([
       connected('kv-open.vault.azure.net'),
@@ -236,7 +235,7 @@ describe('kvguard probe', () => {
   });
 
   it('text output names the step, the rule to explain and what to run', async () => {
-    const run = await runCli([probeCommand], ['probe', '--snapshot', snapshot, '--vault', 'kv-firewalled', '--authenticated', ...viaEmulator()]);
+    const run = await runCli(['probe', '--snapshot', snapshot, '--vault', 'kv-firewalled', '--authenticated', ...viaEmulator()]);
     outputs.push(run.stdout, run.stderr);
     expect(run.stdout).toContain(`kvguard probe kv-firewalled.vault.azure.net (/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-firewalled)`);
     expect(run.stdout).toContain('FAIL     read       GET /secrets as object id');
@@ -253,7 +252,7 @@ describe('kvguard probe', () => {
       [['--vault', 'kv-unknown'], `kvguard: --vault kv-unknown: no vault or managed HSM of that name in ${'SNAPSHOT'}\n`],
     ];
     for (const [args, stderr] of cases) {
-      const run = await runCli([probeCommand], ['probe', '--snapshot', snapshot, ...args]);
+      const run = await runCli(['probe', '--snapshot', snapshot, ...args]);
       expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 2, stderr: stderr.replace('SNAPSHOT', snapshot) });
     }
   });

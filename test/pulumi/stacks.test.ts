@@ -1,5 +1,8 @@
 import { runAudit } from '../../src/cli/pipeline';
 import type { Finding } from '../../src/engine/types';
+import { vnetsConnected } from '../../src/checks/access-path';
+import { asArray, asObject, asString, props, type ArmResource } from '../../src/model/arm';
+import { buildEstate } from '../../src/model/estate';
 import { STACK_SUBSCRIPTION, stacksDir } from '../../src/pulumi/deploy';
 import { listStacks } from '../../src/pulumi/stack-config';
 import { EXPECTED_FAILS, STACKS, deployInto, withFreshEmulator } from './support';
@@ -12,6 +15,15 @@ import { EXPECTED_FAILS, STACKS, deployInto, withFreshEmulator } from './support
 const NOW = new Date('2026-03-01T00:00:00Z');
 const ACCESS_PATH_RULE = /^KV[123]\d\d$/;
 
+/** Each VNet's peerings as the emulator holds them: `vnet -> {peering -> state}`. */
+function peeringStates(resources: ArmResource[]): Record<string, Record<string, string | undefined>> {
+  return Object.fromEntries(
+    resources
+      .filter((r) => r.type === 'Microsoft.Network/virtualNetworks')
+      .map((vnet) => [vnet.name, Object.fromEntries(asArray(vnet.properties?.virtualNetworkPeerings).map((p) => [asString(asObject(p)?.name) ?? '', asString(props(p).peeringState)]))]),
+  );
+}
+
 test('every Pulumi.<stack>.yaml has an expectation, and every expectation a stack file', () => {
   expect(listStacks(stacksDir())).toEqual([...STACKS].sort());
 });
@@ -19,8 +31,13 @@ test('every Pulumi.<stack>.yaml has an expectation, and every expectation a stac
 test.each(STACKS)('%s: deployed into the emulator, the live audit fails exactly its rules', async (stack) => {
   await withFreshEmulator(async (emulator) => {
     const run = await deployInto(emulator, stack);
-    // The hub's side of the peering has no PUT route in the emulator; everything else was deployed.
-    expect(run.notDeployed.map((r) => r.type)).toEqual(['azure-native:network:VirtualNetworkPeering']);
+    // Every resource was PUT, both sides of the peering included: the emulator answers them Connected.
+    expect(run.notDeployed).toEqual([]);
+    const spokeName = `vnet-spoke-${run.config['kvguard-stacks:vaultName']}`;
+    expect(peeringStates(emulator.resources())).toEqual({ 'vnet-hub': { 'to-spoke': 'Connected' }, [spokeName]: { 'to-hub': 'Connected' } });
+    const estate = buildEstate(emulator.resources());
+    const vnetIdNamed = (name: string): string => estate.virtualNetworks.all().find((v) => v.name === name)?.id ?? name;
+    expect(vnetsConnected(estate, vnetIdNamed('vnet-hub'), vnetIdNamed(spokeName))).toBe(true);
     const callerIp = run.config['kvguard-stacks:auditCallerIp'];
     const dnsManagedElsewhere = run.config['kvguard-stacks:dnsManagedElsewhere'] === 'true';
     const { result } = await runAudit({
@@ -38,7 +55,7 @@ test.each(STACKS)('%s: deployed into the emulator, the live audit fails exactly 
 test('kvguard stack deploy <stack> --endpoint --ca-cert deploys into a running emulator; unknown stacks are a usage error', async () => {
   const { Command } = await import('commander');
   const { register } = await import('../../src/cli/commands/stack');
-  const { captureOutput } = await import('../collect/live-support');
+  const { captureOutput } = await import('../support/run-cli');
   const program = (): InstanceType<typeof Command> => {
     const root = new Command('kvguard').exitOverride();
     register(root);
@@ -46,7 +63,7 @@ test('kvguard stack deploy <stack> --endpoint --ca-cert deploys into a running e
   };
   await withFreshEmulator(async (emulator) => {
     const run = await captureOutput(() => program().parseAsync(['node', 'kvguard', 'stack', 'deploy', 'zone-not-linked', '--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath]));
-    expect(run.stdout).toBe('deployed stack zone-not-linked: 11 of 12 resources\n  not deployed: hub-to-spoke (the emulator has no PUT route for Microsoft.Network/virtualNetworks/virtualNetworkPeerings)\n');
+    expect(run.stdout).toBe('deployed stack zone-not-linked: 12 of 12 resources\n');
     expect(emulator.resources().filter((r) => r.type === 'Microsoft.Network/privateDnsZones/virtualNetworkLinks').map((r) => r.name)).toEqual(['link-vnet-hub']);
   });
   await expect(program().parseAsync(['node', 'kvguard', 'stack', 'deploy', 'no-such-stack'])).rejects.toThrow(`stack no-such-stack: unknown; the stacks are ${[...STACKS].sort().join(', ')}`);

@@ -1,4 +1,5 @@
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import type { RunningEmulator } from '../../src/emulator';
+import { withEmulator } from '../collect/live-support';
 import { STACK_SUBSCRIPTION, credentialToken, deployStack, type StackRun } from '../../src/pulumi/deploy';
 import type { ArmResource } from '../../src/model/arm';
 
@@ -24,20 +25,8 @@ export const STACKS = Object.keys(EXPECTED_FAILS);
 export const SUBSCRIPTION_SEED: ArmResource[] = [{ id: `/subscriptions/${STACK_SUBSCRIPTION}`, name: STACK_SUBSCRIPTION, type: 'Microsoft.Resources/subscriptions' }];
 
 /** A fresh emulator with this process's managed identity pointed at it; the environment is restored afterwards. */
-export async function withFreshEmulator<T>(run: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
-  const emulator = await startEmulator({ seed: SUBSCRIPTION_SEED, throttle: false });
-  const saved = { IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT, IDENTITY_HEADER: process.env.IDENTITY_HEADER };
-  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
-  process.env.IDENTITY_HEADER = emulator.identityHeader;
-  try {
-    return await run(emulator);
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    await emulator.stop();
-  }
+export function withFreshEmulator<T>(run: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
+  return withEmulator(SUBSCRIPTION_SEED, {}, run);
 }
 
 export function deployInto(emulator: RunningEmulator, stack: string): Promise<StackRun> {

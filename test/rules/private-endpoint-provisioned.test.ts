@@ -1,21 +1,10 @@
 import { privateEndpointProvisioned } from '../../rules/private-endpoint-provisioned';
 import * as arm from '../../src/fixtures/arm-factory';
-import { SPOKE_SUB, healthyPath, modify, remove } from '../../src/fixtures/scenario';
-import type { ArmResource } from '../../src/model/arm';
+import { SPOKE_SUB, remove } from '../../src/fixtures/scenario';
+import { base, path, vaultConnectionId, vaultWith, withStates } from '../support/endpoint-states';
 import { ruleTester } from '../support/rule-tester';
 
-const path = healthyPath();
-const { vault: vaultId, endpoint: endpointId, nic: nicId, zoneGroup: zoneGroupId, spokeSubnet } = path.ids;
-const vaultConnectionId = `${vaultId}/privateEndpointConnections/pe-kv-payments-prod-conn0`;
-const base = { subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name: 'pe-kv-payments-prod', subnetId: spokeSubnet, targetId: vaultId, ipAddress: path.endpointIp };
-
-/** The vault rebuilt with one connection spec (or none). */
-const vaultWith = (resources: ArmResource[], connection?: arm.ConnectionSpec) =>
-  modify(resources, vaultId, () => arm.vault({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name: 'kv-payments-prod', connections: connection ? [connection] : [] }));
-
-/** The path with the vault's connection and the endpoint rebuilt from specs (no connection: the vault lists none). */
-const withStates = (connection: arm.ConnectionSpec | undefined, endpoint: Partial<arm.PrivateEndpointSpec>) =>
-  modify(vaultWith(path.resources, connection), endpointId, () => arm.privateEndpoint({ ...base, ...endpoint }).endpoint);
+const { vault: vaultId, endpoint: endpointId, nic: nicId, zoneGroup: zoneGroupId } = path.ids;
 
 const withoutEndpoint = remove(remove(path.resources, endpointId), nicId);
 const hsm = arm.managedHsm({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-hsm', name: 'hsm-payments' });

@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tokenCommand from '../../src/cli/commands/token';
 import { TENANT } from '../../src/fixtures/arm-factory';
 import { healthyPath } from '../../src/fixtures/scenario';
-import { CliRun, runCli } from '../diagnose/cli-harness';
+import { CliRun, runCli } from '../support/run-cli';
 import { CALLER_OID, FAKE_SIGNATURE, OTHER_TENANT, encodePart, makeToken, secretPartsOf } from './make-token';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvguard-token-'));
@@ -19,7 +18,7 @@ function tokenFile(token: string): string {
 }
 
 async function explain(token: string, args: string[], stdin = false): Promise<CliRun> {
-  const run = stdin ? await runCli([tokenCommand], ['token', 'explain', ...args], token) : await runCli([tokenCommand], ['token', 'explain', '--file', tokenFile(token), ...args]);
+  const run = stdin ? await runCli(['token', 'explain', ...args], { stdin: token }) : await runCli(['token', 'explain', '--file', tokenFile(token), ...args]);
   outputs.push({ run, token });
   return run;
 }

@@ -8,6 +8,7 @@ import { readSnapshot } from '../../input/snapshot';
 import { EXIT } from '../../engine/gate';
 import { setExitCode } from '../main';
 import { audit } from './audit';
+import { useEmulatorIdentity } from '../../emulator/identity-env';
 
 /**
  * `kvguard demo`: the README's main job with nothing to set up. Starts the ARM emulator in-process with
@@ -45,7 +46,7 @@ export async function demo(flags: DemoFlags): Promise<number> {
   const { resources, label } = demoSeed(flags.seed);
   const { startEmulator } = await import('../../emulator/index');
   const emulator = await startEmulator({ seed: resources });
-  const restoreEnv = pointIdentityAt(emulator.identityEndpoint, emulator.identityHeader);
+  const restoreEnv = useEmulatorIdentity(emulator);
   try {
     const subscriptions = subscriptionsOf(resources);
     process.stderr.write(
@@ -86,15 +87,3 @@ function subscriptionsOf(resources: readonly ArmResource[]): string[] {
   return [...seen.values()];
 }
 
-/** ManagedIdentityCredential (inside DefaultAzureCredential) reads these when it is constructed. */
-function pointIdentityAt(endpoint: string, header: string): () => void {
-  const saved = { IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT, IDENTITY_HEADER: process.env.IDENTITY_HEADER };
-  process.env.IDENTITY_ENDPOINT = endpoint;
-  process.env.IDENTITY_HEADER = header;
-  return () => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-}

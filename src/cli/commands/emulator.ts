@@ -2,11 +2,14 @@ import { Command } from 'commander';
 import type { ArmResource } from '../../model/arm';
 import { UsageError } from '../errors';
 import { setExitCode } from '../main';
+import { untilStopped } from '../until-stopped';
 
 /**
  * `kvguard emulator --seed FILE`: the local ARM emulator (DESIGN 4) as a long-running process. The first
  * two lines of stdout are exactly `endpoint: https://127.0.0.1:PORT` and `ca: PATH`, so scripts can read
- * them; then the managed-identity values and a usage hint. Runs until SIGINT or SIGTERM.
+ * them; with `--data-plane` the third is `data-plane: https://127.0.0.1:PORT` (the Key Vault data plane
+ * `kvguard probe` talks to, src/emulator/data-plane.ts); then the managed-identity values and usage hints.
+ * Runs until SIGINT or SIGTERM.
  */
 interface EmulatorFlags {
   seed: string;
@@ -15,6 +18,7 @@ interface EmulatorFlags {
   faults?: string;
   pageSize?: string;
   throttle: boolean;
+  dataPlane?: boolean;
 }
 
 function integer(value: string, flag: string, min: number, max: number): number {
@@ -56,6 +60,7 @@ export function register(program: Command): void {
     .option('--faults <spec>', 'inject faults, e.g. seed=42,429@0.05,500@0.02,reset@0.01,403:sub=ID (grammar: src/emulator/faults.ts)')
     .option('--page-size <n>', 'items per list page when the client sends no $top (default 10)')
     .option('--no-throttle', "turn ARM's read throttling off (default: 250 reads, 25/s per subscription and principal)")
+    .option('--data-plane', "also serve the seed's vaults' Key Vault data plane (chosen by Host header) for kvguard probe")
     .action(async (flags: EmulatorFlags, command: Command) => {
       setExitCode(command, await runEmulator(flags));
     });
@@ -76,34 +81,29 @@ export async function runEmulator(flags: EmulatorFlags, signals: NodeJS.EventEmi
   const { startEmulator } = await import('../../emulator/index');
   let emulator;
   try {
-    emulator = await startEmulator({ seed, port, latencyMs, faults: flags.faults, pageSize, ...(flags.throttle ? {} : { throttle: false as const }) });
+    emulator = await startEmulator({ seed, port, latencyMs, faults: flags.faults, pageSize, ...(flags.throttle ? {} : { throttle: false as const }), ...(flags.dataPlane ? { dataPlane: true } : {}) });
   } catch (thrown) {
     const code = (thrown as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') throw new UsageError(`--port ${port}: cannot listen on 127.0.0.1 (${code})`);
     throw thrown;
   }
+  const dataPlanePort = emulator.dataPlaneEndpoint === undefined ? undefined : new URL(emulator.dataPlaneEndpoint).port;
   process.stdout.write(
     [
       `endpoint: ${emulator.endpoint}`,
       `ca: ${emulator.caCertPath}`,
+      ...(emulator.dataPlaneEndpoint === undefined ? [] : [`data-plane: ${emulator.dataPlaneEndpoint}`]),
       `identity-endpoint: ${emulator.identityEndpoint}`,
       `identity-header: ${emulator.identityHeader}`,
       `serving ${seed.length} resources from ${flags.seed}; stop with Ctrl-C`,
       'use it from another shell:',
       `  export IDENTITY_ENDPOINT=${emulator.identityEndpoint} IDENTITY_HEADER=${emulator.identityHeader}`,
       `  kvguard audit --endpoint ${emulator.endpoint} --ca-cert ${emulator.caCertPath} --subscription <id>`,
+      ...(dataPlanePort === undefined ? [] : [`  kvguard probe --vault NAME --snapshot ${flags.seed} --address 127.0.0.1 --port ${dataPlanePort} --ca-cert ${emulator.caCertPath}`]),
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      signals.off('SIGINT', stop);
-      signals.off('SIGTERM', stop);
-      resolve();
-    };
-    signals.on('SIGINT', stop);
-    signals.on('SIGTERM', stop);
-  });
+  await untilStopped(signals);
   await emulator.stop();
   return 0;
 }

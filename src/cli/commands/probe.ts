@@ -2,10 +2,11 @@ import { Command, Option } from 'commander';
 import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import { EXIT } from '../../engine/gate';
-import { CLOUD_NAMES, CloudName } from '../../model/cloud';
 import type { ProbeTarget } from '../../probe/types';
 import { UsageError } from '../errors';
 import { setExitCode } from '../main';
+import { repeatable } from '../repeatable';
+import { SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 
 /**
  * `kvguard probe --vault NAME`: tests the access path from where it runs. Resolves the vault's name (CNAME
@@ -13,13 +14,8 @@ import { setExitCode } from '../main';
  * unauthenticated request and reads Key Vault's 401 challenge; with --authenticated, one read with a token
  * from DefaultAzureCredential, its answer classified like `kvguard diagnose --error`. The token is never printed.
  */
-interface ProbeFlags {
+interface ProbeFlags extends SourceFlags {
   vault: string;
-  snapshot?: string;
-  subscription: string[];
-  resourceGroup?: string;
-  cloud?: CloudName;
-  endpoint?: string;
   dnsServer: string[];
   expectPrivate?: boolean;
   authenticated?: boolean;
@@ -27,10 +23,22 @@ interface ProbeFlags {
   format: 'text' | 'json';
   address?: string;
   port: string;
-  caCert?: string;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+/** --vault names the vault to probe and --ca-cert also trusts its certificate: probe declares both itself. */
+const PROBE_SOURCE: SourceOptionSet = {
+  command: 'probe',
+  snapshot: true,
+  scale: false,
+  skipReads: false,
+  own: ['vault', 'ca-cert'],
+  help: {
+    snapshot: 'the estate to compare with (private endpoint address, tenant, zone links), from a snapshot file',
+    subscription: 'the estate to compare with, from live ARM (repeat, or a comma list)',
+    'resource-group': 'live: only this resource group',
+    cloud: 'the Azure cloud (without an estate, or for live ARM)',
+  },
+};
 const ADVANCED = 'Testing and advanced options:';
 
 const EXAMPLES = `
@@ -46,16 +54,12 @@ Examples:
   kvguard probe --vault kv1 --snapshot seed.json --address 127.0.0.1 --port <data-plane port> --ca-cert ca.pem`;
 
 export function register(program: Command): void {
-  program
+  const probed = program
     .command('probe')
     .description("test the vault's access path from this machine: DNS answer vs the private endpoint, the network path (Key Vault's 401 challenge), optionally one authenticated read")
-    .requiredOption('--vault <name>', 'the vault (or managed HSM) name, or its host name (kv1.vault.azure.net)')
-    .option('--snapshot <file>', 'the estate to compare with (private endpoint address, tenant, zone links), from a snapshot file')
-    .option('--subscription <id>', 'the estate to compare with, from live ARM (repeat, or a comma list)', collect, [])
-    .option('--resource-group <name>', 'live: only this resource group')
-    .addOption(new Option('--cloud <name>', 'the Azure cloud (without an estate, or for live ARM)').choices(CLOUD_NAMES))
-    .option('--endpoint <url>', "live: an ARM-compatible endpoint (the emulator) in place of the cloud's")
-    .option('--dns-server <ip[:port]>', "ask this DNS server instead of the system's (repeat for several)", collect, [])
+    .requiredOption('--vault <name>', 'the vault (or managed HSM) name, or its host name (kv1.vault.azure.net)');
+  addSourceOptions(probed, PROBE_SOURCE)
+    .option('--dns-server <ip[:port]>', "ask this DNS server instead of the system's (repeat for several)", repeatable, [])
     .option('--expect-private', "the answer must be the private endpoint's address (default: when the estate says the vault has an approved private endpoint and public network access Disabled)")
     .option('--no-expect-private', 'accept a public answer (this machine is outside the VNets)')
     .option('--authenticated', 'also read once (list secrets, maxresults=1) with a token from DefaultAzureCredential; the token is never printed')
@@ -137,41 +141,18 @@ async function loadTarget(flags: ProbeFlags): Promise<ProbeTarget> {
     if (!target) throw new UsageError(`--vault: expected a vault name or its host name (kv1.vault.azure.net), found ${JSON.stringify(flags.vault)}`);
     return target;
   }
-  const resources = await estateResources(flags);
-  const { buildEstate } = await import('../../model/estate');
-  const target = targetFromEstate(buildEstate(resources), flags.vault);
+  const { loadSource } = await import('../load-source');
+  const { estate } = await loadSource(sourceOf(sourceFlags(flags), undefined, PROBE_SOURCE));
+  const target = targetFromEstate(estate, flags.vault);
   if (!target) throw new UsageError(`--vault ${flags.vault}: no vault or managed HSM of that name in ${flags.snapshot ?? 'the subscriptions read'}`);
   return target;
 }
 
-async function estateResources(flags: ProbeFlags): Promise<import('../../model/arm').ArmResource[]> {
-  const { sourceOf } = await import('./audit');
-  const live = flags.snapshot === undefined;
-  const source = sourceOf(
-    {
-      ...(flags.snapshot !== undefined ? { snapshot: flags.snapshot } : {}),
-      subscription: flags.subscription,
-      ...(live && flags.resourceGroup !== undefined ? { resourceGroup: flags.resourceGroup } : {}),
-      ...(live ? { vault: flags.vault.split('.')[0] } : {}),
-      ...(live && flags.cloud !== undefined ? { cloud: flags.cloud } : {}),
-      ...(live && flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
-      ...(live && flags.caCert !== undefined ? { caCert: flags.caCert } : {}),
-      format: 'text',
-      report: [],
-      color: false,
-    },
-    undefined,
-  );
-  if (source.kind === 'snapshot') {
-    const { readSnapshot } = await import('../../input/snapshot');
-    return readSnapshot(source.file).resources;
-  }
-  const { collectLive } = await import('../../collect/index');
-  try {
-    return (await collectLive(source.options)).resources;
-  } catch (thrown) {
-    if (thrown instanceof UsageError) throw thrown;
-    const message = thrown instanceof Error ? thrown.message : String(thrown);
-    throw new UsageError(`live collection failed: ${message.split('\n')[0]}`);
-  }
+/**
+ * Live: the vault's name narrows the read, and --cloud, --endpoint and --ca-cert reach ARM. A snapshot is
+ * searched whole for the vault, so those are not passed (--cloud and --ca-cert still serve the probe itself).
+ */
+function sourceFlags(flags: ProbeFlags): SourceFlags {
+  if (flags.snapshot === undefined) return { ...flags, vault: flags.vault.split('.')[0] };
+  return { snapshot: flags.snapshot, subscription: flags.subscription };
 }

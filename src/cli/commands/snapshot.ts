@@ -1,51 +1,28 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { createProgress } from '../../collect/progress';
 import type { CollectedEstate } from '../../collect/types';
 import { EXIT } from '../../engine/gate';
-import { CLOUD_NAMES, CloudName } from '../../model/cloud';
-import { COLLECT_VIA } from '../../collect/types';
 import { UsageError } from '../errors';
+import { readLive } from '../load-source';
 import { setExitCode } from '../main';
 import { loadConfigFile, writeFileAtomic } from '../pipeline';
-import { AuditFlags, sourceOf } from './audit';
+import { SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 
 /**
  * `kvguard snapshot`: reads live ARM exactly as `kvguard audit --subscription` does and writes the
  * resources in the snapshot format (DESIGN 2.1, a JSON array of ARM GET bodies), so the estate can be
  * audited later, offline, or attached to a bug report. An incomplete read exits 2 unless --allow-partial.
  */
-interface SnapshotFlags {
-  subscription: string[];
-  via?: 'arm' | 'resource-graph';
-  shard?: string;
-  concurrency?: string;
-  resourceGroup?: string;
-  vault?: string;
-  cloud?: CloudName;
-  endpoint?: string;
-  caCert?: string;
+interface SnapshotFlags extends SourceFlags {
   output?: string;
   allowPartial?: boolean;
-  config?: string;
   quiet?: boolean;
-  verbose?: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const SNAPSHOT_SOURCE: SourceOptionSet = { command: 'snapshot', snapshot: false, scale: true, skipReads: false };
 
 export function register(program: Command): void {
-  program
-    .command('snapshot')
-    .description('read live ARM and write the estate as a snapshot file (audit it later with --snapshot)')
-    .option('--subscription <id>', 'read this subscription (repeat, or a comma list)', collect, [])
-    .option('--resource-group <name>', 'only vaults in this resource group')
-    .option('--vault <name>', 'only the vault with this name')
-    .addOption(new Option('--cloud <name>', 'the Azure cloud').choices(CLOUD_NAMES))
-    .addOption(new Option('--via <source>', 'read through ARM lists (default) or Azure Resource Graph queries').choices(COLLECT_VIA))
-    .option('--shard <I/N>', 'read only the subscriptions in shard I of N (stable hash)')
-    .option('--concurrency <n>', 'ARM requests in flight at once (default 8)')
-    .option('--endpoint <url>', "an ARM-compatible endpoint (the emulator) in place of the cloud's")
-    .option('--ca-cert <file>', "PEM file of the CA that signed --endpoint's certificate")
+  addSourceOptions(program.command('snapshot').description('read live ARM and write the estate as a snapshot file (audit it later with --snapshot)'), SNAPSHOT_SOURCE)
     .option('-o, --output <file>', 'write the snapshot to this file (atomically) in place of stdout')
     .option('--allow-partial', 'write and exit 0 even when some vault could not be read (otherwise exit 2)')
     .option('--config <file>', "kvguard.config.json: its scope is used when no --subscription is given")
@@ -59,9 +36,8 @@ export function register(program: Command): void {
 export async function snapshot(flags: SnapshotFlags): Promise<number> {
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose: choose one');
   const config = flags.config === undefined ? undefined : await loadConfigFile(flags.config);
-  const auditFlags: AuditFlags = { ...flags, report: [], format: 'json', color: false };
-  const source = sourceOf(auditFlags, config);
-  if (source.kind !== 'live') throw new UsageError('snapshot reads live ARM: give --subscription');
+  const source = sourceOf(flags, config, SNAPSHOT_SOURCE);
+  if (source.kind !== 'live') throw new UsageError('snapshot reads live ARM: give --subscription ID');
   if (source.options.subscriptions.length === 0 && flags.shard !== undefined) {
     // More shards than subscriptions: this shard's snapshot is empty, and that is not an error.
     const text = '[]\n';
@@ -71,10 +47,9 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
     return EXIT.ok;
   }
   const progress = createProgress({ quiet: flags.quiet });
-  const { collectLive } = await import('../../collect/index');
   let collected: CollectedEstate;
   try {
-    collected = await collectLive({ ...source.options, onProgress: progress.onProgress });
+    collected = await readLive({ ...source.options, onProgress: progress.onProgress });
   } finally {
     progress.stop();
   }

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors';
 import { setExitCode } from '../main';
+import { untilStopped } from '../until-stopped';
+import { useEmulatorIdentity } from '../../emulator/identity-env';
 
 /**
  * `kvguard stack deploy <stack>`: runs the Pulumi stack program (stacks/) under Pulumi's mock runtime and
@@ -49,8 +51,7 @@ async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmi
   }
   const { startEmulator } = await import('../../emulator/index');
   const emulator = await startEmulator({ seed: [{ id: `/subscriptions/${STACK_SUBSCRIPTION}`, name: STACK_SUBSCRIPTION, type: 'Microsoft.Resources/subscriptions' }] });
-  process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
-  process.env.IDENTITY_HEADER = emulator.identityHeader;
+  const restoreIdentity = useEmulatorIdentity(emulator);
   try {
     const run = await deployStack(name, { endpoint: emulator.endpoint, caCertPem: emulator.caCertPem, token: credentialToken() });
     const callerIp = run.config['kvguard-stacks:auditCallerIp'];
@@ -65,17 +66,10 @@ async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmi
         '',
       ].join('\n'),
     );
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        signals.off('SIGINT', stop);
-        signals.off('SIGTERM', stop);
-        resolve();
-      };
-      signals.on('SIGINT', stop);
-      signals.on('SIGTERM', stop);
-    });
+    await untilStopped(signals);
     return 0;
   } finally {
+    restoreIdentity();
     await emulator.stop();
   }
 }

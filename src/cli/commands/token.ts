@@ -2,42 +2,39 @@ import { Command, Option } from 'commander';
 import { EXIT } from '../../engine/gate';
 import type { Finding } from '../../engine/types';
 import { DEFAULT_CALLER } from '../../model/caller';
-import { CLOUD_NAMES, CloudName } from '../../model/cloud';
 import { UsageError } from '../errors';
 import { setExitCode } from '../main';
+import { SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 
 /**
  * `kvguard token explain`: decodes a JWT locally (stdin or --file) and runs KV401-KV403 against a vault from a
  * snapshot or live ARM. The token is never printed, logged or sent anywhere: errors name the part at fault.
  */
-interface TokenFlags {
+interface TokenFlags extends SourceFlags {
   file?: string;
-  snapshot?: string;
-  subscription: string[];
-  resourceGroup?: string;
-  vault?: string;
-  cloud?: CloudName;
-  endpoint?: string;
-  caCert?: string;
   skew: string;
   format: 'text' | 'json';
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const TOKEN_SOURCE: SourceOptionSet = {
+  command: 'token explain',
+  snapshot: true,
+  scale: false,
+  skipReads: false,
+  help: {
+    snapshot: 'the vaults to check against, from a snapshot file',
+    subscription: 'the vaults to check against, from live ARM (repeat, or a comma list)',
+    vault: 'check against this vault only',
+  },
+};
 
 export function register(program: Command): void {
   const token = program.command('token').description('work with a caller access token, locally');
-  token
+  const explain = token
     .command('explain')
     .description('decode a JWT (stdin or --file) and check audience, lifetime and tenant against a vault (KV401-KV403)')
-    .option('--file <file>', 'read the token from this file (default: stdin)')
-    .option('--snapshot <file>', 'the vaults to check against, from a snapshot file')
-    .option('--subscription <id>', 'the vaults to check against, from live ARM (repeat, or a comma list)', collect, [])
-    .option('--resource-group <name>', 'live: only this resource group')
-    .option('--vault <name>', 'check against this vault only')
-    .addOption(new Option('--cloud <name>', 'live: the Azure cloud').choices(CLOUD_NAMES))
-    .option('--endpoint <url>', "live: an ARM-compatible endpoint (the emulator) in place of the cloud's")
-    .option('--ca-cert <file>', "live: PEM file of the CA that signed --endpoint's certificate")
+    .option('--file <file>', 'read the token from this file (default: stdin)');
+  addSourceOptions(explain, TOKEN_SOURCE)
     .option('--skew <seconds>', 'clock skew tolerated on nbf and exp', '300')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (flags: TokenFlags, command: Command) => {
@@ -81,38 +78,19 @@ export async function explainToken(flags: TokenFlags): Promise<number> {
 }
 
 async function tokenFindings(flags: TokenFlags, token: string, skewSeconds: number, now: Date): Promise<Finding[]> {
-  const [{ runAudit }, { sourceOf }, { tokenAudience }, { tokenLifetime }, { tokenTenant }] = await Promise.all([
+  const [{ runAudit }, { tokenAudience }, { tokenLifetime }, { tokenTenant }] = await Promise.all([
     import('../pipeline'),
-    import('./audit'),
     import('../../../rules/token-audience'),
     import('../../../rules/token-lifetime'),
     import('../../../rules/token-tenant'),
   ]);
-  const live = flags.snapshot === undefined;
-  const source = sourceOf(
-    {
-      ...(flags.snapshot !== undefined ? { snapshot: flags.snapshot } : {}),
-      subscription: flags.subscription,
-      ...(live && flags.resourceGroup !== undefined ? { resourceGroup: flags.resourceGroup } : {}),
-      ...(live && flags.vault !== undefined ? { vault: flags.vault } : {}),
-      ...(flags.cloud !== undefined ? { cloud: flags.cloud } : {}),
-      ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
-      ...(flags.caCert !== undefined ? { caCert: flags.caCert } : {}),
-      format: 'text',
-      report: [],
-      color: false,
-    },
-    undefined,
-  );
+  // --vault narrows the vaults of a snapshot as it narrows a live read: an unknown name is a usage error.
   const { result } = await runAudit({
-    source,
+    source: sourceOf(flags, undefined, TOKEN_SOURCE),
     caller: { ...DEFAULT_CALLER, token: token.trim() },
     config: { rules: { KV402: { options: { skewSeconds } } } },
     now,
     rules: [tokenAudience, tokenLifetime, tokenTenant],
   });
-  const wanted = flags.vault?.toLowerCase();
-  const findings = wanted === undefined ? result.findings : result.findings.filter((f) => (f.vaultId.split('/').pop() ?? '').toLowerCase() === wanted);
-  if (findings.length === 0) throw new UsageError(`--vault ${flags.vault}: no vault of that name in ${flags.snapshot ?? 'the subscriptions read'}`);
-  return findings;
+  return result.findings;
 }

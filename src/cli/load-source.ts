@@ -1,0 +1,72 @@
+import type { CollectedEstate, LiveOptions } from '../collect/types';
+import type { CollectionStats, Notice } from '../engine/types';
+import type { ArmResource } from '../model/arm';
+import { Estate, buildEstate } from '../model/estate';
+import type { Vault } from '../model/types';
+import { readSnapshot } from '../input/snapshot';
+import { UsageError } from './errors';
+import type { AuditSource, VaultScope } from './source';
+
+/** The estate a source holds, and the vaults of it to evaluate. */
+export interface LoadedSource {
+  resources: ArmResource[];
+  estate: Estate;
+  /** A snapshot's scope narrows them; a live read already holds only the vaults in scope. */
+  vaults: Vault[];
+  vaultErrors: Map<string, string>;
+  notices: Notice[];
+  collection?: Omit<CollectionStats, 'vaultsEvaluated'>;
+}
+
+export async function loadSource(source: AuditSource): Promise<LoadedSource> {
+  if (source.kind === 'snapshot') {
+    const snapshot = readSnapshot(source.file);
+    const estate = buildEstate(snapshot.resources);
+    return { resources: snapshot.resources, estate, vaults: vaultsInScope(estate, source.scope, source.file), vaultErrors: new Map(), notices: snapshot.notices };
+  }
+  const collected = await readLive(source.options);
+  const estate = buildEstate(collected.resources);
+  if (!estate.allVaults().length && collected.vaultErrors.size === 0) {
+    throw new UsageError(`no Key Vault or Managed HSM found in ${describeScope(source.options)}`);
+  }
+  return {
+    resources: collected.resources,
+    estate,
+    vaults: estate.allVaults(),
+    vaultErrors: collected.vaultErrors,
+    notices: collected.notices,
+    collection: { vaultsListed: collected.stats.vaultsListed, requests: collected.requests, throttled: collected.stats.throttled, retried: collected.stats.retried },
+  };
+}
+
+/** The live collector, loaded on first use; a failure is one line, not a stack trace. */
+export async function readLive(options: LiveOptions): Promise<CollectedEstate> {
+  try {
+    const { collectLive } = await import('../collect/index');
+    return await collectLive(options);
+  } catch (thrown) {
+    if (thrown instanceof UsageError) throw thrown;
+    const message = thrown instanceof Error ? thrown.message : String(thrown);
+    throw new UsageError(`live collection failed: ${message.split('\n')[0]}`);
+  }
+}
+
+/** Narrowing to nothing is a mistyped name, never a pass. */
+function vaultsInScope(estate: Estate, scope: VaultScope | undefined, file: string): Vault[] {
+  const vaults = estate.allVaults();
+  if (scope === undefined) return vaults;
+  const name = scope.vaultName?.toLowerCase();
+  const group = scope.resourceGroup?.toLowerCase();
+  const chosen = vaults.filter((v) => (name === undefined || v.name.toLowerCase() === name) && (group === undefined || (v.resourceGroup ?? '').toLowerCase() === group));
+  if (chosen.length > 0) return chosen;
+  const flags = [scope.vaultName !== undefined ? `--vault ${scope.vaultName}` : '', scope.resourceGroup !== undefined ? `--resource-group ${scope.resourceGroup}` : ''].filter(Boolean);
+  const what = [name !== undefined ? 'of that name' : '', group !== undefined ? 'in that resource group' : ''].filter(Boolean);
+  throw new UsageError(`${flags.join(' ')}: no vault ${what.join(' ')} in ${file === '-' ? 'stdin' : file}`);
+}
+
+function describeScope(options: LiveOptions): string {
+  const subscriptions = `subscription${options.subscriptions.length === 1 ? '' : 's'} ${options.subscriptions.join(', ')}`;
+  const group = options.resourceGroup ? `, resource group ${options.resourceGroup}` : '';
+  const vault = options.vaultName ? `, named ${options.vaultName}` : '';
+  return `${subscriptions}${group}${vault}`;
+}
