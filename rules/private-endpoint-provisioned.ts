@@ -1,18 +1,22 @@
 import { PrivateLink, isSucceeded, privateLinksOf } from '../src/checks/endpoints';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
+import { parseId } from '../src/model/arm';
+import { compareIds, type Estate } from '../src/model/estate';
 import type { Vault } from '../src/model/types';
 
 /**
  * An endpoint or connection whose provisioningState is not Succeeded (Failed, Updating, Deleting) does not
- * carry traffic reliably, even when the connection is Approved: the troubleshooting guide checks both.
+ * carry traffic reliably, even when the connection is Approved: the troubleshooting guide checks both. A
+ * provisioned endpoint also has the network interface Azure creates for it, holding the private IP the
+ * vault's A record must point at; that NIC is the path's next link, reported on the NIC's id.
  * https://learn.microsoft.com/azure/key-vault/general/private-link-diagnostics
  */
 export const privateEndpointProvisioned: Rule = {
   meta: {
     id: 'KV103',
     name: 'private-endpoint-provisioned',
-    title: 'Private endpoints and their connections are provisioned (Succeeded)',
+    title: "Private endpoints and their connections are provisioned (Succeeded) and each endpoint's NIC holds a private IP",
     severity: 'error',
     link: 'private-endpoint',
     appliesTo: ['vault', 'managedHsm'],
@@ -22,9 +26,29 @@ export const privateEndpointProvisioned: Rule = {
   check({ estate, vault }) {
     const links = privateLinksOf(estate, vault);
     if (links.length === 0) return [skip(vault.id, `${vault.name} has no private endpoint connection`)];
-    return links.map((link) => provisioningOf(link, vault));
+    return links.flatMap((link) => [provisioningOf(link, vault), ...networkInterfacesOf(estate, link, vault)]);
   },
 };
+
+/** The endpoint's NICs: each must be in the estate and hold a private IP (none when the endpoint is out of scope). */
+function networkInterfacesOf(estate: Estate, link: PrivateLink, vault: Vault): RuleResult[] {
+  const endpoint = link.endpoint;
+  if (!endpoint) return [];
+  const { nics, missing } = estate.nicsOf(endpoint);
+  if (nics.length === 0 && missing.length === 0) {
+    return [fail(endpoint.id, `private endpoint ${endpoint.name} to ${vault.name} has no network interface; Azure creates one when the endpoint is provisioned`)];
+  }
+  const results = missing.map((id) => error(id, `network interface ${parseId(id).name} of private endpoint ${endpoint.name} is not in the audited scope, so its private IP cannot be read`));
+  for (const nic of nics) {
+    const addresses = nic.ipConfigurations.map((c) => c.privateIPAddress).filter((a): a is string => a !== undefined);
+    results.push(
+      addresses.length > 0
+        ? pass(nic.id, `network interface ${nic.name} of private endpoint ${endpoint.name} holds ${addresses.join(', ')}`)
+        : fail(nic.id, `network interface ${nic.name} of private endpoint ${endpoint.name} holds no private IP address`),
+    );
+  }
+  return results.sort((a, b) => compareIds(a.resourceId, b.resourceId));
+}
 
 function provisioningOf(link: PrivateLink, vault: Vault): RuleResult {
   const subject = `private endpoint ${link.endpointName} to ${vault.name}`;

@@ -16,13 +16,17 @@ export interface LoadedSource {
   vaultErrors: Map<string, string>;
   notices: Notice[];
   collection?: Omit<CollectionStats, 'vaultsEvaluated'>;
+  /** A snapshot file's line of each resource id (by idKey), for reports that point into the file. */
+  resourceLines?: Record<string, number>;
 }
 
 export async function loadSource(source: AuditSource): Promise<LoadedSource> {
   if (source.kind === 'snapshot') {
     const snapshot = readSnapshot(source.file);
     const estate = buildEstate(snapshot.resources);
-    return { resources: snapshot.resources, estate, vaults: vaultsInScope(estate, source.scope, source.file), vaultErrors: new Map(), notices: snapshot.notices };
+    const loaded: LoadedSource = { resources: snapshot.resources, estate, vaults: vaultsInScope(estate, source.scope, source.file), vaultErrors: new Map(), notices: snapshot.notices };
+    if (snapshot.resourceLines) loaded.resourceLines = snapshot.resourceLines;
+    return loaded;
   }
   const collected = await readLive(source.options);
   const estate = buildEstate(collected.resources);

@@ -31,6 +31,8 @@ export interface AuditOutput {
   result: RunResult;
   /** Metadata of the rules that ran, with the config's severities applied: what reporters list. */
   rules: RuleMeta[];
+  /** A snapshot file's line of each resource id, for reports that point into the file. */
+  resourceLines?: Record<string, number>;
 }
 
 export async function runAudit(input: AuditInput): Promise<AuditOutput> {
@@ -58,7 +60,9 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
     result = applyBaseline(result, readBaseline(baselineFile));
   }
   if (source.collection) result = { ...result, collection: { ...source.collection, vaultsEvaluated: result.summary.vaults } };
-  return { result, rules: ranRules(rules, settings) };
+  const output: AuditOutput = { result, rules: ranRules(rules, settings) };
+  if (source.resourceLines) output.resourceLines = source.resourceLines;
+  return output;
 }
 
 /**

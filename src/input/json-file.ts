@@ -7,7 +7,12 @@ import { jsonErrorOffset } from './json-error-offset';
  * missing, a folder, empty, UTF-16 from PowerShell's `>` redirection, or invalid JSON at a line and column.
  */
 export function readJsonFile(file: string): unknown {
-  return parseJsonText(decode(readBytes(file), file), file);
+  return parseJsonText(readJsonText(file), file);
+}
+
+/** The file's text, decoded (`-` is standard input); every failure is one line naming the file. */
+export function readJsonText(file: string): string {
+  return decode(readBytes(file), file);
 }
 
 /** `-` reads standard input, so `az graph query ... | kvguard audit --snapshot -` works. */

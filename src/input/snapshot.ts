@@ -4,7 +4,8 @@ import type { Notice } from '../engine/types';
 import { ArmResource, idKey } from '../model/arm';
 import { MODEL_TYPES, isModelType } from '../model/estate';
 import schema from '../../schema/snapshot.schema.json';
-import { readJsonFile } from './json-file';
+import { parseJsonText, readJsonText } from './json-file';
+import { resourceLines } from './resource-lines';
 import { describeSchemaError } from './schema-error';
 
 /**
@@ -18,6 +19,8 @@ export interface Snapshot {
   resources: ArmResource[];
   notices: Notice[];
   shape: 'array' | 'resources' | 'resource-graph';
+  /** Read from a file: the line of each resource's id in it, by `idKey` (reports point there). */
+  resourceLines?: Record<string, number>;
 }
 
 const validate = new Ajv({ allErrors: false, strict: false, verbose: true }).compile(schema);
@@ -27,7 +30,8 @@ const VAULT_TYPES: readonly string[] = [MODEL_TYPES.vault, MODEL_TYPES.managedHs
 const NULLABLE_FIELDS = ['location', 'tags', 'etag', 'sku', 'kind'] as const;
 
 export function readSnapshot(file: string): Snapshot {
-  return parseSnapshot(readJsonFile(file), file);
+  const text = readJsonText(file);
+  return { ...parseSnapshot(parseJsonText(text, file), file), resourceLines: resourceLines(text) };
 }
 
 export function parseSnapshot(data: unknown, file: string): Snapshot {

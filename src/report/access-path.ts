@@ -34,7 +34,8 @@ export function hopOf(finding: Finding): Hop {
       return DNS_HOP_BY_RULE[finding.ruleId] ?? 'dns-zone';
     }
     default:
-      return finding.link;
+      // The private endpoint's NIC is its own hop; KV103 reports on it by the NIC's id.
+      return (parseId(finding.resourceId).type ?? '').toLowerCase() === 'microsoft.network/networkinterfaces' ? 'nic' : finding.link;
   }
 }
 

@@ -1,4 +1,5 @@
 import { REPOSITORY_URL } from '../engine/docs';
+import { idKey } from '../model/arm';
 import type { Finding, Notice, RuleMeta, RunResult, Severity } from '../engine/types';
 import { findingFingerprint } from '../gate/fingerprint';
 import { docUrlOf, lastSegment, rulesOf } from './common';
@@ -10,30 +11,24 @@ import type { ReportOptions, Reporter } from './types';
  * Locations: a finding is about an Azure resource, not a line of code. Each result carries the resource id
  * as a logical location (`kind: resource`). Code scanning also needs a physical location with a
  * repository-relative path (other URI schemes are refused by upload-sarif), so each result points at
- * `artifactUri` when the run has a file to blame (the snapshot or config file), else at the resource id
- * itself as a relative path (`subscriptions/.../vaults/kv1`): stable across runs, which keeps alerts
- * matched, and readable in the alert list even though no such file exists in the repository.
+ * `options.artifact` when the run has a file to blame (the snapshot, at the line of the resource; or the config
+ * file), else at the resource id itself as a relative path (`subscriptions/.../vaults/kv1`): stable across
+ * runs, which keeps alerts matched, and readable in the alert list even though no such file exists.
  *
  * Only fail and error findings become results (passes and skips would flood code scanning); a suppressed
  * one carries a SARIF suppression so code scanning shows it as dismissed. An error finding (the rule could
  * not decide) is reported as a failing result, since the gate fails on it too.
  */
-export interface SarifOptions extends ReportOptions {
-  /** A repository-relative file the results can point at (snapshot or config file). */
-  artifactUri?: string;
-}
-
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'note' };
 const NOTICE_LEVEL: Record<Notice['level'], string> = { error: 'error', warning: 'warning', info: 'note' };
 
-/** A Reporter; it also takes `artifactUri` when the caller has a file to point results at. */
-export const sarifReport: (result: RunResult, options: SarifOptions) => string = (result, options) => {
+export const sarifReport: Reporter = (result, options) => {
   const rules = rulesOf(options, result.findings);
   const indexOf = new Map(rules.map((rule, index) => [rule.id, index]));
   const results = result.findings
     .filter((f) => f.outcome === 'fail' || f.outcome === 'error')
-    .map((f) => sarifResult(f, indexOf.get(f.ruleId) ?? 0, options.artifactUri));
+    .map((f) => sarifResult(f, indexOf.get(f.ruleId) ?? 0, options.artifact));
   const invocation: Record<string, unknown> = {
     executionSuccessful: result.summary.complete,
     toolExecutionNotifications: notifications(result),
@@ -79,7 +74,7 @@ function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
   };
 }
 
-function sarifResult(finding: Finding, ruleIndex: number, artifactUri: string | undefined): Record<string, unknown> {
+function sarifResult(finding: Finding, ruleIndex: number, artifact: ReportOptions['artifact']): Record<string, unknown> {
   const text = finding.outcome === 'error' ? `Could not be evaluated: ${finding.message}` : finding.message;
   const sarif: Record<string, unknown> = {
     ruleId: finding.ruleId,
@@ -89,7 +84,7 @@ function sarifResult(finding: Finding, ruleIndex: number, artifactUri: string | 
     message: { text: sentence(text) },
     locations: [
       {
-        physicalLocation: { artifactLocation: { uri: artifactUri ?? resourcePath(finding.resourceId) } },
+        physicalLocation: physicalLocation(finding.resourceId, artifact),
         logicalLocations: [{ name: lastSegment(finding.resourceId), fullyQualifiedName: finding.resourceId, kind: 'resource' }],
       },
     ],
@@ -118,6 +113,13 @@ function notifications(result: RunResult): Record<string, unknown>[] {
 }
 
 /** A repository-relative path from an ARM id, one URI-encoded segment per id segment. */
+/** The resource's line in the artifact (line 1 when it is not found there, or for a resource-id path). */
+function physicalLocation(resourceId: string, artifact: ReportOptions['artifact']): Record<string, unknown> {
+  const uri = artifact?.uri ?? resourcePath(resourceId);
+  const line = artifact?.resourceLines?.[idKey(resourceId)] ?? 1;
+  return { artifactLocation: { uri }, region: { startLine: line, endLine: line } };
+}
+
 function resourcePath(resourceId: string): string {
   return resourceId.replace(/^\/+|\/+$/g, '').split('/').map(encodeURIComponent).join('/');
 }
@@ -130,7 +132,3 @@ function pascalCase(name: string): string {
 function sentence(text: string): string {
   return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
-
-// The registry loads sarifReport as a Reporter: keep it assignable to one.
-const asReporter: Reporter = sarifReport;
-void asReporter;

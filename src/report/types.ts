@@ -13,6 +13,11 @@ export interface ReportOptions {
   color?: boolean;
   /** The caller profile the run evaluated, shown in report headers. */
   caller?: CallerProfile;
+  /**
+   * The repository file the run read (the snapshot, else the config file), for reports that point at a file
+   * (SARIF: code scanning needs a physical location), with the line of each resource in it by `idKey`.
+   */
+  artifact?: { uri: string; resourceLines?: Readonly<Record<string, number>> };
   /** When the run happened (reporters never read the clock themselves, so output is reproducible). */
   generatedAt?: Date;
   /** How much the text reporter shows: `quiet` only failures and totals, `verbose` also passes and skip reasons. */

@@ -2,12 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
-import { healthyPath, spokePath } from '../../src/fixtures/scenario';
+import { SPOKE_SUB, healthyPath, spokePath } from '../../src/fixtures/scenario';
 import { TENANT } from '../../src/fixtures/arm-factory';
-import { SPOKE_SUB } from '../../src/fixtures/scenario';
 import { roleAssignment } from '../../src/rbac/arm-factory';
 import { builtInRoleNamed, builtInRoleResource } from '../../src/rbac/builtin-roles';
-import { example, runCli } from '../support/run-cli';
+import { ROOT, example, runCli } from '../support/run-cli';
 import { softDeleteDisabled } from '../support/soft-delete-off';
 import { tempDir } from '../support/temp-dir';
 
@@ -167,6 +166,19 @@ describe('output files', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('✗ KV501 soft-delete');
     expect(parse(fs.readFileSync(file, 'utf8')).summary.fail).toBe(1);
+  });
+
+  test('SARIF points each result at the snapshot file, at the line of the resource', async () => {
+    const file = path.join(dir, 'stale.sarif');
+    const snapshot = example('stale-a-record');
+    const run = await runCli(['audit', '--snapshot', snapshot, '--report', `sarif=${file}`], { cwd: ROOT });
+    expect(run.code).toBe(1);
+    const results = (JSON.parse(fs.readFileSync(file, 'utf8')) as { runs: { results: { ruleId: string; properties: { resourceId: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] }).runs[0]?.results ?? [];
+    const kv205 = results.find((r) => r.ruleId === 'KV205');
+    const text = fs.readFileSync(snapshot, 'utf8').split('\n');
+    const line = text.findIndex((l) => l.includes(`"id": "${kv205?.properties.resourceId}"`)) + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(kv205?.locations[0]?.physicalLocation).toEqual({ artifactLocation: { uri: 'examples/stale-a-record.json' }, region: { startLine: line, endLine: line } });
   });
 
   test('an unwritable --output leaves no file behind and exits 2', async () => {

@@ -18,8 +18,9 @@ interface SarifLog {
       level: string;
       message: { text: string };
       partialFingerprints: Record<string, string>;
-      locations: { physicalLocation: { artifactLocation: { uri: string } }; logicalLocations: { fullyQualifiedName: string; kind: string }[] }[];
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number; endLine: number } }; logicalLocations: { fullyQualifiedName: string; kind: string }[] }[];
       suppressions?: { kind: string; justification: string }[];
+      properties: { resourceId: string; outcome: string };
     }[];
   }[];
 }
@@ -48,7 +49,7 @@ describe('sarifReport', () => {
     fs.mkdirSync(TMP, { recursive: true });
     const good = {
       'incomplete.sarif': sarifReport(fixtureResult(), REPORT_OPTIONS),
-      'complete.sarif': sarifReport(completeRun(), { ...REPORT_OPTIONS, artifactUri: 'snapshots/estate.json' }),
+      'complete.sarif': sarifReport(completeRun(), { ...REPORT_OPTIONS, artifact: { uri: 'snapshots/estate.json' } }),
       'empty.sarif': sarifReport({ findings: [], notices: [], summary: { vaults: 0, pass: 0, fail: 0, error: 0, skipped: 0, suppressed: 0, complete: true } }, REPORT_OPTIONS),
     };
     for (const [name, text] of Object.entries(good)) fs.writeFileSync(path.join(TMP, name), text);
@@ -57,8 +58,14 @@ describe('sarifReport', () => {
     fs.writeFileSync(path.join(TMP, 'broken.sarif'), JSON.stringify(broken));
     const diagnostics = validate(Object.keys(good).map((name) => path.join(TMP, name)));
     expect(diagnostics.filter((line) => / error /.test(line))).toEqual([]);
-    const analysed = (name: string) => diagnostics.filter((line) => line.includes(`/${name}(`) && line.includes('warning SARIF2017: runs[0].results[')).length;
-    expect([analysed('incomplete.sarif'), analysed('complete.sarif')]).toEqual([3, 2]);
+    // Every result carries a region, so the validator warns about none (SARIF2017)...
+    expect(diagnostics.filter((line) => line.includes('SARIF2017'))).toEqual([]);
+    // ...and it does read results: the same log without one result's region gets exactly that warning.
+    const noRegion = parse(good['complete.sarif']);
+    delete (noRegion.runs[0].results[1].locations[0].physicalLocation as { region?: object }).region;
+    fs.writeFileSync(path.join(TMP, 'no-region.sarif'), JSON.stringify(noRegion));
+    const warned = validate([path.join(TMP, 'no-region.sarif')]).filter((line) => line.includes('SARIF2017'));
+    expect(warned.map((line) => /runs\[0\]\.results\[(\d+)\]/.exec(line)?.[1])).toEqual(['1']);
     const brokenDiagnostics = validate([path.join(TMP, 'broken.sarif')]).filter((line) => / error /.test(line));
     expect(brokenDiagnostics).toHaveLength(1);
     expect(brokenDiagnostics[0]).toContain('error JSON1017: runs[0].results[0].message');
@@ -84,8 +91,18 @@ describe('sarifReport', () => {
   });
 
   test('points every result at the given artifact when there is one', () => {
-    const results = parse(sarifReport(completeRun(), { ...REPORT_OPTIONS, artifactUri: 'snapshots/estate.json' })).runs[0].results;
+    const results = parse(sarifReport(completeRun(), { ...REPORT_OPTIONS, artifact: { uri: 'snapshots/estate.json' } })).runs[0].results;
     expect(results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['snapshots/estate.json', 'snapshots/estate.json']);
+  });
+
+  test("points each result at its resource's line in the artifact, line 1 when the resource is not found there", () => {
+    const kv205 = IDS.payments.record;
+    const lines = { [kv205.toLowerCase()]: 42 };
+    const results = parse(sarifReport(completeRun(), { ...REPORT_OPTIONS, artifact: { uri: 'snapshots/estate.json', resourceLines: lines } })).runs[0].results;
+    expect(results.map((r) => r.locations[0].physicalLocation.region)).toEqual(
+      results.map((r) => (r.properties.resourceId === kv205 ? { startLine: 42, endLine: 42 } : { startLine: 1, endLine: 1 })),
+    );
+    expect(results.some((r) => r.properties.resourceId === kv205)).toBe(true);
   });
 
   test('fingerprints come from rule id and resource id: stable when the message or id case changes', () => {

@@ -1,6 +1,7 @@
 import { privateEndpointProvisioned } from '../../rules/private-endpoint-provisioned';
 import * as arm from '../../src/fixtures/arm-factory';
-import { SPOKE_SUB, remove } from '../../src/fixtures/scenario';
+import { SPOKE_SUB, modify, remove } from '../../src/fixtures/scenario';
+import type { ArmResource } from '../../src/model/arm';
 import { base, path, vaultConnectionId, vaultWith, withStates } from '../support/endpoint-states';
 import { ruleTester } from '../support/rule-tester';
 
@@ -15,32 +16,35 @@ const hsmPath = [
   hsmEndpoint.nic,
 ];
 const subject = 'private endpoint pe-kv-payments-prod to kv-payments-prod';
+const nicName = nicId.split('/').pop() ?? '';
+const nicHolds = { outcome: 'pass' as const, resourceId: nicId, message: `network interface ${nicName} of private endpoint pe-kv-payments-prod holds 10.1.1.4` };
+const withNic = (change: (nic: ArmResource) => ArmResource | undefined) => modify(path.resources, nicId, change);
 
 ruleTester(privateEndpointProvisioned, [
   {
     name: 'endpoint and both connections Succeeded, reported once',
     resources: path.resources,
-    expected: [{ outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` }],
+    expected: [{ outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` }, nicHolds],
   },
   {
     name: 'lower-case succeeded and an upper-cased endpoint reference',
     resources: withStates({ privateEndpointId: endpointId.toUpperCase(), name: 'upper', provisioningState: 'succeeded' }, {}),
-    expected: [{ outcome: 'pass', resourceId: `${vaultId}/privateEndpointConnections/upper`, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` }],
+    expected: [{ outcome: 'pass', resourceId: `${vaultId}/privateEndpointConnections/upper`, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` }, nicHolds],
   },
   {
     name: 'a manual endpoint the vault does not list yet',
     resources: withStates(undefined, { manual: true }),
-    expected: [{ outcome: 'pass', resourceId: endpointId, message: `${subject} is provisioned (endpoint, endpoint's connection: Succeeded)` }],
+    expected: [{ outcome: 'pass', resourceId: endpointId, message: `${subject} is provisioned (endpoint, endpoint's connection: Succeeded)` }, nicHolds],
   },
   {
     name: 'endpoint Failed',
     resources: withStates({ privateEndpointId: endpointId }, { provisioningState: 'Failed' }),
-    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: endpoint is Failed; expected Succeeded` }],
+    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: endpoint is Failed; expected Succeeded` }, nicHolds],
   },
   {
     name: 'both connections Updating',
     resources: withStates({ privateEndpointId: endpointId, provisioningState: 'Updating' }, { connectionProvisioningState: 'Updating' }),
-    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: vault's connection is Updating, endpoint's connection is Updating; expected Succeeded` }],
+    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: vault's connection is Updating, endpoint's connection is Updating; expected Succeeded` }, nicHolds],
   },
   {
     name: "the vault's connection Failed, endpoint outside the audited scope",
@@ -55,7 +59,41 @@ ruleTester(privateEndpointProvisioned, [
   {
     name: 'managed HSM endpoint Deleting',
     resources: hsmPath,
-    expected: [{ outcome: 'fail', resourceId: `${hsm.id}/privateEndpointConnections/pe-hsm-payments-conn0`, message: 'private endpoint pe-hsm-payments to hsm-payments is not provisioned: endpoint is Deleting; expected Succeeded' }],
+    expected: [
+      { outcome: 'fail', resourceId: `${hsm.id}/privateEndpointConnections/pe-hsm-payments-conn0`, message: 'private endpoint pe-hsm-payments to hsm-payments is not provisioned: endpoint is Deleting; expected Succeeded' },
+      { outcome: 'pass', resourceId: hsmEndpoint.nic.id, message: `network interface ${hsmEndpoint.nic.name} of private endpoint pe-hsm-payments holds 10.1.1.7` },
+    ],
+  },
+  {
+    name: "the endpoint's NIC is outside the audited scope",
+    resources: remove(path.resources, nicId),
+    expected: [
+      { outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` },
+      { outcome: 'error', resourceId: nicId, message: `network interface ${nicName} of private endpoint pe-kv-payments-prod is not in the audited scope, so its private IP cannot be read` },
+    ],
+  },
+  {
+    name: 'the NIC holds no private IP',
+    resources: withNic((nic) => {
+      const config = (nic.properties?.ipConfigurations as { properties: Record<string, unknown> }[] | undefined)?.[0];
+      if (config) delete config.properties.privateIPAddress;
+      return nic;
+    }),
+    expected: [
+      { outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` },
+      { outcome: 'fail', resourceId: nicId, message: `network interface ${nicName} of private endpoint pe-kv-payments-prod holds no private IP address` },
+    ],
+  },
+  {
+    name: 'the endpoint has no network interface',
+    resources: modify(remove(path.resources, nicId), endpointId, (pe) => {
+      if (pe.properties) pe.properties.networkInterfaces = [];
+      return pe;
+    }),
+    expected: [
+      { outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` },
+      { outcome: 'fail', resourceId: endpointId, message: 'private endpoint pe-kv-payments-prod to kv-payments-prod has no network interface; Azure creates one when the endpoint is provisioned' },
+    ],
   },
   {
     name: 'no connection at all',

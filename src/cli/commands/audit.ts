@@ -1,16 +1,17 @@
+import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { knownOperations, parseOperation } from '../../rbac/operations';
 import { createProgress } from '../../collect/progress';
 import type { KvguardConfig } from '../../config/types';
 import { EXIT, exitCode } from '../../engine/gate';
-import { CollectionStats, RuleMeta, RunResult, SEVERITIES, Severity } from '../../engine/types';
+import { CollectionStats, RunResult, SEVERITIES, Severity } from '../../engine/types';
 import { summarize } from '../../engine/run';
 import { REPORT_FORMATS, isReportFormat } from '../../report/index';
 import type { ReportFormat, ReportOptions } from '../../report/types';
 import { CallerFlags, addCallerOptions, callerProfile } from '../caller-flags';
 import { UsageError } from '../errors';
 import { setExitCode } from '../main';
-import { loadConfigFile, renderReport, runAudit, toolInfo, writeFileAtomic } from '../pipeline';
+import { AuditOutput, loadConfigFile, renderReport, runAudit, toolInfo, writeFileAtomic } from '../pipeline';
 import { repeatable } from '../repeatable';
 import { AuditSource, SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 import { RULES } from '../../../rules/index';
@@ -89,6 +90,8 @@ export async function audit(flags: AuditFlags): Promise<number> {
     generatedAt: now,
     verbosity: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal',
   };
+  const artifact = artifactOf(source, flags.config, audited.resourceLines);
+  if (artifact) options.artifact = artifact;
   const consoleText = renderReport(flags.format, result, { ...options, color: useColor(flags) });
   if (flags.output !== undefined) writeFileAtomic(flags.output, consoleText, `--output ${flags.output}`);
   else process.stdout.write(consoleText);
@@ -102,10 +105,20 @@ export async function audit(flags: AuditFlags): Promise<number> {
  * A shard that holds none of the subscriptions (more shards than subscriptions) has nothing to audit: an
  * empty, complete report, so a CI matrix job succeeds and `kvguard merge` adds nothing from it.
  */
-function emptyShard(source: AuditSource, shard: string | undefined): { result: RunResult; rules: RuleMeta[] } | undefined {
+function emptyShard(source: AuditSource, shard: string | undefined): AuditOutput | undefined {
   if (source.kind !== 'live' || source.options.subscriptions.length > 0 || shard === undefined) return undefined;
   const notices = [{ level: 'info' as const, message: `shard ${shard} holds none of the given subscriptions: nothing to audit` }];
   return { result: { findings: [], summary: summarize([], 0, notices), notices }, rules: RULES.map((rule) => rule.meta) };
+}
+
+/**
+ * The file a report can point results at (SARIF needs a repository file): the snapshot, with each resource's
+ * line, else the config file. Paths are relative to the working directory, with forward slashes.
+ */
+function artifactOf(source: AuditSource, configFile: string | undefined, lines: Record<string, number> | undefined): ReportOptions['artifact'] {
+  const relative = (file: string): string => path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/');
+  if (source.kind === 'snapshot' && source.file !== '-') return lines ? { uri: relative(source.file), resourceLines: lines } : { uri: relative(source.file) };
+  return configFile === undefined ? undefined : { uri: relative(configFile) };
 }
 
 /** `--operation` is KV404's `operation` option: the flag wins over the config file's. */
