@@ -6,15 +6,15 @@ describe('kvguard demo', () => {
     const run = await runCli(['demo', '--no-color']);
     expect(run.stderr).toMatch(/^kvguard demo: ARM emulator at https:\/\/127\.0\.0\.1:\d+ serving 42 resources from examples\/demo-estate\.json\n/);
     expect(run.stderr).toMatch(/kvguard demo: kvguard audit --endpoint https:\/\/127\.0\.0\.1:\d+ --ca-cert \S+ --subscription 11111111-1111-1111-1111-111111111111 /);
-    // The demo estate has broken vaults: the report shows them, the demo itself succeeds...
-    expect(run.code).toBe(0);
+    // The demo estate has broken vaults: the exit code is the findings', as a CI gate on it would see.
+    expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/fail/i);
-    expect(run.stderr).toContain('kvguard demo: the demo estate is built with broken vaults; as a CI gate this audit exits 1 (kvguard demo --gate)\n');
+    expect(run.stderr).toContain('kvguard demo: exit 1: the demo estate is built with broken vaults, and the findings fail the gate as they would in CI\n');
     expect(process.env.IDENTITY_ENDPOINT).toBeUndefined();
   });
 
-  it('--gate exits as the findings say, as a CI job on the same estate would', async () => {
-    const run = await runCli(['demo', '--no-color', '--gate', '--format', 'json']);
+  it('--format json carries what reading ARM cost in summary.collection', async () => {
+    const run = await runCli(['demo', '--no-color', '--format', 'json']);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { summary: { vaults: number; collection: { vaultsListed: number; vaultsEvaluated: number; requests: Record<string, number> } } };
     expect(report.summary.vaults).toBe(5);
