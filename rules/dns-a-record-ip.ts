@@ -1,5 +1,5 @@
-import { compareAddresses, endpointAddresses, zonesServing } from '../src/checks/access-path';
-import { dnsScope, endpointsForZone, noRequiredZone } from '../src/checks/dns';
+import { compareAddresses, endpointAddresses } from '../src/checks/access-path';
+import { endpointsForZone, perServingZone } from '../src/checks/dns';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId } from '../src/model/arm';
@@ -22,12 +22,8 @@ export const dnsARecordIp: Rule = {
     remediation: "Set the record to the endpoint NIC's IP: az network private-dns record-set a add-record / remove-record, or let a DNS zone group manage it",
   },
   defaults: {},
-  check({ estate, vault, caller }) {
-    const scope = dnsScope(estate, vault);
-    if (!scope.applies) return [scope.result];
-    const zones = zonesServing(estate, vault, caller);
-    if (zones.length === 0) return [noRequiredZone(vault, scope.requiredZone)];
-    return zones.map((zone) => addressesIn(estate, vault, zone, scope.endpoints, scope.missingEndpoints));
+  check(context) {
+    return perServingZone(context, (zone, scope) => addressesIn(context.estate, context.vault, zone, scope.endpoints, scope.missingEndpoints));
   },
 };
 

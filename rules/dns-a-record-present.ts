@@ -1,5 +1,4 @@
-import { zonesServing } from '../src/checks/access-path';
-import { dnsScope, judgeZoneName, noRequiredZone, recordsNear, zoneNameOf } from '../src/checks/dns';
+import { judgeZoneName, perServingZone, recordsNear, zoneNameOf } from '../src/checks/dns';
 import { fail, pass } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { idKey } from '../src/model/arm';
@@ -23,12 +22,8 @@ export const dnsARecordPresent: Rule = {
     remediation: 'Add the record: az network private-dns record-set a add-record -g <rg> -z <zone> -n <vault name> -a <endpoint IP>, or give the private endpoint a DNS zone group',
   },
   defaults: {},
-  check({ estate, vault, caller }) {
-    const scope = dnsScope(estate, vault);
-    if (!scope.applies) return [scope.result];
-    const zones = zonesServing(estate, vault, caller);
-    if (zones.length === 0) return [noRequiredZone(vault, scope.requiredZone)];
-    return zones.map((zone) => recordIn(estate, vault, scope.cloud, zone));
+  check(context) {
+    return perServingZone(context, (zone, scope) => recordIn(context.estate, context.vault, scope.cloud, zone));
   },
 };
 

@@ -1,9 +1,10 @@
 import { error, skip } from '../engine/result';
-import type { RuleResult } from '../engine/types';
+import type { RuleContext, RuleResult } from '../engine/types';
 import { idKey, parseId } from '../model/arm';
 import { CLOUD_NAMES, CLOUDS, type CloudName, requiredZoneName } from '../model/cloud';
 import { compareIds, type Estate } from '../model/estate';
-import type { ARecordSet, PrivateEndpoint, Vault, VaultKind } from '../model/types';
+import type { ARecordSet, PrivateDnsZone, PrivateEndpoint, Vault, VaultKind } from '../model/types';
+import { zonesServing } from './access-path';
 
 /**
  * Helpers shared by the DNS rules (KV201-KV205): when they apply, how a zone name misses the required
@@ -258,4 +259,21 @@ export function endpointsForZone(estate: Estate, endpoints: readonly PrivateEndp
 /** Shared wording for a DNS rule that has nothing to check because the required zone is absent. */
 export function noRequiredZone(vault: Vault, requiredZone: string): RuleResult {
   return skip(vault.id, `no private DNS zone named ${requiredZone} in the audited scope (KV202 reports it)`);
+}
+
+export type AppliedDnsScope = Extract<DnsScope, { applies: true }>;
+
+/**
+ * The record rules' common shape (KV204, KV205): nothing to check without a private endpoint or a known
+ * cloud, a skip without the required zone, else one result per zone serving the vault to the caller.
+ */
+export function perServingZone(
+  { estate, vault, caller }: Pick<RuleContext, 'estate' | 'vault' | 'caller'>,
+  check: (zone: PrivateDnsZone, scope: AppliedDnsScope) => RuleResult,
+): RuleResult[] {
+  const scope = dnsScope(estate, vault);
+  if (!scope.applies) return [scope.result];
+  const zones = zonesServing(estate, vault, caller);
+  if (zones.length === 0) return [noRequiredZone(vault, scope.requiredZone)];
+  return zones.map((zone) => check(zone, scope));
 }
