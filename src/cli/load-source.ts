@@ -29,11 +29,11 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
     return loaded;
   }
   const collected = await readLive(source.options);
-  const estate = buildEstate(collected.resources);
+  const estate = buildEstate(collected.resources, collected.roleReads ? { roleCoverage: collected.roleReads } : {});
   if (!estate.allVaults().length && collected.vaultErrors.size === 0) {
     throw new UsageError(`no Key Vault or Managed HSM found in ${describeScope(source.options)}`);
   }
-  return {
+  const loaded: LoadedSource = {
     resources: collected.resources,
     estate,
     vaults: estate.allVaults(),
@@ -41,6 +41,7 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
     notices: collected.notices,
     collection: { vaultsListed: collected.stats.vaultsListed, requests: collected.requests, throttled: collected.stats.throttled, retried: collected.stats.retried },
   };
+  return loaded;
 }
 
 /** The live collector, loaded on first use; a failure is one line, not a stack trace. */

@@ -38,7 +38,7 @@ export interface AuditOutput {
 export async function runAudit(input: AuditInput): Promise<AuditOutput> {
   const rules = input.rules ?? RULES;
   const settings = input.config?.rules ?? {};
-  const source = await loadSource(withCallerNetwork(input.source, input.caller));
+  const source = await loadSource(withCallerIdentity(withCallerNetwork(input.source, input.caller), input.caller));
   let result = runRules({
     estate: source.estate,
     vaults: source.vaults,
@@ -72,6 +72,14 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
 function withCallerNetwork(source: AuditSource, caller: CallerProfile): AuditSource {
   if (source.kind !== 'live' || caller.vnetId === undefined) return source;
   return { kind: 'live', options: { ...source.options, referencedIds: [...(source.options.referencedIds ?? []), caller.vnetId] } };
+}
+
+/** KV404 needs the caller identity's role assignments: live collection reads them only when one is given. */
+function withCallerIdentity(source: AuditSource, caller: CallerProfile): AuditSource {
+  const identity = caller.identity;
+  if (source.kind !== 'live' || identity?.objectId === undefined) return source;
+  const principal = identity.groupIds && identity.groupIds.length > 0 ? { objectId: identity.objectId, groupIds: identity.groupIds } : { objectId: identity.objectId };
+  return { kind: 'live', options: { ...source.options, rbacPrincipal: principal } };
 }
 
 /** The enabled rules' metadata, severity as configured (settings are keyed by id or name, like runRules reads them). */

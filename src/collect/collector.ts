@@ -5,7 +5,8 @@ import type { Vault } from '../model/types';
 import type { Notice } from '../engine/types';
 import { describeError, isNotFound } from './errors';
 import { A_RECORD_TYPE, GRAPH_LISTED_TYPES, GraphReader, LINK_TYPE, chunks, kqlString, subscriptionsOf, typeIn } from './graph';
-import type { SkippableRead } from './types';
+import { readRoleData } from './rbac';
+import type { RbacPrincipal, RoleReads, SkippableRead } from './types';
 import type { Limiter } from './pool';
 import type { ArmReader, SubscriptionList } from './reader';
 import { ResourceSet, VaultSet, Wanted, addWanted } from './sets';
@@ -22,6 +23,8 @@ import { ResourceSet, VaultSet, Wanted, addWanted } from './sets';
  * Through Resource Graph (`graph`), steps 1, 3 and 4 are KQL queries across all subscriptions (1,000 rows
  * a page, ids batched); step 2 stays ARM, since ARG holds neither zone groups nor diagnostic settings,
  * unless `skipReads` leaves those reads out.
+ *  6. for a caller identity (`rbacPrincipal`), per subscription holding an audited RBAC-model vault, one list of
+ *     its role assignments and one GET per role definition they name (rbac.ts), alongside step 2, always ARM.
  * Nothing is dropped silently: a read that fails marks the vaults that depend on it `error` with the
  * reason, or adds an error notice when no vault can be named.
  */
@@ -39,6 +42,8 @@ export interface CollectSettings {
   graph?: GraphReader;
   /** Per-resource reads left out (ARG holds neither): their rules are reported skipped by the caller. */
   skipReads?: ReadonlySet<SkippableRead>;
+  /** KV404's principal: its role assignments and their definitions are read too (rbac.ts, step 6). */
+  rbacPrincipal?: RbacPrincipal;
 }
 
 export interface Collection {
@@ -47,6 +52,7 @@ export interface Collection {
   vaultErrors: Map<string, string>;
   notices: Notice[];
   vaultsListed: number;
+  roleReads?: RoleReads;
 }
 
 /** Zone names that may hold a vault's records under a near-miss name (KV201 names them). */
@@ -77,7 +83,15 @@ class Traversal {
     this.referenced = this.referencedVnets();
     if (this.settings.graph) await this.listByGraph(this.settings.graph);
     else await this.listSubscriptions();
-    const endpointIds = await this.readVaults();
+    const principal = this.settings.rbacPrincipal;
+    const [endpointIds, roleData] = await Promise.all([
+      this.readVaults(),
+      principal ? readRoleData({ reader: this.reader, read: (task) => this.read(task), log: this.settings.log }, principal, this.vaults.all()) : undefined,
+    ]);
+    if (roleData) {
+      roleData.resources.forEach((r) => this.children.add(r));
+      this.notices.push(...roleData.notices);
+    }
     await this.readEndpoints(endpointIds);
     await this.readZones();
     await this.readNetworks();
@@ -90,7 +104,9 @@ class Traversal {
       ...this.children.all(),
     ].sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : idKey(a.id) > idKey(b.id) ? 1 : 0));
     const notices = [...this.notices].sort((a, b) => `${a.resourceId ?? ''} ${a.message}`.localeCompare(`${b.resourceId ?? ''} ${b.message}`));
-    return { resources: emitted, vaultErrors: this.vaults.errors, notices, vaultsListed: this.vaults.size };
+    const collection: Collection = { resources: emitted, vaultErrors: this.vaults.errors, notices, vaultsListed: this.vaults.size };
+    if (roleData) collection.roleReads = roleData.roleReads;
+    return collection;
   }
 
   // 1. One list per subscription and type.
@@ -399,8 +415,6 @@ class Traversal {
     return this.referenced.has(idKey(id)) ? "the audit's options (the caller's VNet)" : 'a resource kvguard read';
   }
 
-  private async read(task: () => Promise<ArmResource[]>): Promise<ArmResource[]>;
-  private async read(task: () => Promise<ArmResource>): Promise<ArmResource>;
   private async read<T extends ArmResource | ArmResource[]>(task: () => Promise<T>): Promise<T> {
     const result = await this.settings.limiter.run(task);
     this.resourcesRead += Array.isArray(result) ? result.length : 1;

@@ -62,16 +62,19 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
     onProgress: options.onProgress,
     ...(via === 'resource-graph' ? { graph: createGraphReader(readerSettings) } : {}),
     ...(options.skipReads && options.skipReads.length > 0 ? { skipReads: new Set(options.skipReads) } : {}),
+    ...(options.rbacPrincipal ? { rbacPrincipal: options.rbacPrincipal } : {}),
   });
   ledger.clearBodies();
   const requests = Object.fromEntries(Object.entries(ledger.requests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return {
+  const collected: CollectedEstate = {
     resources: collection.resources,
     vaultErrors: collection.vaultErrors,
     notices: collection.notices,
     requests,
     stats: { vaultsListed: collection.vaultsListed, throttled: ledger.throttled, retried: ledger.retried },
   };
+  if (collection.roleReads) collected.roleReads = collection.roleReads;
+  return collected;
 }
 
 export function armEndpoint(options: Pick<LiveOptions, 'endpoint' | 'cloud'>): string {

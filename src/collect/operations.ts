@@ -27,6 +27,8 @@ const OPERATIONS: readonly { pattern: RegExp; name: string; method?: string }[] 
   { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/a$`), name: 'PrivateDns.recordSets.listByType' },
   { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/a/${NAME}$`), name: 'PrivateDns.recordSets.get' },
   { pattern: /\/providers\/microsoft\.insights\/diagnosticsettings$/, name: 'Monitor.diagnosticSettings.list' },
+  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.authorization/roleassignments$`), name: 'Authorization.roleAssignments.listForSubscription' },
+  { pattern: new RegExp(`/providers/microsoft\\.authorization/roledefinitions/${NAME}$`), name: 'Authorization.roleDefinitions.getById' },
 ];
 
 /** The operation name of a request; unknown routes are named by method and provider path. */

@@ -15,9 +15,19 @@ export interface ArmReader {
   listVirtualNetworkLinks(zoneId: string): Promise<ArmResource[]>;
   listARecordSets(zoneId: string): Promise<ArmResource[]>;
   listDiagnosticSettings(resourceId: string): Promise<ArmResource[]>;
+  /**
+   * Role assignments at, above (management groups, root) and below a subscription, of one principal:
+   * `assignedTo` (a user or service principal, with the groups it belongs to, as ARM expands them) or
+   * `principalId` (exactly that principal, e.g. a group). See role-reads.ts for ARM's semantics.
+   */
+  listRoleAssignments(subscriptionId: string, filter: RoleAssignmentFilter): Promise<ArmResource[]>;
+  /** GET of a role definition by the id a role assignment names. */
+  getRoleDefinition(id: string): Promise<ArmResource>;
   /** GET by id of a private endpoint, NIC, VNet or private DNS zone (resources outside the listed subscriptions). */
   getById(id: string): Promise<ArmResource>;
 }
+
+export type RoleAssignmentFilter = { assignedTo: string } | { principalId: string };
 
 /** Subscriptions the listing phase reads, and each list it makes there. */
 export const SUBSCRIPTION_LISTS = [

@@ -6,9 +6,10 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { MonitorClient } from '@azure/arm-monitor';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ArmResource, JsonObject, parseId } from '../model/arm';
 import { GraphReader, PROJECTION, armFromRow } from './graph';
-import type { ArmReader } from './reader';
+import type { ArmReader, RoleAssignmentFilter } from './reader';
 import { BackoffSettings, RequestLedger, graphQuotaPolicy, ledgerPolicy, throttleBackoffPolicy } from './policies';
 
 /**
@@ -31,6 +32,7 @@ interface Clients {
   network: NetworkManagementClient;
   privateDns: PrivateDnsManagementClient;
   monitor: MonitorClient;
+  authorization: AuthorizationManagementClient;
 }
 
 export function createSdkReader(settings: SdkReaderSettings): ArmReader {
@@ -45,6 +47,7 @@ export function createSdkReader(settings: SdkReaderSettings): ArmReader {
         network: new NetworkManagementClient(settings.credential, subscriptionId, options),
         privateDns: new PrivateDnsManagementClient(settings.credential, subscriptionId, options),
         monitor: new MonitorClient(settings.credential, subscriptionId, options),
+        authorization: new AuthorizationManagementClient(settings.credential, subscriptionId, options),
       };
       for (const client of Object.values(found) as { pipeline: Pipeline }[]) addPolicies(client.pipeline, settings);
       bySubscription.set(key, found);
@@ -92,6 +95,14 @@ export function createSdkReader(settings: SdkReaderSettings): ArmReader {
       // The route template is `/{+resourceUri}/providers/...`: the id goes in without its leading slash.
       return drain(clients(target.subscriptionId).monitor.diagnosticSettings.list(resourceId.replace(/^\/+/, '')));
     },
+    listRoleAssignments: (sub, filter) => drain(clients(sub).authorization.roleAssignments.listForSubscription({ filter: odataFilter(filter) })),
+    async getRoleDefinition(id) {
+      const sub = parseId(id).subscriptionId;
+      // Any subscription's client will do: the id is the whole path. The route is `/{roleId}`, without
+      // encoding: the id goes in without its leading slash, as for diagnostic settings.
+      const client = clients(sub ?? [...bySubscription.keys()][0] ?? '00000000-0000-0000-0000-000000000000').authorization;
+      return bodies([await client.roleDefinitions.getById(id.replace(/^\/+/, ''))])[0] as ArmResource;
+    },
     async getById(id) {
       const r = locate(id);
       const c = clients(r.subscriptionId);
@@ -109,6 +120,12 @@ export function createSdkReader(settings: SdkReaderSettings): ArmReader {
       }
     },
   };
+}
+
+/** The `$filter` of a role assignment list, as an OData string literal (a quote doubled). */
+function odataFilter(filter: RoleAssignmentFilter): string {
+  const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+  return 'assignedTo' in filter ? `assignedTo(${literal(filter.assignedTo)})` : `principalId eq ${literal(filter.principalId)}`;
 }
 
 /** ARG's largest page. */

@@ -1,6 +1,7 @@
 import type { ArmResource } from '../model/arm';
 import type { CloudName } from '../model/cloud';
 import type { Notice } from '../engine/types';
+import type { RoleCoverage } from '../rbac/model';
 
 /** How the collector reads: ARM's per-subscription lists, or Azure Resource Graph queries across subscriptions. */
 export type CollectVia = 'arm' | 'resource-graph';
@@ -33,11 +34,26 @@ export interface LiveOptions {
   referencedIds?: string[];
   /** Per-resource reads to leave out; the rules that need them are reported skipped (skipped-reads.ts). */
   skipReads?: SkippableRead[];
+  /**
+   * The principal KV404 checks (the caller profile's identity): when given, the role assignments that apply
+   * to it on the audited RBAC-model vaults, and their role definitions, are read too (role-reads.ts).
+   * Without it nothing is read for RBAC: no request, no cost.
+   */
+  rbacPrincipal?: RbacPrincipal;
   /** Progress callbacks for the CLI's TTY progress bar. */
   onProgress?: (event: { resourcesRead: number; vaultsFound: number }) => void;
   /** Verbose log lines (never tokens or Authorization headers). */
   log?: (line: string) => void;
 }
+
+/** A user or service principal, and the groups the caller profile says it belongs to. */
+export interface RbacPrincipal {
+  objectId: string;
+  groupIds?: readonly string[];
+}
+
+/** What became of the role reads (only when `rbacPrincipal` was given): the model's role coverage. */
+export type RoleReads = RoleCoverage;
 
 /** The collector's answer: the ARM resources read, plus what could not be read. */
 export interface CollectedEstate {
@@ -48,4 +64,6 @@ export interface CollectedEstate {
   /** ARM requests by operation (e.g. `Vaults.listBySubscription`: 3). */
   requests: Record<string, number>;
   stats: { vaultsListed: number; throttled: number; retried: number };
+  /** Present when `rbacPrincipal` was given: KV404 reads it (role-reads.ts). */
+  roleReads?: RoleReads;
 }

@@ -67,6 +67,8 @@ export function scopeContains(outer: string, inner: string): boolean {
   return o === '' || o === i || i.startsWith(`${o}/`);
 }
 
+const MANAGEMENT_GROUP_SCOPE = /^\/providers\/microsoft\.management\/managementgroups\/[^/]+\/?$/i;
+
 function quoted(filter: string, pattern: RegExp): string | undefined {
   return pattern.exec(filter)?.[1]?.toLowerCase();
 }
@@ -75,15 +77,18 @@ function quoted(filter: string, pattern: RegExp): string | undefined {
  * Role assignments for a scope (https://learn.microsoft.com/rest/api/authorization/role-assignments/list-for-scope):
  * without a filter, those at, above and below the scope; `atScope()` keeps those at or above;
  * `principalId eq '{id}'` and `assignedTo('{id}')` keep one principal's (group membership is not modelled).
+ * The emulator has no management-group hierarchy: an assignment at a management group is above every
+ * subscription, as ARM lists a subscription's inherited ones (Azure/azure-cli#30841).
  */
 function roleAssignments(store: ResourceStore, scope: string, filter: string): ArmResource[] {
   const atScope = /atScope\(\)/i.test(filter);
+  const aboveEverySubscription = (assignmentScope: string): boolean => MANAGEMENT_GROUP_SCOPE.test(assignmentScope) && /^\/?subscriptions\//i.test(scope);
   const principal = quoted(filter, /principalId\s+eq\s+'([^']+)'/i) ?? quoted(filter, /assignedTo\('([^']+)'\)/i);
   return store
     .listEverywhere('Microsoft.Authorization/roleAssignments')
     .filter((assignment) => {
       const assignmentScope = asString(assignment.properties?.scope) ?? parseTarget(assignment.id).scope;
-      const inScope = scopeContains(assignmentScope, scope) || (!atScope && scopeContains(scope, assignmentScope));
+      const inScope = scopeContains(assignmentScope, scope) || aboveEverySubscription(assignmentScope) || (!atScope && scopeContains(scope, assignmentScope));
       return inScope && (principal === undefined || asString(assignment.properties?.principalId)?.toLowerCase() === principal);
     });
 }

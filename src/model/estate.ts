@@ -80,6 +80,8 @@ export class Estate {
   readonly diagnosticSettings = new Index<DiagnosticSetting>();
   readonly roleAssignments = new Index<rbac.RoleAssignment>();
   readonly roleDefinitions = new Index<rbac.RoleDefinition>();
+  /** Set when a live read collected role assignments for one principal (KV404). */
+  roleCoverage: rbac.RoleCoverage | undefined;
   /** Resources of types the model does not read, counted by lower-cased type. */
   readonly ignoredTypes = new Map<string, number>();
 
@@ -292,8 +294,9 @@ export function isModelType(type: string): boolean {
 }
 
 /** Builds the indexed estate from ARM resources (any source, any order). */
-export function buildEstate(resources: readonly ArmResource[]): Estate {
+export function buildEstate(resources: readonly ArmResource[], options: { roleCoverage?: rbac.RoleCoverage } = {}): Estate {
   const estate = new Estate();
+  estate.roleCoverage = options.roleCoverage;
   for (const resource of resources) estate.add(resource);
   estate.finish();
   return estate;

@@ -1,10 +1,10 @@
-import { idKey } from '../model/arm';
+import { idKey, parseId } from '../model/arm';
 import type { CallerIdentity } from '../model/caller';
 import type { Estate } from '../model/estate';
 import type { AccessPolicy, Vault } from '../model/types';
 import { grantsDataAction } from './actions';
 import { builtInRole } from './builtin-roles';
-import { RoleAssignment, RolePermission, roleGuid } from './model';
+import { RoleAssignment, RoleCoverage, RolePermission, roleGuid } from './model';
 import type { Operation } from './operations';
 import { describeScope, scopeRelation } from './scope';
 
@@ -25,6 +25,14 @@ function principalLabel(identity: CallerIdentity): string {
   const groups = identity.groupIds ?? [];
   const who = `object ${identity.objectId}`;
   return groups.length === 0 ? who : `${who} and its groups ${groups.join(', ')}`;
+}
+
+/** The caller's groups plus those ARM's `assignedTo` showed it belongs to (a live read for this principal). */
+function withKnownGroups(identity: CallerIdentity, coverage: RoleCoverage | undefined): CallerIdentity {
+  if (!coverage || coverage.principal.objectId.toLowerCase() !== identity.objectId?.toLowerCase()) return identity;
+  const given = identity.groupIds ?? [];
+  const added = coverage.memberOf.filter((g) => !given.some((known) => known.toLowerCase() === g));
+  return added.length === 0 ? identity : { ...identity, groupIds: [...given, ...added] };
 }
 
 function principalsOf(identity: CallerIdentity): Set<string> {
@@ -90,13 +98,22 @@ function scopeDepth(scope: string): number {
   return parts[0]?.toLowerCase() === 'subscriptions' ? parts.length : parts.length === 0 ? -2 : -1;
 }
 
-export function rbacDecision(estate: Estate, vault: Vault, identity: CallerIdentity, operation: Operation): AccessDecision {
-  const principals = principalsOf(identity);
+export function rbacDecision(estate: Estate, vault: Vault, caller: CallerIdentity, operation: Operation): AccessDecision {
   const action = operation.dataAction;
   const denied = `${operation.name} (${action}) is denied (403 ForbiddenByRbac)`;
-  if (estate.roleAssignments.size === 0) {
+  const coverage = estate.roleCoverage;
+  const subscription = (parseId(vault.id).subscriptionId ?? '').toLowerCase();
+  const failure = coverage?.failed[subscription];
+  if (failure !== undefined) {
+    return { outcome: 'error', message: `${vault.name} uses the RBAC permission model and its role assignments could not be read: ${failure}` };
+  }
+  if (estate.roleAssignments.size === 0 && !coverage?.read.includes(subscription)) {
     return { outcome: 'error', message: `${vault.name} uses the RBAC permission model and the estate holds no role assignments (Microsoft.Authorization/roleAssignments): collect them to evaluate ${operation.name}` };
   }
+  const identity = withKnownGroups(caller, coverage);
+  // A live read for this principal used ARM's assignedTo filter, which already follows group membership.
+  const groupsFollowed = coverage !== undefined && coverage.principal.objectId.toLowerCase() === caller.objectId?.toLowerCase();
+  const principals = principalsOf(identity);
   const mine = estate.roleAssignments.all().filter((a) => principals.has(a.principalId.toLowerCase()));
   const covering = mine
     .filter((a) => scopeRelation(a.scope, vault.id) === 'covers')
@@ -125,6 +142,8 @@ export function rbacDecision(estate: Estate, vault: Vault, identity: CallerIdent
   }
   return {
     outcome: 'fail',
-    message: withGroupsHint(`${principalLabel(identity)} ha${(identity.groupIds ?? []).length === 0 ? 's' : 've'} no role assignment at ${vault.name}, its resource group, subscription or management groups${narrowNote}: ${denied}`, identity),
+    message: groupsFollowed
+      ? `ARM lists no role assignment for ${principalLabel(identity)} nor any group it belongs to at ${vault.name}, its resource group, subscription or management groups${narrowNote}: ${denied}`
+      : withGroupsHint(`${principalLabel(identity)} ha${(identity.groupIds ?? []).length === 0 ? 's' : 've'} no role assignment at ${vault.name}, its resource group, subscription or management groups${narrowNote}: ${denied}`, identity),
   };
 }

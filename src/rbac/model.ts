@@ -7,6 +7,21 @@ import { ArmResource, asArray, asObject, asString, asStrings, parseId } from '..
  * https://learn.microsoft.com/rest/api/authorization/role-assignments/get
  * https://learn.microsoft.com/azure/role-based-access-control/role-definitions
  */
+/**
+ * What a live read of role assignments covered (the collector reads only the caller's, with ARM's
+ * `assignedTo` filter). Without it, an estate with no role assignment means "not collected"; with it, a
+ * covered subscription with none means ARM has none for the caller.
+ */
+export interface RoleCoverage {
+  principal: { objectId: string; groupIds?: readonly string[] };
+  /** Subscriptions (lower-cased) whose role assignments were read. */
+  read: string[];
+  /** Subscription (lower-cased) → why its role assignments could not be read. */
+  failed: Record<string, string>;
+  /** Groups (object ids, lower-cased) ARM's `assignedTo` showed the principal belongs to, transitively. */
+  memberOf: string[];
+}
+
 export interface RoleAssignment {
   id: string;
   name: string;

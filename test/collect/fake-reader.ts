@@ -1,5 +1,7 @@
 import { ArmResource, idKey, parentId, parseId } from '../../src/model/arm';
 import type { ArmReader } from '../../src/collect/reader';
+import { roleAssignment, roleGuid } from '../../src/rbac/model';
+import { scopeRelation } from '../../src/rbac/scope';
 
 /**
  * An in-memory ArmReader over a seed, for the traversal's unit tests: counts calls by method and lets a
@@ -11,7 +13,15 @@ export class ArmError extends Error {
   }
 }
 
-export function fakeReader(seed: readonly ArmResource[], fail: (call: string, arg: string) => ArmError | undefined = () => undefined): ArmReader & { calls: Record<string, number> } {
+/**
+ * `membership`: principal → the groups it belongs to, which `assignedTo` expands as ARM does. Role assignment
+ * lists answer ARM's way for a principal filter: at, above (management groups, root) and below the subscription.
+ */
+export function fakeReader(
+  seed: readonly ArmResource[],
+  fail: (call: string, arg: string) => ArmError | undefined = () => undefined,
+  membership: Record<string, string[]> = {},
+): ArmReader & { calls: Record<string, number> } {
   const calls: Record<string, number> = {};
   const inSub = (sub: string, type: string): ArmResource[] =>
     seed.filter((r) => r.type.toLowerCase() === type && (parseId(r.id).subscriptionId ?? '').toLowerCase() === sub.toLowerCase());
@@ -35,6 +45,20 @@ export function fakeReader(seed: readonly ArmResource[], fail: (call: string, ar
     listARecordSets: (id) => call('listARecordSets', id, () => children(id, 'microsoft.network/privatednszones/a')),
     listDiagnosticSettings: (id) =>
       call('listDiagnosticSettings', id, () => seed.filter((r) => r.type.toLowerCase() === 'microsoft.insights/diagnosticsettings' && r.id.toLowerCase().startsWith(`${idKey(id)}/providers/`))),
+    listRoleAssignments: (s, filter) =>
+      call('listRoleAssignments', s, () => {
+        const principals = 'assignedTo' in filter ? [filter.assignedTo, ...(membership[filter.assignedTo] ?? [])] : [filter.principalId];
+        return seed
+          .filter((r) => r.type.toLowerCase() === 'microsoft.authorization/roleassignments')
+          .filter((r) => principals.some((p) => p.toLowerCase() === roleAssignment(r).principalId.toLowerCase()))
+          .filter((r) => scopeRelation(roleAssignment(r).scope, `/subscriptions/${s}`) !== 'unrelated');
+      }),
+    getRoleDefinition: (id) =>
+      call('getRoleDefinition', id, () => {
+        const found = seed.find((r) => r.type.toLowerCase() === 'microsoft.authorization/roledefinitions' && r.name.toLowerCase() === roleGuid(id));
+        if (!found) throw new ArmError(404, 'RoleDefinitionDoesNotExist', 'The specified role definition with ID \'' + roleGuid(id) + '\' does not exist.');
+        return found;
+      }),
     getById: (id) =>
       call('getById', id, () => {
         const found = seed.find((r) => idKey(r.id) === idKey(id));

@@ -26,6 +26,9 @@ describe('operationOf', () => {
     [`${SUB}/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe/privateDnsZoneGroups?api-version=2026-01-01`, 'Network.privateDnsZoneGroups.list'],
     [`${SUB}/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v?api-version=2026-01-01`, 'Network.virtualNetworks.get'],
     [`${SUB}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv/providers/Microsoft.Insights/diagnosticSettings?api-version=2021-05-01-preview`, 'Monitor.diagnosticSettings.list'],
+    [`${SUB}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=assignedTo('x')`, 'Authorization.roleAssignments.listForSubscription'],
+    [`${SUB}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6?api-version=2022-04-01`, 'Authorization.roleDefinitions.getById'],
+    [`/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6?api-version=2022-04-01`, 'Authorization.roleDefinitions.getById'],
     [`${SUB}/resourcegroups/rg/providers/microsoft.web/sites/s?api-version=1`, 'GET microsoft.web/sites/s'],
   ])('%s → %s', (path, expected) => {
     expect(operationOf('GET', `${BASE}${path}`)).toBe(expected);
