@@ -15,15 +15,15 @@ import { ResourceSet, VaultSet, Wanted, addWanted } from './sets';
  * The live collection's traversal. Cost grows with subscriptions and zones, not vaults × resources:
  *  1. per subscription, one list each of vaults, managed HSMs, private endpoints, NICs, VNets, zones;
  *  2. per audited vault, its diagnostic settings (no subscription-wide list exists) and, per private
- *     endpoint that targets it, its DNS zone groups — the two per-vault costs (Resource Graph could
- *     replace both, issue 7);
+ *     endpoint that targets it, its DNS zone groups — the two per-vault costs, which `skipReads` can
+ *     leave out (KV503 and KV104 then report skipped);
  *  3. per zone that can serve a vault, one list of links and one of A record sets (never a GET per record);
  *  4. a GET by id, once, for each endpoint, NIC, VNet or zone referenced from outside the listed
  *     subscriptions (a hub), and for each VNet in `referencedIds` (the caller's) and its peers.
  * Through Resource Graph (`graph`), steps 1, 3 and 4 are KQL queries across all subscriptions (1,000 rows
  * a page, ids batched); step 2 stays ARM, since ARG holds neither zone groups nor diagnostic settings,
  * unless `skipReads` leaves those reads out.
- *  6. for a caller identity (`rbacPrincipal`), per subscription holding an audited RBAC-model vault, one list of
+ *  5. for a caller identity (`rbacPrincipal`), per subscription holding an audited RBAC-model vault, one list of
  *     its role assignments and one GET per role definition they name (rbac.ts), alongside step 2, always ARM.
  * Nothing is dropped silently: a read that fails marks the vaults that depend on it `error` with the
  * reason, or adds an error notice when no vault can be named.
