@@ -1,4 +1,4 @@
-import { idKey, sameId } from '../model/arm';
+import { idKey, parentId, sameId } from '../model/arm';
 import type { CallerProfile } from '../model/caller';
 import { requiredZoneName } from '../model/cloud';
 import type { Estate } from '../model/estate';
@@ -24,21 +24,17 @@ export interface CallerNetworks {
 
 /** Where the caller sits: its own VNet, or by default the VNets of the vault's private endpoints. */
 export function callerNetworks(estate: Estate, vault: Vault, caller: CallerProfile): CallerNetworks {
-  const given = caller.vnetId ?? (caller.subnetId ? vnetIdOfSubnet(caller.subnetId) : undefined);
+  const given = caller.vnetId ?? (caller.subnetId ? parentId(caller.subnetId) : undefined);
   if (given) return { vnetIds: [given], source: 'caller' };
   if (caller.ips.length > 0 || caller.trustedService) return { vnetIds: [], source: 'none' };
   const ids = new Map<string, string>();
   for (const endpoint of estate.endpointsOf(vault).endpoints) {
-    const vnetId = endpoint.subnetId ? vnetIdOfSubnet(endpoint.subnetId) : undefined;
+    const vnetId = endpoint.subnetId ? parentId(endpoint.subnetId) : undefined;
     if (vnetId) ids.set(idKey(vnetId), vnetId);
   }
   return { vnetIds: [...ids.values()], source: 'default' };
 }
 
-export function vnetIdOfSubnet(subnetId: string): string {
-  const parts = subnetId.replace(/\/+$/, '').split('/');
-  return parts.slice(0, -2).join('/');
-}
 
 /** A link that actually answers queries: provisioned and Completed. */
 export function isActiveLink(link: VirtualNetworkLink): boolean {

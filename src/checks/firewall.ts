@@ -1,8 +1,8 @@
-import { idKey, parseId } from '../model/arm';
+import { idKey, parentId, parseId } from '../model/arm';
 import type { CallerProfile } from '../model/caller';
 import type { Estate } from '../model/estate';
 import type { ConnectionState, ServiceEndpoint, Subnet, Vault, VirtualNetworkRule } from '../model/types';
-import { callerNetworks, isApproved, vnetIdOfSubnet, vnetsConnected } from './access-path';
+import { callerNetworks, isApproved, vnetsConnected } from './access-path';
 import { PrivateLink, privateLinksOf } from './endpoints';
 
 /**
@@ -105,7 +105,7 @@ export function privateEndpointPath(estate: Estate, vault: Vault, caller: Caller
   if (networks.source === 'default') {
     // The default caller sits in each endpoint's own VNet: any Approved endpoint carries it.
     const approved = links.find(isLinkApproved);
-    const endpointVnetId = approved?.endpoint?.subnetId ? vnetIdOfSubnet(approved.endpoint.subnetId) : undefined;
+    const endpointVnetId = approved?.endpoint?.subnetId ? parentId(approved.endpoint.subnetId) : undefined;
     if (approved) return { ...base, callerSource: 'default', callerVnetId: endpointVnetId, reached: { link: approved, endpointVnetId } };
     return { ...base, callerSource: 'default', callerVnetId: undefined, blocked: notApproved(links) };
   }
@@ -121,7 +121,7 @@ export function privateEndpointPath(estate: Estate, vault: Vault, caller: Caller
 }
 
 function endpointVnetOf(link: PrivateLink): string | undefined {
-  return link.endpoint?.subnetId ? vnetIdOfSubnet(link.endpoint.subnetId) : undefined;
+  return link.endpoint?.subnetId ? parentId(link.endpoint.subnetId) : undefined;
 }
 
 function notApproved(links: readonly PrivateLink[]): string | undefined {

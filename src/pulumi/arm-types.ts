@@ -28,8 +28,6 @@ export interface TypeMapping {
   subResources?: string[];
   /** Private DNS resources are global. */
   global?: boolean;
-  /** The emulator has no PUT route for it: the deploy harness records it without deploying it. */
-  notServedByEmulator?: boolean;
 }
 
 const NETWORK = '2024-05-01';

@@ -25,8 +25,6 @@ export interface StackRun {
   stack: string;
   config: StackConfig;
   resources: RegisteredResource[];
-  /** Resources the emulator cannot take (no PUT route): recorded with their inputs as outputs. */
-  notDeployed: { urn: string; type: string; reason: string }[];
   outputs: Record<string, unknown>;
 }
 
@@ -59,19 +57,14 @@ export function offlineConfig(stack: string): StackConfig {
 export async function deployStack(stack: string, target: DeployTarget): Promise<StackRun> {
   const config = offlineConfig(stack);
   const subscriptionId = config['azure-native:subscriptionId'] ?? STACK_SUBSCRIPTION;
-  const notDeployed: StackRun['notDeployed'] = [];
   const newResource = async (args: NewResourceArgs): Promise<{ id: string | undefined; state: JsonObject }> => {
     const mapping = requireMapping(args.type);
     const id = armId(mapping, args.inputs, subscriptionId, args.name);
-    if (mapping.notServedByEmulator) {
-      notDeployed.push({ urn: args.name, type: args.type, reason: `the emulator has no PUT route for ${mapping.armType}` });
-      return { id, state: { ...args.inputs, name: id.split('/').pop() ?? args.name } };
-    }
     const answer = await armPut(target, id, mapping.apiVersion, armShape(mapping, args.inputs));
     return { id: asString(answer.id) ?? id, state: pulumiOutputs(mapping, answer) };
   };
   const run = await runProgram({ project: PROJECT, stack, config, preview: false, program: loadProgram(), newResource });
-  return { stack, config, resources: run.resources, notDeployed, outputs: run.outputs };
+  return { stack, config, resources: run.resources, outputs: run.outputs };
 }
 
 /** Runs the stack as `pulumi preview` would for a new stack: no ids, outputs unknown. */
@@ -88,7 +81,7 @@ export async function previewStack(stack: string): Promise<StackRun> {
       return { id: undefined, state: args.inputs };
     },
   });
-  return { stack, config, resources: run.resources, notDeployed: [], outputs: run.outputs };
+  return { stack, config, resources: run.resources, outputs: run.outputs };
 }
 
 function requireMapping(type: string): TypeMapping {

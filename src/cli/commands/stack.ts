@@ -46,7 +46,7 @@ async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmi
   if (flags.endpoint !== undefined && flags.caCert !== undefined) {
     if (!fs.existsSync(flags.caCert)) throw new UsageError(`--ca-cert: ${flags.caCert}: no such file`);
     const run = await deployStack(name, { endpoint: flags.endpoint.replace(/\/+$/, ''), caCertPem: fs.readFileSync(flags.caCert, 'utf8'), token: credentialToken() });
-    process.stdout.write(summary(run.stack, run.resources.length, run.notDeployed));
+    process.stdout.write(summary(run.stack, run.resources.length));
     return 0;
   }
   const { startEmulator } = await import('../../emulator/index');
@@ -59,7 +59,7 @@ async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmi
       [
         `endpoint: ${emulator.endpoint}`,
         `ca: ${emulator.caCertPath}`,
-        summary(run.stack, run.resources.length, run.notDeployed).trimEnd(),
+        summary(run.stack, run.resources.length).trimEnd(),
         'audit it from another shell (stop the emulator with Ctrl-C):',
         `  export IDENTITY_ENDPOINT=${emulator.identityEndpoint} IDENTITY_HEADER=${emulator.identityHeader}`,
         `  kvguard audit --endpoint ${emulator.endpoint} --ca-cert ${emulator.caCertPath} --subscription ${STACK_SUBSCRIPTION}${callerIp ? ` --caller-ip ${callerIp}` : ''}`,
@@ -74,7 +74,6 @@ async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmi
   }
 }
 
-function summary(stack: string, count: number, notDeployed: { urn: string; reason: string }[]): string {
-  const skipped = notDeployed.map((r) => `  not deployed: ${r.urn} (${r.reason})\n`).join('');
-  return `deployed stack ${stack}: ${count - notDeployed.length} of ${count} resources\n${skipped}`;
+function summary(stack: string, count: number): string {
+  return `deployed stack ${stack}: ${count} resources\n`;
 }
