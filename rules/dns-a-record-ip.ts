@@ -17,7 +17,7 @@ export const dnsARecordIp: Rule = {
     name: 'dns-a-record-ip',
     title: "The A record's addresses are exactly the private endpoint NICs' private IPs",
     severity: 'error',
-    link: 'dns',
+    link: 'dns-record',
     appliesTo: ['vault', 'managedHsm'],
     remediation: "Set the record to the endpoint NIC's IP: az network private-dns record-set a add-record / remove-record, or let a DNS zone group manage it",
   },

@@ -17,7 +17,7 @@ export const dnsARecordPresent: Rule = {
     name: 'dns-a-record-present',
     title: "The zone holds an A record with the vault's simple name",
     severity: 'error',
-    link: 'dns',
+    link: 'dns-record',
     appliesTo: ['vault', 'managedHsm'],
     remediation: 'Add the record: az network private-dns record-set a add-record -g <rg> -z <zone> -n <vault name> -a <endpoint IP>, or give the private endpoint a DNS zone group',
   },

@@ -20,7 +20,7 @@ export const dnsZoneLinked: Rule = {
     name: 'dns-zone-linked',
     title: 'Every caller VNet resolves the private DNS zone (linked, or through DNS servers in a linked VNet)',
     severity: 'error',
-    link: 'dns',
+    link: 'dns-link',
     appliesTo: ['vault', 'managedHsm'],
     remediation: 'Link the zone to the caller VNet: az network private-dns link vnet create -g <rg> -z <zone> -n <link> -v <vnet id> -e false, or point its DNS at a resolver in a linked VNet',
   },

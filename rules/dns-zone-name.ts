@@ -16,7 +16,7 @@ export const dnsZoneName: Rule = {
     name: 'dns-zone-name',
     title: 'The private DNS zone serving the vault has the exact required name',
     severity: 'error',
-    link: 'dns',
+    link: 'dns-zone',
     appliesTo: ['vault', 'managedHsm'],
     remediation: 'Create the zone with the required name (privatelink.vaultcore.azure.net in the public cloud), point the DNS zone group at it and delete the misnamed zone',
   },

@@ -13,7 +13,7 @@ export const dnsZonePresent: Rule = {
     name: 'dns-zone-present',
     title: 'A private DNS zone with the required name exists',
     severity: 'error',
-    link: 'dns',
+    link: 'dns-zone',
     appliesTo: ['vault', 'managedHsm'],
     remediation: 'Create the zone: az network private-dns zone create -g <rg> -n privatelink.vaultcore.azure.net (the name depends on cloud and kind)',
   },

@@ -28,7 +28,8 @@ export interface RuleMeta {
   optionsSchema?: JsonObject;
 }
 
-export type PathLink = 'caller' | 'firewall' | 'dns' | 'private-endpoint' | 'nic' | 'vault' | 'identity';
+/** The link of the access path a rule checks, caller to vault; reports draw the path from it. */
+export type PathLink = 'caller' | 'firewall' | 'dns-zone' | 'dns-link' | 'dns-record' | 'private-endpoint' | 'nic' | 'vault' | 'identity';
 
 export interface RuleContext<Options extends object = Record<string, never>> {
   estate: Estate;

@@ -1,12 +1,11 @@
-import type { Finding } from '../engine/types';
+import type { Finding, PathLink } from '../engine/types';
 import { parseId } from '../model/arm';
 
 /**
- * The hops of a vault's access path as the HTML report draws them, caller to vault, and which hop each
- * finding is about: the rule's link, refined for DNS by the resource the finding names (zone, VNet link
- * or A record set).
+ * The hops of a vault's access path as the text and HTML reports draw them, caller to vault, and which hop
+ * each finding is about: the rule's link (identity checks sit with the caller).
  */
-export type Hop = 'caller' | 'firewall' | 'dns-zone' | 'dns-link' | 'dns-record' | 'private-endpoint' | 'nic' | 'vault';
+export type Hop = Exclude<PathLink, 'identity'>;
 
 export const HOPS: readonly { hop: Hop; label: string }[] = [
   { hop: 'caller', label: 'Caller' },
@@ -19,24 +18,15 @@ export const HOPS: readonly { hop: Hop; label: string }[] = [
   { hop: 'vault', label: 'Vault' },
 ];
 
-/** Rules whose findings name the vault itself although they are about a DNS record or link. */
-const DNS_HOP_BY_RULE: Readonly<Record<string, Hop>> = { KV203: 'dns-link', KV204: 'dns-record', KV205: 'dns-record' };
+/** How reports name a rule's link: the hop's label, and the caller's identity for token and permission rules. */
+export function linkLabel(link: PathLink): string {
+  return link === 'identity' ? 'Caller identity' : HOPS.find((h) => h.hop === link)?.label ?? link;
+}
 
 export function hopOf(finding: Finding): Hop {
-  switch (finding.link) {
-    case 'caller':
-    case 'identity':
-      return 'caller';
-    case 'dns': {
-      const type = (parseId(finding.resourceId).type ?? '').toLowerCase();
-      if (type === 'microsoft.network/privatednszones/a') return 'dns-record';
-      if (type === 'microsoft.network/privatednszones/virtualnetworklinks') return 'dns-link';
-      return DNS_HOP_BY_RULE[finding.ruleId] ?? 'dns-zone';
-    }
-    default:
-      // The private endpoint's NIC is its own hop; KV103 reports on it by the NIC's id.
-      return (parseId(finding.resourceId).type ?? '').toLowerCase() === 'microsoft.network/networkinterfaces' ? 'nic' : finding.link;
-  }
+  if (finding.link === 'identity') return 'caller';
+  // The private endpoint's NIC is its own hop; KV103 reports on it by the NIC's id.
+  return (parseId(finding.resourceId).type ?? '').toLowerCase() === 'microsoft.network/networkinterfaces' ? 'nic' : finding.link;
 }
 
 /** A hop is broken (red) when a finding on it fails, even a suppressed one: suppressing accepts a broken link, it does not mend it. */

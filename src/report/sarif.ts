@@ -2,6 +2,7 @@ import { REPOSITORY_URL } from '../engine/docs';
 import { idKey } from '../model/arm';
 import type { Finding, Notice, RuleMeta, RunResult, Severity } from '../engine/types';
 import { findingFingerprint } from '../gate/fingerprint';
+import { linkLabel } from './access-path';
 import { docUrlOf, lastSegment, rulesOf } from './common';
 import type { ReportOptions, Reporter } from './types';
 
@@ -63,7 +64,7 @@ function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
     id: rule.id,
     name: pascalCase(rule.name),
     shortDescription: { text: sentence(rule.title) },
-    fullDescription: { text: `${sentence(rule.title)} Checks the ${rule.link} link of the access path to the vault.` },
+    fullDescription: { text: `${sentence(rule.title)} Access-path link: ${linkLabel(rule.link)}.` },
     help: {
       text: `${sentence(rule.remediation)} See ${url}`,
       markdown: `${rule.remediation}\n\nSee [${rule.id} ${rule.name}](${url}).`,

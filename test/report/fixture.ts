@@ -29,10 +29,10 @@ export const FIXTURE_RULES: Rule[] = [
   standIn('KV102', 'private-endpoint-approved', 'Every private endpoint connection is Approved', 'error', 'private-endpoint', ({ estate, vault }) =>
     estate.endpointsOf(vault).endpoints.map((e) => pass(e.id, `connection ${e.name} to ${vault.name} is Approved`)),
   ),
-  standIn('KV203', 'dns-zone-linked', 'The zone is linked to every caller VNet', 'error', 'dns', ({ vault }) => [
+  standIn('KV203', 'dns-zone-linked', 'The zone is linked to every caller VNet', 'error', 'dns-link', ({ vault }) => [
     pass(vault.id, `${VAULT_ZONE} is linked to the caller VNet of ${vault.name}`),
   ]),
-  standIn('KV205', 'dns-a-record-ip', "The A record's addresses are exactly the endpoint NIC's private IPs", 'error', 'dns', ({ estate, vault }) => {
+  standIn('KV205', 'dns-a-record-ip', "The A record's addresses are exactly the endpoint NIC's private IPs", 'error', 'dns-record', ({ estate, vault }) => {
     const zone = estate.zonesNamed(VAULT_ZONE)[0];
     const record = zone && estate.aRecord(zone.id, vault.name);
     if (!record) return [error(vault.id, `no A record ${vault.name} in ${VAULT_ZONE}`)];

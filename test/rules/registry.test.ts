@@ -12,7 +12,7 @@ import { SEVERITIES, type PathLink, type Rule } from '../../src/engine/types';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const RULES_DIR = path.join(ROOT, 'rules');
-const PATH_LINKS: readonly PathLink[] = ['caller', 'firewall', 'dns', 'private-endpoint', 'nic', 'vault', 'identity'];
+const PATH_LINKS: readonly PathLink[] = ['caller', 'firewall', 'dns-zone', 'dns-link', 'dns-record', 'private-endpoint', 'nic', 'vault', 'identity'];
 const REQUIRED_SECTIONS = ['## What it checks', '## Why it matters', '## How to fix', '## Options', '## References'];
 const FIX_SNIPPETS = ['```bash', '```bicep', '```typescript'];
 
