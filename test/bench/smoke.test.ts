@@ -6,7 +6,8 @@ import { withEmulator } from '../collect/live-support';
 
 /**
  * A small run of the benchmark (bench/run.ts does the same in child processes at 100 to 10,000 vaults):
- * the emulator with ARM's real limits, kvguard in each mode and the naive collector against it.
+ * the emulator with ARM's real limits, kvguard in each mode and the naive collector against it. It checks
+ * what the benchmark records, never how fast: timings belong to docs/benchmarks.md.
  */
 test('benchmark smoke run: 30 vaults over 3 subscriptions', async () => {
   const estate = generateEstate({ vaults: 30, subscriptions: 3 });
@@ -19,7 +20,7 @@ test('benchmark smoke run: 30 vaults over 3 subscriptions', async () => {
     for (const run of runs) {
       expect(run.summary).toMatchObject({ vaults: 30, complete: true, error: 0 });
       expect(run.unrecovered429).toBe(0);
-      expect(run.engineMs).toBeLessThan(2000);
+      expect(run.engineMs).toBeGreaterThan(0);
     }
     const [graphLean, armLean, graphFull, armFull] = runs;
     expect(graphLean?.readsPerVault).toBeLessThanOrEqual(0.5);
