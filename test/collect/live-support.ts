@@ -42,4 +42,3 @@ export function tempFile(name: string, content?: unknown): string {
 }
 
 // test/pulumi imports it from here.
-export { captureOutput } from '../support/run-cli';

@@ -52,20 +52,14 @@ test.each(STACKS)('%s: deployed into the emulator, the live audit fails exactly 
 });
 
 test('kvguard stack deploy <stack> --endpoint --ca-cert deploys into a running emulator; unknown stacks are a usage error', async () => {
-  const { Command } = await import('commander');
-  const { register } = await import('../../src/cli/commands/stack');
-  const { captureOutput } = await import('../support/run-cli');
-  const program = (): InstanceType<typeof Command> => {
-    const root = new Command('kvguard').exitOverride();
-    register(root);
-    return root;
-  };
+  const { runCli } = await import('../support/run-cli');
   await withFreshEmulator(async (emulator) => {
-    const run = await captureOutput(() => program().parseAsync(['node', 'kvguard', 'stack', 'deploy', 'zone-not-linked', '--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath]));
-    expect(run.stdout).toBe('deployed stack zone-not-linked: 12 resources\n');
+    const run = await runCli(['stack', 'deploy', 'zone-not-linked', '--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath]);
+    expect(run).toEqual({ code: 0, stdout: 'deployed stack zone-not-linked: 12 resources\n', stderr: '' });
     expect(emulator.resources().filter((r) => r.type === 'Microsoft.Network/privateDnsZones/virtualNetworkLinks').map((r) => r.name)).toEqual(['link-vnet-hub']);
   });
-  await expect(program().parseAsync(['node', 'kvguard', 'stack', 'deploy', 'no-such-stack'])).rejects.toThrow(`stack no-such-stack: unknown; the stacks are ${[...STACKS].sort().join(', ')}`);
+  const unknown = await runCli(['stack', 'deploy', 'no-such-stack']);
+  expect(unknown).toEqual({ code: 2, stdout: '', stderr: `kvguard: stack no-such-stack: unknown; the stacks are ${[...STACKS].sort().join(', ')}\n` });
 });
 
 test('a stack file outside the supported YAML subset is refused with its line, not half read', async () => {
