@@ -1,5 +1,5 @@
 import { nameOf } from '../src/checks/firewall';
-import { fail, pass } from '../src/engine/result';
+import { fail, pass, skip } from '../src/engine/result';
 import type { Rule } from '../src/engine/types';
 import { compareIds } from '../src/model/estate';
 import type { DiagnosticSetting } from '../src/model/types';
@@ -22,6 +22,9 @@ export const diagnosticLogs: Rule = {
   },
   defaults: {},
   check({ estate, vault }) {
+    if (estate.skippedReads.has('diagnostic-settings')) {
+      return [skip(vault.id, `${vault.name}: diagnostic settings were not read (--skip-reads diagnostic-settings)`)];
+    }
     const settings = [...estate.diagnosticSettingsOf(vault.id)].sort((a, b) => compareIds(a.id, b.id));
     const expected = 'expected one that sends AuditEvent logs (category AuditEvent, or group audit or allLogs) to a destination';
     if (settings.length === 0) return [fail(vault.id, `${vault.name} has no diagnostic setting; ${expected}`)];

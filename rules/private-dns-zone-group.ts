@@ -35,6 +35,9 @@ export const privateDnsZoneGroup: Rule<PrivateDnsZoneGroupOptions> = {
   },
   defaults: { dnsManagedElsewhere: false },
   check({ estate, vault, options }) {
+    if (estate.skippedReads.has('zone-groups')) {
+      return [skip(vault.id, `${vault.name}: DNS zone groups were not read (--skip-reads zone-groups)`)];
+    }
     if (options.dnsManagedElsewhere) {
       return [skip(vault.id, `${vault.name}: DNS for private endpoints is managed elsewhere (dnsManagedElsewhere is set)`)];
     }

@@ -29,7 +29,10 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
     return loaded;
   }
   const collected = await readLive(source.options);
-  const estate = buildEstate(collected.resources, collected.roleReads ? { roleCoverage: collected.roleReads } : {});
+  const estate = buildEstate(collected.resources, {
+    ...(collected.roleReads ? { roleCoverage: collected.roleReads } : {}),
+    skippedReads: source.options.skipReads ?? [],
+  });
   if (!estate.allVaults().length && collected.vaultErrors.size === 0) {
     throw new UsageError(`no Key Vault or Managed HSM found in ${describeScope(source.options)}`);
   }

@@ -1,6 +1,7 @@
 import type { ArmResource } from '../model/arm';
 import type { CloudName } from '../model/cloud';
 import type { Notice } from '../engine/types';
+import type { SkippableRead } from '../model/estate';
 import type { RoleCoverage } from '../rbac/model';
 
 /** How the collector reads: ARM's per-subscription lists, or Azure Resource Graph queries across subscriptions. */
@@ -8,8 +9,7 @@ export type CollectVia = 'arm' | 'resource-graph';
 export const COLLECT_VIA: readonly CollectVia[] = ['arm', 'resource-graph'];
 
 /** Per-resource ARM reads neither ARM lists nor Resource Graph can replace, which a run may leave out. */
-export type SkippableRead = 'zone-groups' | 'diagnostic-settings';
-export const SKIPPABLE_READS: readonly SkippableRead[] = ['zone-groups', 'diagnostic-settings'];
+export { SKIPPABLE_READS, type SkippableRead } from '../model/estate';
 
 /** What `kvguard audit --subscription ...` and `kvguard snapshot` ask the live collector for. */
 export interface LiveOptions {
@@ -32,7 +32,7 @@ export interface LiveOptions {
    * when the listed subscriptions do not hold them, together with their peered VNets.
    */
   referencedIds?: string[];
-  /** Per-resource reads to leave out; the rules that need them are reported skipped (skipped-reads.ts). */
+  /** Per-resource reads to leave out; the estate records them and the rules that need them report skipped. */
   skipReads?: SkippableRead[];
   /**
    * The principal KV404 checks (the caller profile's identity): when given, the role assignments that apply

@@ -6,6 +6,14 @@ import type {
   Vault, VaultPrivateEndpointConnection, VirtualNetwork, VirtualNetworkLink,
 } from './types';
 
+/**
+ * Per-resource reads a large live audit may leave out (`--skip-reads`): neither ARM lists nor Resource Graph
+ * return them in bulk (zone groups are listed per endpoint, diagnostic settings per vault). The estate says
+ * which were left out, so the rules that need them report `skipped`, never a false `fail`.
+ */
+export type SkippableRead = 'zone-groups' | 'diagnostic-settings';
+export const SKIPPABLE_READS: readonly SkippableRead[] = ['zone-groups', 'diagnostic-settings'];
+
 /** ARM types the model reads, lower-cased (ARG lower-cases `type`; ARM GET does not). */
 export const MODEL_TYPES = {
   vault: 'microsoft.keyvault/vaults',
@@ -80,6 +88,8 @@ export class Estate {
   readonly diagnosticSettings = new Index<DiagnosticSetting>();
   readonly roleAssignments = new Index<rbac.RoleAssignment>();
   readonly roleDefinitions = new Index<rbac.RoleDefinition>();
+  /** Reads the source left out on purpose (`--skip-reads`). */
+  skippedReads: ReadonlySet<SkippableRead> = new Set();
   /** Set when a live read collected role assignments for one principal (KV404). */
   roleCoverage: rbac.RoleCoverage | undefined;
   /** Resources of types the model does not read, counted by lower-cased type. */
@@ -294,9 +304,13 @@ export function isModelType(type: string): boolean {
 }
 
 /** Builds the indexed estate from ARM resources (any source, any order). */
-export function buildEstate(resources: readonly ArmResource[], options: { roleCoverage?: rbac.RoleCoverage } = {}): Estate {
+export function buildEstate(
+  resources: readonly ArmResource[],
+  options: { roleCoverage?: rbac.RoleCoverage; skippedReads?: readonly SkippableRead[] } = {},
+): Estate {
   const estate = new Estate();
   estate.roleCoverage = options.roleCoverage;
+  estate.skippedReads = new Set(options.skippedReads ?? []);
   for (const resource of resources) estate.add(resource);
   estate.finish();
   return estate;

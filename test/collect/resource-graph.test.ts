@@ -1,10 +1,8 @@
 import { collectLive } from '../../src/collect';
 import { runAudit } from '../../src/cli/pipeline';
-import { withSkippedReads } from '../../src/collect/skipped-reads';
 import { DEFAULT_CALLER } from '../../src/model/caller';
 import { idKey } from '../../src/model/arm';
 import { HUB_SUB, SPOKE_SUB, healthyPath, hub, spokePath } from '../../src/fixtures/scenario';
-import { RULES } from '../../rules/index';
 import { generateEstate } from '../../bench/generate-estate';
 import type { LiveOptions } from '../../src/collect/types';
 import { liveOptions, withEmulator } from './live-support';
@@ -84,7 +82,7 @@ describe('--via resource-graph', () => {
       const options = liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { via: 'arm', skipReads: ['zone-groups', 'diagnostic-settings'] });
       const collected = await collectLive(options);
       expect(Object.keys(collected.requests).filter((op) => /zoneGroups|diagnostic/i.test(op))).toEqual([]);
-      const { result } = await runAudit({ source: { kind: 'live', options }, caller: DEFAULT_CALLER, now: NOW, rules: withSkippedReads(RULES, options.skipReads ?? []) });
+      const { result } = await runAudit({ source: { kind: 'live', options }, caller: DEFAULT_CALLER, now: NOW });
       expect(result.findings.filter((f) => f.ruleId === 'KV104' || f.ruleId === 'KV503').map((f) => [f.ruleId, f.outcome, f.message])).toEqual([
         ['KV104', 'skipped', 'kv-payments-prod: DNS zone groups were not read (--skip-reads zone-groups)'],
         ['KV503', 'skipped', 'kv-payments-prod: diagnostic settings were not read (--skip-reads diagnostic-settings)'],

@@ -18,6 +18,12 @@ const EXPECTED = 'expected one that sends AuditEvent logs (category AuditEvent, 
 
 ruleTester(diagnosticLogs, [
   {
+    name: 'diagnostic settings left out of a live read (--skip-reads): skipped, not a false fail',
+    resources: path.resources,
+    skippedReads: ['diagnostic-settings'],
+    expected: [{ outcome: 'skipped', resourceId: path.ids.vault, message: 'kv-payments-prod: diagnostic settings were not read (--skip-reads diagnostic-settings)' }],
+  },
+  {
     name: 'audit category group to a workspace',
     resources: path.resources,
     expected: [{ outcome: 'pass', resourceId: settingId, message: "diagnostic setting audit-to-law sends kv-payments-prod's AuditEvent logs (categoryGroup audit) to Log Analytics workspace logs" }],

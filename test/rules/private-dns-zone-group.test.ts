@@ -28,6 +28,12 @@ const noEndpoint = modify(remove(remove(remove(path.resources, endpointId), nicI
 const points = `private endpoint pe-kv-payments-prod has DNS zone group default pointing at ${VAULT_ZONE}`;
 
 ruleTester(privateDnsZoneGroup, [
+  {
+    name: 'zone groups left out of a live read (--skip-reads): skipped, not a false fail',
+    resources: path.resources,
+    skippedReads: ['zone-groups'],
+    expected: [{ outcome: 'skipped', resourceId: path.ids.vault, message: 'kv-payments-prod: DNS zone groups were not read (--skip-reads zone-groups)' }],
+  },
   { name: 'hub zone in another subscription', resources: path.resources, expected: [{ outcome: 'pass', resourceId: endpointId, message: `${points} (${hubZoneId})` }] },
   {
     name: 'zone name in another casing',

@@ -1,6 +1,6 @@
 import type { ArmResource } from '../../src/model/arm';
 import { CallerProfile, DEFAULT_CALLER } from '../../src/model/caller';
-import { buildEstate } from '../../src/model/estate';
+import { SkippableRead, buildEstate } from '../../src/model/estate';
 import { runRules } from '../../src/engine/run';
 import type { Outcome, Rule } from '../../src/engine/types';
 
@@ -23,6 +23,8 @@ export interface RuleCase<Options extends object = Record<string, never>> {
   caller?: Partial<CallerProfile>;
   options?: Partial<Options>;
   now?: Date;
+  /** Reads the source left out (`--skip-reads`). */
+  skippedReads?: SkippableRead[];
   expected: ExpectedResult[];
 }
 
@@ -52,7 +54,7 @@ export function ruleTester<Options extends object>(rule: Rule<Options>, cases: R
 
 /** Runs one rule through the real engine for one vault and returns its results without engine metadata. */
 export function evaluateCase<Options extends object>(rule: Rule<Options>, c: RuleCase<Options>): ExpectedResult[] {
-  const estate = buildEstate(c.resources);
+  const estate = buildEstate(c.resources, { skippedReads: c.skippedReads ?? [] });
   const vaults = estate.allVaults();
   const vaultId = c.vaultId ?? (vaults.length === 1 ? vaults[0]?.id : undefined);
   if (!vaultId) throw new Error(`case "${c.name}": name the vault to evaluate (vaultId), the estate has ${vaults.length}`);

@@ -15,7 +15,6 @@ import { AuditOutput, loadConfigFile, renderReport, runAudit, toolInfo, writeFil
 import { repeatable } from '../repeatable';
 import { AuditSource, SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 import { RULES } from '../../../rules/index';
-import { withSkippedReads } from '../../collect/skipped-reads';
 
 /** `kvguard audit`: one snapshot file or live ARM in, the console report and any report files out, exit 0/1/2 (DESIGN 2.4). */
 export interface AuditFlags extends CallerFlags, SourceFlags {
@@ -65,7 +64,6 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const caller = callerProfile(flags, config?.caller, flags.config);
   const source = sourceOf(flags, config, AUDIT_SOURCE);
   const now = new Date();
-  const skipped = source.kind === 'live' ? source.options.skipReads ?? [] : [];
   const progress = source.kind === 'live' ? createProgress({ quiet: Boolean(flags.quiet) }) : undefined;
   if (source.kind === 'live' && progress?.onProgress) source.options.onProgress = progress.onProgress;
   let audited;
@@ -73,7 +71,6 @@ export async function audit(flags: AuditFlags): Promise<number> {
     audited = emptyShard(source, flags.shard) ?? await runAudit({
       source,
       caller,
-      ...(skipped.length > 0 ? { rules: withSkippedReads(RULES, skipped) } : {}),
       ...(config ? { config } : {}),
       ...(flags.baseline !== undefined ? { baselineFile: flags.baseline } : {}),
       now,
