@@ -16,22 +16,33 @@ async function main(role: string, json: string): Promise<void> {
   const args = JSON.parse(json) as Record<string, unknown>;
   if (role === 'emulator') {
     const seed = JSON.parse(readFileSync(String(args.seedFile), 'utf8')) as ArmResource[];
-    const emulator = await startEmulator({ seed, latencyMs: args.latency as { min: number; max: number }, pageSize: Number(args.pageSize) });
-    process.stdout.write(`${JSON.stringify({ endpoint: emulator.endpoint, caCertPath: emulator.caCertPath, identityEndpoint: emulator.identityEndpoint, identityHeader: emulator.identityHeader })}\n`);
+    const emulator = await startEmulator({
+      seed,
+      latencyMs: args.latency as { min: number; max: number },
+      pageSize: Number(args.pageSize),
+    });
+    process.stdout.write(
+      `${JSON.stringify({ endpoint: emulator.endpoint, caCertPath: emulator.caCertPath, identityEndpoint: emulator.identityEndpoint, identityHeader: emulator.identityHeader })}\n`,
+    );
     await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
     process.stdout.write(`${JSON.stringify({ served: emulator.requestCounts() })}\n`);
     await emulator.stop();
     return;
   }
   const target = args.target as Target;
-  const result = role === 'kvguard' ? await measureKvguard(target, args.mode as KvguardMode) : await measureNaive(target, Number(args.budgetMs), Number(args.endpointVaults));
+  const result =
+    role === 'kvguard'
+      ? await measureKvguard(target, args.mode as KvguardMode)
+      : await measureNaive(target, Number(args.budgetMs), Number(args.endpointVaults));
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 main(process.argv[2] ?? '', process.argv[3] ?? '{}').then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`bench child ${process.argv[2]}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(
+      `bench child ${process.argv[2]}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -17,9 +17,22 @@ const VAULTS = [
   { sub: SUBS[1], rg: 'rg-orders', name: 'kv-orders-prod' },
 ];
 export const T0 = Date.parse('2026-11-21T00:00:00Z');
-const APP_OIDS = ['3975aeed-7d08-453b-b6f4-445f32698091', '5a5a5a5a-0000-4000-8000-000000000001', '6b6b6b6b-0000-4000-8000-000000000002'];
+const APP_OIDS = [
+  '3975aeed-7d08-453b-b6f4-445f32698091',
+  '5a5a5a5a-0000-4000-8000-000000000001',
+  '6b6b6b6b-0000-4000-8000-000000000002',
+];
 const DENIED_OID = '7c7c7c7c-0000-4000-8000-000000000003';
-const OPERATIONS = ['SecretGet', 'SecretGet', 'SecretGet', 'SecretList', 'KeyUnwrap', 'KeySign', 'SecretSet', 'VaultGet'];
+const OPERATIONS = [
+  'SecretGet',
+  'SecretGet',
+  'SecretGet',
+  'SecretList',
+  'KeyUnwrap',
+  'KeySign',
+  'SecretSet',
+  'VaultGet',
+];
 
 export interface GeneratedRecord {
   timeMs: number;
@@ -37,15 +50,30 @@ export function recordAt(i: number): GeneratedRecord {
   const k = i % perHour;
   if (k < 4_400) {
     // The burst: 4,400 SecretGets on kv-payments-prod within one 10 s window; Key Vault throttles past 4,000.
-    return { timeMs: T0 + hour * 3_600_000 + 1_000 + Math.floor((k * 9_000) / 4_400), vault: VAULTS[0]!, operation: 'SecretGet', status: k < 4_000 ? 200 : 429, ip: '10.1.2.10', oid: APP_OIDS[0] };
+    return {
+      timeMs: T0 + hour * 3_600_000 + 1_000 + Math.floor((k * 9_000) / 4_400),
+      vault: VAULTS[0]!,
+      operation: 'SecretGet',
+      status: k < 4_000 ? 200 : 429,
+      ip: '10.1.2.10',
+      oid: APP_OIDS[0],
+    };
   }
   const n = k - 4_400;
   const timeMs = T0 + hour * 3_600_000 + 10_000 + Math.floor(n * 50 * (3_590 / 3_600));
   const vault = VAULTS[n % 3]!;
   if (n % 97 === 0) return { timeMs, vault, operation: 'SecretGet', status: 403, ip: '203.0.113.7', oid: APP_OIDS[1] };
   if (n % 89 === 0) return { timeMs, vault, operation: 'SecretGet', status: 403, ip: '10.1.2.20', oid: DENIED_OID };
-  if (n % 83 === 0) return { timeMs, vault, operation: 'Authentication', status: 401, ip: '198.51.100.23', oid: undefined };
-  return { timeMs, vault, operation: OPERATIONS[n % OPERATIONS.length]!, status: 200, ip: `10.1.2.${10 + (n % 3)}`, oid: APP_OIDS[n % 3] };
+  if (n % 83 === 0)
+    return { timeMs, vault, operation: 'Authentication', status: 401, ip: '198.51.100.23', oid: undefined };
+  return {
+    timeMs,
+    vault,
+    operation: OPERATIONS[n % OPERATIONS.length]!,
+    status: 200,
+    ip: `10.1.2.${10 + (n % 3)}`,
+    oid: APP_OIDS[n % 3],
+  };
 }
 
 const SIGNATURE: Record<number, string> = { 200: 'OK', 401: 'Unauthorized', 403: 'Forbidden', 429: 'TooManyRequests' };
@@ -62,8 +90,23 @@ export function monitorRecord(r: GeneratedRecord): object {
     resultType: r.status < 400 ? 'Success' : 'Failure',
     correlationId: '00000000-0000-4000-8000-000000000000',
     callerIpAddress: r.ip,
-    identity: r.oid ? { claim: { oid: r.oid, appid: 'fad7d5b3-69d6-4b48-9259-8d12124e1cf1', 'http://schemas.microsoft.com/identity/claims/objectidentifier': r.oid } } : {},
-    properties: { id: `https://${r.vault.name}.vault.azure.net/secrets/db-password`, clientInfo: 'azsdk-net-Security.KeyVault.Secrets/4.6.0', httpStatusCode: r.status, requestUri: `https://${r.vault.name}.vault.azure.net/secrets/db-password?api-version=7.5`, isAccessPolicyMatch: false, tlsVersion: 'TLS1_2' },
+    identity: r.oid
+      ? {
+          claim: {
+            oid: r.oid,
+            appid: 'fad7d5b3-69d6-4b48-9259-8d12124e1cf1',
+            'http://schemas.microsoft.com/identity/claims/objectidentifier': r.oid,
+          },
+        }
+      : {},
+    properties: {
+      id: `https://${r.vault.name}.vault.azure.net/secrets/db-password`,
+      clientInfo: 'azsdk-net-Security.KeyVault.Secrets/4.6.0',
+      httpStatusCode: r.status,
+      requestUri: `https://${r.vault.name}.vault.azure.net/secrets/db-password?api-version=7.5`,
+      isAccessPolicyMatch: false,
+      tlsVersion: 'TLS1_2',
+    },
     resourceId: resourceId(r.vault),
     operationVersion: '7.5',
     resultSignature: SIGNATURE[r.status],
@@ -71,7 +114,28 @@ export function monitorRecord(r: GeneratedRecord): object {
   };
 }
 
-const CSV_COLUMNS = ['TenantId', 'TimeGenerated [UTC]', 'ResourceId', 'Category', 'ResourceGroup', 'SubscriptionId', 'Resource', 'ResourceType', 'OperationName', 'ResultType', 'CorrelationId', 'ResultSignature', 'ResultDescription', 'DurationMs', 'CallerIPAddress', 'identity_claim_oid_g', 'identity_claim_appid_g', 'requestUri_s', 'httpStatusCode_d', 'clientInfo_s'];
+const CSV_COLUMNS = [
+  'TenantId',
+  'TimeGenerated [UTC]',
+  'ResourceId',
+  'Category',
+  'ResourceGroup',
+  'SubscriptionId',
+  'Resource',
+  'ResourceType',
+  'OperationName',
+  'ResultType',
+  'CorrelationId',
+  'ResultSignature',
+  'ResultDescription',
+  'DurationMs',
+  'CallerIPAddress',
+  'identity_claim_oid_g',
+  'identity_claim_appid_g',
+  'requestUri_s',
+  'httpStatusCode_d',
+  'clientInfo_s',
+];
 
 export function diagnosticsRow(r: GeneratedRecord): Record<string, string | number> {
   return {

@@ -82,8 +82,10 @@ export function variantOf(index: number): Variant {
 }
 
 export function generateEstate(spec: EstateSpec): GeneratedEstate {
-  if (!Number.isInteger(spec.vaults) || spec.vaults < 1) throw new Error(`vaults must be a positive integer, got ${spec.vaults}`);
-  if (!Number.isInteger(spec.subscriptions) || spec.subscriptions < 1) throw new Error(`subscriptions must be a positive integer, got ${spec.subscriptions}`);
+  if (!Number.isInteger(spec.vaults) || spec.vaults < 1)
+    throw new Error(`vaults must be a positive integer, got ${spec.vaults}`);
+  if (!Number.isInteger(spec.subscriptions) || spec.subscriptions < 1)
+    throw new Error(`subscriptions must be a positive integer, got ${spec.subscriptions}`);
   const perVnet = spec.vaultsPerVnet ?? 20;
   const hubPart = hub(HUB_SUB, 'rg-hub-dns');
   const resources: ArmResource[] = [...hubPart.resources];
@@ -100,7 +102,13 @@ export function generateEstate(spec: EstateSpec): GeneratedEstate {
     const key = `${s}/${Math.floor(local / perVnet)}`;
     let spoke = spokes.get(key);
     if (!spoke) {
-      spoke = newSpoke(subscriptions[s] ?? '', Math.floor(local / perVnet), vnetCount++, hubPart.hubVnetId, hubPart.zoneId);
+      spoke = newSpoke(
+        subscriptions[s] ?? '',
+        Math.floor(local / perVnet),
+        vnetCount++,
+        hubPart.hubVnetId,
+        hubPart.zoneId,
+      );
       spokes.set(key, spoke);
       resources.push(...spoke.resources);
     }
@@ -108,7 +116,13 @@ export function generateEstate(spec: EstateSpec): GeneratedEstate {
     mix[variant] += 1;
     resources.push(...vaultPath(i, variant, spoke, hubPart.zoneId));
   }
-  return { resources, subscriptions: [...subscriptions, HUB_SUB], hubSubscription: HUB_SUB, hubZoneId: hubPart.zoneId, mix };
+  return {
+    resources,
+    subscriptions: [...subscriptions, HUB_SUB],
+    hubSubscription: HUB_SUB,
+    hubZoneId: hubPart.zoneId,
+    mix,
+  };
 }
 
 interface Spoke {
@@ -122,7 +136,13 @@ interface Spoke {
   resources: ArmResource[];
 }
 
-function newSpoke(subscriptionId: string, localIndex: number, globalIndex: number, hubVnetId: string, zoneId: string): Spoke {
+function newSpoke(
+  subscriptionId: string,
+  localIndex: number,
+  globalIndex: number,
+  hubVnetId: string,
+  zoneId: string,
+): Spoke {
   const resourceGroup = `rg-app-${String(localIndex).padStart(3, '0')}`;
   const name = `vnet-spoke-${String(localIndex).padStart(3, '0')}`;
   // One /22 per spoke: 10.(1 + g / 64).((g % 64) * 4).0/22, endpoints in the first /24.
@@ -142,8 +162,17 @@ function newSpoke(subscriptionId: string, localIndex: number, globalIndex: numbe
   });
   const resources = [vnet];
   // One spoke VNet in 25 was never linked to the zone: every vault behind it fails KV203.
-  if (globalIndex % 25 !== 24) resources.push(arm.virtualNetworkLink(zoneId, `link-${subscriptionId.slice(-4)}-${name}`, vnet.id));
-  return { subscriptionId, resourceGroup, vnetId: vnet.id, endpointSubnetId: arm.subnetId(vnet.id, 'snet-private-endpoints'), prefix: `10.${a}.${b}`, nextHost: 4, resources };
+  if (globalIndex % 25 !== 24)
+    resources.push(arm.virtualNetworkLink(zoneId, `link-${subscriptionId.slice(-4)}-${name}`, vnet.id));
+  return {
+    subscriptionId,
+    resourceGroup,
+    vnetId: vnet.id,
+    endpointSubnetId: arm.subnetId(vnet.id, 'snet-private-endpoints'),
+    prefix: `10.${a}.${b}`,
+    nextHost: 4,
+    resources,
+  };
 }
 
 function vaultPath(index: number, variant: Variant, spoke: Spoke, zoneId: string): ArmResource[] {
@@ -151,8 +180,16 @@ function vaultPath(index: number, variant: Variant, spoke: Spoke, zoneId: string
   const { subscriptionId, resourceGroup } = spoke;
   if (variant === 'public-no-endpoint') {
     return [
-      arm.vault({ subscriptionId, resourceGroup, name, publicNetworkAccess: 'Enabled', networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' } }),
-      arm.diagnosticSetting(arm.vaultId(subscriptionId, resourceGroup, name), 'audit-to-law', [{ categoryGroup: 'audit' }]),
+      arm.vault({
+        subscriptionId,
+        resourceGroup,
+        name,
+        publicNetworkAccess: 'Enabled',
+        networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' },
+      }),
+      arm.diagnosticSetting(arm.vaultId(subscriptionId, resourceGroup, name), 'audit-to-law', [
+        { categoryGroup: 'audit' },
+      ]),
     ];
   }
   const ip = `${spoke.prefix}.${spoke.nextHost++}`;
@@ -161,8 +198,20 @@ function vaultPath(index: number, variant: Variant, spoke: Spoke, zoneId: string
     ? `${arm.rgId(subscriptionId, resourceGroup)}/providers/Microsoft.KeyVault/managedHSMs/${name}`
     : arm.vaultId(subscriptionId, resourceGroup, name);
   const manual = variant === 'pending-connection';
-  const pe = arm.privateEndpoint({ subscriptionId, resourceGroup, name: `pe-${name}`, subnetId: spoke.endpointSubnetId, targetId, ipAddress: ip, manual, groupId: isHsm ? 'managedhsm' : 'vault' });
-  const connection = { privateEndpointId: pe.endpoint.id, ...(manual ? { status: 'Pending', description: 'Please approve' } : {}) };
+  const pe = arm.privateEndpoint({
+    subscriptionId,
+    resourceGroup,
+    name: `pe-${name}`,
+    subnetId: spoke.endpointSubnetId,
+    targetId,
+    ipAddress: ip,
+    manual,
+    groupId: isHsm ? 'managedhsm' : 'vault',
+  });
+  const connection = {
+    privateEndpointId: pe.endpoint.id,
+    ...(manual ? { status: 'Pending', description: 'Please approve' } : {}),
+  };
   const target = isHsm
     ? arm.managedHsm({ subscriptionId, resourceGroup, name, connections: [connection] })
     : arm.vault({
@@ -175,18 +224,39 @@ function vaultPath(index: number, variant: Variant, spoke: Spoke, zoneId: string
         enablePurgeProtection: variant !== 'no-purge-protection',
       });
   const out = [target, pe.endpoint, pe.nic];
-  if (variant !== 'no-diagnostics') out.push(arm.diagnosticSetting(targetId, 'audit-to-law', [{ categoryGroup: 'audit' }]));
+  if (variant !== 'no-diagnostics')
+    out.push(arm.diagnosticSetting(targetId, 'audit-to-law', [{ categoryGroup: 'audit' }]));
   if (isHsm) return out; // its zone, privatelink.managedhsm.azure.net, does not exist: KV202
   if (variant === 'stale-record-no-group') {
     // Recreated endpoint, record kept by hand: it still points at the old NIC's address.
     out.push(arm.aRecordSet(zoneId, name, [`${spoke.prefix}.250`]));
   } else if (variant !== 'missing-record') {
-    out.push(arm.privateDnsZoneGroup(pe.endpoint.id, 'default', [{ zoneId, recordSetName: name, ipAddresses: [ip] }]), arm.aRecordSet(zoneId, name, [ip]));
+    out.push(
+      arm.privateDnsZoneGroup(pe.endpoint.id, 'default', [{ zoneId, recordSetName: name, ipAddresses: [ip] }]),
+      arm.aRecordSet(zoneId, name, [ip]),
+    );
   }
   return out;
 }
 
-const APPS = ['payments', 'orders', 'billing', 'identity', 'search', 'catalog', 'ledger', 'reports', 'gateway', 'crm', 'hr', 'risk', 'fraud', 'pricing', 'shipping', 'media'];
+const APPS = [
+  'payments',
+  'orders',
+  'billing',
+  'identity',
+  'search',
+  'catalog',
+  'ledger',
+  'reports',
+  'gateway',
+  'crm',
+  'hr',
+  'risk',
+  'fraud',
+  'pricing',
+  'shipping',
+  'media',
+];
 
 /**
  * Globally unique vault names (3-24 characters) as teams pick them: an application, then a short hash

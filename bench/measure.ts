@@ -32,7 +32,11 @@ export interface KvguardMode {
 }
 
 export const MODES: readonly KvguardMode[] = [
-  { name: 'resource-graph, skip per-resource reads', via: 'resource-graph', skipReads: ['zone-groups', 'diagnostic-settings'] },
+  {
+    name: 'resource-graph, skip per-resource reads',
+    via: 'resource-graph',
+    skipReads: ['zone-groups', 'diagnostic-settings'],
+  },
   { name: 'arm, skip per-resource reads', via: 'arm', skipReads: ['zone-groups', 'diagnostic-settings'] },
   { name: 'resource-graph, complete', via: 'resource-graph', skipReads: [] },
   { name: 'arm, complete (default)', via: 'arm', skipReads: [] },
@@ -76,12 +80,21 @@ export async function measureKvguard(target: Target, mode: KvguardMode): Promise
   const t1 = performance.now();
   const estate = buildEstate(collected.resources, { skippedReads: mode.skipReads });
   const t2 = performance.now();
-  const result = runRules({ estate, rules: RULES, now: NOW, vaultErrors: collected.vaultErrors, notices: collected.notices });
+  const result = runRules({
+    estate,
+    rules: RULES,
+    now: NOW,
+    vaultErrors: collected.vaultErrors,
+    notices: collected.notices,
+  });
   const t3 = performance.now();
   jsonReport(result, { rules: RULES.map((r) => r.meta), tool: { name: 'kvguard', version: 'bench' } });
   const t4 = performance.now();
   const totalRequests = Object.values(collected.requests).reduce((a, b) => a + b, 0);
-  const reasons = [...collected.vaultErrors.values(), ...collected.notices.filter((n) => n.level === 'error').map((n) => n.message)];
+  const reasons = [
+    ...collected.vaultErrors.values(),
+    ...collected.notices.filter((n) => n.level === 'error').map((n) => n.message),
+  ];
   return {
     mode: mode.name,
     auditMs: Math.round(t4 - t0),
@@ -120,7 +133,10 @@ const PRIVATE_DNS_QUOTA = { gets: 500, windowSeconds: 300 };
  * beside it but not used for the ratio: the first minutes are not representative (the naive collector
  * queues every vault's first GET before any DNS GET, then stalls on the quota).
  */
-export function estimateNaiveSeconds(result: NaiveResult, endpointVaults: number): { lowerBound: number; rateSeconds: number } {
+export function estimateNaiveSeconds(
+  result: NaiveResult,
+  endpointVaults: number,
+): { lowerBound: number; rateSeconds: number } {
   const elapsed = result.wallMs / 1000;
   if (!result.timedOut) return { lowerBound: elapsed, rateSeconds: elapsed };
   const rate = result.vaultsDone / elapsed;
@@ -129,7 +145,12 @@ export function estimateNaiveSeconds(result: NaiveResult, endpointVaults: number
   return { lowerBound: Math.max(elapsed, windows * PRIVATE_DNS_QUOTA.windowSeconds), rateSeconds };
 }
 
-export async function measureNaive(target: Target, budgetMs: number, endpointVaults: number, concurrency = 8): Promise<NaiveRun> {
+export async function measureNaive(
+  target: Target,
+  budgetMs: number,
+  endpointVaults: number,
+  concurrency = 8,
+): Promise<NaiveRun> {
   useEmulatorIdentity(target);
   const { DefaultAzureCredential } = await import('@azure/identity');
   const result = await collectNaively({
@@ -142,5 +163,11 @@ export async function measureNaive(target: Target, budgetMs: number, endpointVau
     budgetMs,
   });
   const { lowerBound, rateSeconds } = estimateNaiveSeconds(result, endpointVaults);
-  return { ...result, estimatedSeconds: Number(lowerBound.toFixed(1)), rateSeconds: Number(rateSeconds.toFixed(1)), estimate: result.timedOut ? 'extrapolated' : 'measured', maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return {
+    ...result,
+    estimatedSeconds: Number(lowerBound.toFixed(1)),
+    rateSeconds: Number(rateSeconds.toFixed(1)),
+    estimate: result.timedOut ? 'extrapolated' : 'measured',
+    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
 }

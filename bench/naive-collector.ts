@@ -71,7 +71,8 @@ export async function collectNaively(options: NaiveOptions): Promise<NaiveResult
         network: new NetworkManagementClient(options.credential, subscriptionId, clientOptions),
         privateDns: new PrivateDnsManagementClient(options.credential, subscriptionId, clientOptions),
       };
-      for (const client of Object.values(found) as { pipeline: Pipeline }[]) client.pipeline.addPolicy(ledgerPolicy(ledger), { afterPhase: 'Sign' });
+      for (const client of Object.values(found) as { pipeline: Pipeline }[])
+        client.pipeline.addPolicy(ledgerPolicy(ledger), { afterPhase: 'Sign' });
       cache.set(subscriptionId.toLowerCase(), found);
     }
     return found;
@@ -100,7 +101,12 @@ export async function collectNaively(options: NaiveOptions): Promise<NaiveResult
       await attempt(async () => {
         for await (const vault of clients(subscriptionId).keyVault.vaults.listBySubscription(signal)) {
           const parsed = parseId(vault.id ?? '');
-          vaults.push({ id: vault.id ?? '', name: vault.name ?? '', resourceGroup: parsed.resourceGroup ?? '', subscriptionId });
+          vaults.push({
+            id: vault.id ?? '',
+            name: vault.name ?? '',
+            resourceGroup: parsed.resourceGroup ?? '',
+            subscriptionId,
+          });
         }
       });
     }
@@ -108,7 +114,8 @@ export async function collectNaively(options: NaiveOptions): Promise<NaiveResult
     const links: string[] = [];
     await attempt(async () => {
       privateDnsGets += 1;
-      for await (const link of zoneClients.privateDns.virtualNetworkLinks.list(zoneRg, zone.name, signal)) if (link.name) links.push(link.name);
+      for await (const link of zoneClients.privateDns.virtualNetworkLinks.list(zoneRg, zone.name, signal))
+        if (link.name) links.push(link.name);
     });
     await Promise.all(
       links.map((name) =>
@@ -127,10 +134,14 @@ export async function collectNaively(options: NaiveOptions): Promise<NaiveResult
           const endpointId = connection.privateEndpoint?.id;
           if (!endpointId) continue;
           const pe = parseId(endpointId);
-          const endpoint = await attempt(() => clients(pe.subscriptionId ?? '').network.privateEndpoints.get(pe.resourceGroup ?? '', pe.name, signal));
+          const endpoint = await attempt(() =>
+            clients(pe.subscriptionId ?? '').network.privateEndpoints.get(pe.resourceGroup ?? '', pe.name, signal),
+          );
           for (const nic of endpoint?.networkInterfaces ?? []) {
             const n = parseId(nic.id ?? '');
-            await attempt(() => clients(n.subscriptionId ?? '').network.networkInterfaces.get(n.resourceGroup ?? '', n.name, signal));
+            await attempt(() =>
+              clients(n.subscriptionId ?? '').network.networkInterfaces.get(n.resourceGroup ?? '', n.name, signal),
+            );
           }
           privateDnsGets += 2;
           await attempt(() => zoneClients.privateDns.privateZones.get(zoneRg, zone.name, signal));

@@ -35,7 +35,10 @@ function parseArgs(argv: readonly string[]): Options {
   };
   const latency = /^(\d+)-(\d+)$/.exec(value('--latency') ?? '20-50');
   if (!latency) throw new Error('--latency: expected MIN-MAX milliseconds');
-  const modes = value('--modes')?.split(',').map((i) => MODES[Number(i)]).filter((m): m is KvguardMode => m !== undefined) ?? [...MODES];
+  const modes = value('--modes')
+    ?.split(',')
+    .map((i) => MODES[Number(i)])
+    .filter((m): m is KvguardMode => m !== undefined) ?? [...MODES];
   return {
     vaults: (value('--vaults') ?? '100,1000,10000').split(',').map(Number),
     subscriptions: Number(value('--subscriptions') ?? 50),
@@ -56,7 +59,10 @@ interface Child {
 }
 
 function startChild(role: string, args: unknown, env: NodeJS.ProcessEnv = process.env): Child {
-  const child = spawn(process.execPath, [CHILD, role, JSON.stringify(args)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [CHILD, role, JSON.stringify(args)], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const queue: string[] = [];
   const waiting: ((line: IteratorResult<string>) => void)[] = [];
   let buffer = '';
@@ -101,7 +107,12 @@ interface Measured<T> {
   served: Record<string, number>;
 }
 
-async function measure<T>(seedFile: string, options: Options, role: 'kvguard' | 'naive', args: (target: Omit<Target, 'subscriptions' | 'zoneId' | 'vaults'>) => unknown): Promise<Measured<T>> {
+async function measure<T>(
+  seedFile: string,
+  options: Options,
+  role: 'kvguard' | 'naive',
+  args: (target: Omit<Target, 'subscriptions' | 'zoneId' | 'vaults'>) => unknown,
+): Promise<Measured<T>> {
   const emulator = startChild('emulator', { seedFile, latency: options.latency, pageSize: options.pageSize });
   try {
     const target = await nextJson<Omit<Target, 'subscriptions' | 'zoneId' | 'vaults'>>(emulator, 'emulator');
@@ -142,12 +153,27 @@ async function benchSize(vaults: number, options: Options): Promise<SizeResult> 
       log(`${vaults} vaults: kvguard ${mode.name}`);
       const run = await measure<KvguardRun>(seedFile, options, 'kvguard', (t) => ({ target: { ...t, ...base }, mode }));
       kvguard.push({ ...run.result, wallMs: run.wallMs });
-      log(`  ${(run.wallMs / 1000).toFixed(1)} s, ${run.result.totalRequests} requests (${run.result.readsPerVault}/vault), 429s ${run.result.throttled}, engine ${run.result.engineMs} ms, RSS ${run.result.maxRssMB} MB`);
+      log(
+        `  ${(run.wallMs / 1000).toFixed(1)} s, ${run.result.totalRequests} requests (${run.result.readsPerVault}/vault), 429s ${run.result.throttled}, engine ${run.result.engineMs} ms, RSS ${run.result.maxRssMB} MB`,
+      );
     }
     log(`${vaults} vaults: naive collector (budget ${options.naiveBudgetS} s)`);
-    const naive = await measure<NaiveRun>(seedFile, options, 'naive', (t) => ({ target: { ...t, ...base }, budgetMs: options.naiveBudgetS * 1000, endpointVaults }));
-    log(`  ${naive.result.vaultsDone}/${naive.result.vaultsListed} vaults in ${(naive.wallMs / 1000).toFixed(1)} s; estimate ${naive.result.estimatedSeconds} s (${naive.result.estimate})`);
-    return { vaults, subscriptions: options.subscriptions, resources: estate.resources.length, mix: estate.mix, kvguard, naive: { ...naive.result, wallMs: naive.wallMs } };
+    const naive = await measure<NaiveRun>(seedFile, options, 'naive', (t) => ({
+      target: { ...t, ...base },
+      budgetMs: options.naiveBudgetS * 1000,
+      endpointVaults,
+    }));
+    log(
+      `  ${naive.result.vaultsDone}/${naive.result.vaultsListed} vaults in ${(naive.wallMs / 1000).toFixed(1)} s; estimate ${naive.result.estimatedSeconds} s (${naive.result.estimate})`,
+    );
+    return {
+      vaults,
+      subscriptions: options.subscriptions,
+      resources: estate.resources.length,
+      mix: estate.mix,
+      kvguard,
+      naive: { ...naive.result, wallMs: naive.wallMs },
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -158,14 +184,19 @@ function log(line: string): void {
 }
 
 export function table(results: readonly SizeResult[]): string {
-  const rows = ['| vaults | run | wall | ARM requests | per vault | 429 received / unrecovered | engine (runRules) | peak RSS (audit) | naive ÷ this |', '|---:|---|---:|---:|---:|---:|---:|---:|---:|'];
+  const rows = [
+    '| vaults | run | wall | ARM requests | per vault | 429 received / unrecovered | engine (runRules) | peak RSS (audit) | naive ÷ this |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const size of results) {
     // Recomputed from the saved counts, so a saved run's table follows the estimate's current definition.
     const bound = estimateNaiveSeconds(size.naive, size.vaults - size.mix['public-no-endpoint']);
     const naiveSeconds = size.naive.timedOut ? bound.lowerBound : size.naive.wallMs / 1000;
     for (const run of size.kvguard) {
       const ratio = naiveSeconds / (run.wallMs / 1000);
-      rows.push(`| ${size.vaults.toLocaleString('en')} | kvguard ${run.mode} | ${(run.wallMs / 1000).toFixed(1)} s | ${run.totalRequests.toLocaleString('en')} | ${run.readsPerVault} | ${run.throttled} / ${run.unrecovered429} | ${run.engineMs} ms | ${run.maxRssMB} MB | ${ratio.toFixed(1)}× |`);
+      rows.push(
+        `| ${size.vaults.toLocaleString('en')} | kvguard ${run.mode} | ${(run.wallMs / 1000).toFixed(1)} s | ${run.totalRequests.toLocaleString('en')} | ${run.readsPerVault} | ${run.throttled} / ${run.unrecovered429} | ${run.engineMs} ms | ${run.maxRssMB} MB | ${ratio.toFixed(1)}× |`,
+      );
     }
     const n = size.naive;
     const total = Object.values(n.requests).reduce((a, b) => a + b, 0);
@@ -173,8 +204,13 @@ export function table(results: readonly SizeResult[]): string {
       ? `stopped at ${(n.wallMs / 1000).toFixed(0)} s with ${n.vaultsDone}/${n.vaultsListed} vaults; ≥ ${Math.round(naiveSeconds).toLocaleString('en')} s (DNS quota floor), ~${Math.round(bound.rateSeconds).toLocaleString('en')} s at the measured rate`
       : `${(n.wallMs / 1000).toFixed(1)} s`;
     const digests = new Set(size.kvguard.filter((r) => !r.mode.includes('skip')).map((r) => r.findingsDigest));
-    if (digests.size > 1) rows.push(`| ${size.vaults.toLocaleString('en')} | WARNING: the complete runs' findings differ (${[...digests].join(', ')}) | | | | | | | |`);
-    rows.push(`| ${size.vaults.toLocaleString('en')} | naive collector | ${wall} | ${total.toLocaleString('en')} | ${(total / Math.max(1, n.vaultsDone)).toFixed(2)} (done vaults) | ${n.throttled} / ${n.unrecovered429} | – | ${n.maxRssMB} MB | 1× |`);
+    if (digests.size > 1)
+      rows.push(
+        `| ${size.vaults.toLocaleString('en')} | WARNING: the complete runs' findings differ (${[...digests].join(', ')}) | | | | | | | |`,
+      );
+    rows.push(
+      `| ${size.vaults.toLocaleString('en')} | naive collector | ${wall} | ${total.toLocaleString('en')} | ${(total / Math.max(1, n.vaultsDone)).toFixed(2)} (done vaults) | ${n.throttled} / ${n.unrecovered429} | – | ${n.maxRssMB} MB | 1× |`,
+    );
   }
   return rows.join('\n');
 }
@@ -190,14 +226,23 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const results: SizeResult[] = [];
   for (const vaults of options.vaults) results.push(await benchSize(vaults, options));
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
-  fs.writeFileSync(options.out, `${JSON.stringify({ machine, options: { ...options, modes: options.modes.map((m) => m.name) }, results }, null, 2)}\n`);
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+  fs.writeFileSync(
+    options.out,
+    `${JSON.stringify({ machine, options: { ...options, modes: options.modes.map((m) => m.name) }, results }, null, 2)}\n`,
+  );
   process.stdout.write(`${table(results)}\n\nmachine: ${JSON.stringify(machine)}\nall numbers: ${options.out}\n`);
 }
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });
 }

@@ -23,21 +23,40 @@ export const callerDataPermission: Rule<CallerDataPermissionOptions> = {
     severity: 'error',
     link: 'identity',
     appliesTo: ['vault'],
-    remediation: 'Grant the permission: az role assignment create --role "Key Vault Secrets User" --assignee-object-id <oid> --scope <vault id> (RBAC), or az keyvault set-policy --object-id <oid> --secret-permissions get (access policies)',
+    remediation:
+      'Grant the permission: az role assignment create --role "Key Vault Secrets User" --assignee-object-id <oid> --scope <vault id> (RBAC), or az keyvault set-policy --object-id <oid> --secret-permissions get (access policies)',
     optionsSchema: {
       type: 'object',
-      properties: { operation: { type: 'string', pattern: '^(secrets|keys|certificates)/[A-Za-z]+$', description: 'The data-plane operation, as access policies name it: secrets/get, keys/decrypt, keys/unwrapKey.' } },
+      properties: {
+        operation: {
+          type: 'string',
+          pattern: '^(secrets|keys|certificates)/[A-Za-z]+$',
+          description:
+            'The data-plane operation, as access policies name it: secrets/get, keys/decrypt, keys/unwrapKey.',
+        },
+      },
       additionalProperties: false,
     },
   },
   defaults: { operation: 'secrets/get' },
   check({ estate, vault, caller, options }) {
     const identity = caller.identity;
-    if (!identity?.objectId) return [skip(vault.id, 'no caller identity given (object id of the user, group or service principal)')];
+    if (!identity?.objectId)
+      return [skip(vault.id, 'no caller identity given (object id of the user, group or service principal)')];
     const operation = parseOperation(options.operation);
-    if (!operation) return [error(vault.id, `unknown operation ${options.operation}; known: ${knownOperations().join(', ')}`)];
-    const decision = vault.enableRbacAuthorization === true ? rbacDecision(estate, vault, identity, operation) : accessPolicyDecision(vault, identity, operation);
+    if (!operation)
+      return [error(vault.id, `unknown operation ${options.operation}; known: ${knownOperations().join(', ')}`)];
+    const decision =
+      vault.enableRbacAuthorization === true
+        ? rbacDecision(estate, vault, identity, operation)
+        : accessPolicyDecision(vault, identity, operation);
     const report = decision.outcome === 'pass' ? pass : decision.outcome === 'fail' ? fail : error;
-    return [report(vault.id, decision.message, { model: vault.enableRbacAuthorization === true ? 'rbac' : 'accessPolicy', operation: operation.name, dataAction: operation.dataAction })];
+    return [
+      report(vault.id, decision.message, {
+        model: vault.enableRbacAuthorization === true ? 'rbac' : 'accessPolicy',
+        operation: operation.name,
+        dataAction: operation.dataAction,
+      }),
+    ];
   },
 };

@@ -18,7 +18,8 @@ export const diagnosticLogs: Rule = {
     severity: 'warning',
     link: 'vault',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Send audit logs: az monitor diagnostic-settings create --name audit --resource <vault id> --workspace <workspace id> --logs \'[{"categoryGroup":"audit","enabled":true}]\'',
+    remediation:
+      'Send audit logs: az monitor diagnostic-settings create --name audit --resource <vault id> --workspace <workspace id> --logs \'[{"categoryGroup":"audit","enabled":true}]\'',
   },
   defaults: {},
   check({ estate, vault }) {
@@ -26,14 +27,25 @@ export const diagnosticLogs: Rule = {
       return [skip(vault.id, `${vault.name}: diagnostic settings were not read (--skip-reads diagnostic-settings)`)];
     }
     const settings = [...estate.diagnosticSettingsOf(vault.id)].sort((a, b) => compareIds(a.id, b.id));
-    const expected = 'expected one that sends AuditEvent logs (category AuditEvent, or group audit or allLogs) to a destination';
+    const expected =
+      'expected one that sends AuditEvent logs (category AuditEvent, or group audit or allLogs) to a destination';
     if (settings.length === 0) return [fail(vault.id, `${vault.name} has no diagnostic setting; ${expected}`)];
     const sending = settings.filter((s) => auditEntry(s) !== undefined && destinationsOf(s).length > 0);
     if (sending.length > 0) {
-      return sending.map((s) => pass(s.id, `diagnostic setting ${s.name} sends ${vault.name}'s AuditEvent logs (${auditEntry(s) ?? ''}) to ${destinationsOf(s).join(', ')}`));
+      return sending.map((s) =>
+        pass(
+          s.id,
+          `diagnostic setting ${s.name} sends ${vault.name}'s AuditEvent logs (${auditEntry(s) ?? ''}) to ${destinationsOf(s).join(', ')}`,
+        ),
+      );
     }
     const found = settings.map((s) => `${s.name} ${shortfall(s)}`).join('; ');
-    return [fail(vault.id, `${vault.name} has no diagnostic setting that sends AuditEvent logs to a destination (${found}); ${expected}`)];
+    return [
+      fail(
+        vault.id,
+        `${vault.name} has no diagnostic setting that sends AuditEvent logs to a destination (${found}); ${expected}`,
+      ),
+    ];
   },
 };
 
@@ -45,7 +57,8 @@ function auditEntry(setting: DiagnosticSetting): string | undefined {
   for (const log of setting.logs) {
     if (!log.enabled) continue;
     if (log.category?.toLowerCase() === AUDIT_CATEGORY) return `category ${log.category}`;
-    if (log.categoryGroup && AUDIT_GROUPS.includes(log.categoryGroup.toLowerCase())) return `categoryGroup ${log.categoryGroup}`;
+    if (log.categoryGroup && AUDIT_GROUPS.includes(log.categoryGroup.toLowerCase()))
+      return `categoryGroup ${log.categoryGroup}`;
   }
   return undefined;
 }
@@ -55,7 +68,10 @@ function destinationsOf(setting: DiagnosticSetting): string[] {
   const out: string[] = [];
   if (d.workspaceId) out.push(`Log Analytics workspace ${nameOf(d.workspaceId)}`);
   if (d.storageAccountId) out.push(`storage account ${nameOf(d.storageAccountId)}`);
-  if (d.eventHubAuthorizationRuleId) out.push(`event hub namespace ${nameOf(d.eventHubAuthorizationRuleId.replace(/\/authorizationrules\/[^/]+$/i, ''))}`);
+  if (d.eventHubAuthorizationRuleId)
+    out.push(
+      `event hub namespace ${nameOf(d.eventHubAuthorizationRuleId.replace(/\/authorizationrules\/[^/]+$/i, ''))}`,
+    );
   if (d.marketplacePartnerId) out.push(`partner solution ${nameOf(d.marketplacePartnerId)}`);
   return out;
 }
@@ -64,7 +80,11 @@ function destinationsOf(setting: DiagnosticSetting): string[] {
 function shortfall(setting: DiagnosticSetting): string {
   const missing: string[] = [];
   if (auditEntry(setting) === undefined) {
-    const disabled = setting.logs.some((l) => !l.enabled && (l.category?.toLowerCase() === AUDIT_CATEGORY || AUDIT_GROUPS.includes(l.categoryGroup?.toLowerCase() ?? '')));
+    const disabled = setting.logs.some(
+      (l) =>
+        !l.enabled &&
+        (l.category?.toLowerCase() === AUDIT_CATEGORY || AUDIT_GROUPS.includes(l.categoryGroup?.toLowerCase() ?? '')),
+    );
     missing.push(disabled ? 'has its audit logs disabled' : 'does not include AuditEvent');
   }
   if (destinationsOf(setting).length === 0) missing.push('has no destination');

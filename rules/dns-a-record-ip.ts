@@ -19,23 +19,42 @@ export const dnsARecordIp: Rule = {
     severity: 'error',
     link: 'dns-record',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: "Set the record to the endpoint NIC's IP: az network private-dns record-set a add-record / remove-record, or let a DNS zone group manage it",
+    remediation:
+      "Set the record to the endpoint NIC's IP: az network private-dns record-set a add-record / remove-record, or let a DNS zone group manage it",
   },
   defaults: {},
   check(context) {
-    return perServingZone(context, (zone, scope) => addressesIn(context.estate, context.vault, zone, scope.endpoints, scope.missingEndpoints));
+    return perServingZone(context, (zone, scope) =>
+      addressesIn(context.estate, context.vault, zone, scope.endpoints, scope.missingEndpoints),
+    );
   },
 };
 
-function addressesIn(estate: Estate, vault: Vault, zone: PrivateDnsZone, endpoints: readonly PrivateEndpoint[], missingEndpoints: readonly string[]): RuleResult {
+function addressesIn(
+  estate: Estate,
+  vault: Vault,
+  zone: PrivateDnsZone,
+  endpoints: readonly PrivateEndpoint[],
+  missingEndpoints: readonly string[],
+): RuleResult {
   const record = estate.aRecord(zone.id, vault.name);
-  if (!record) return skip(zone.id, `private DNS zone ${zone.name} has no A record named ${vault.name.toLowerCase()} (KV204 reports it)`);
+  if (!record)
+    return skip(
+      zone.id,
+      `private DNS zone ${zone.name} has no A record named ${vault.name.toLowerCase()} (KV204 reports it)`,
+    );
   if (missingEndpoints.length > 0) {
-    return error(record.id, `cannot check A record ${record.name}: private endpoint ${names(missingEndpoints)} of ${vault.name} is not in the audited scope`);
+    return error(
+      record.id,
+      `cannot check A record ${record.name}: private endpoint ${names(missingEndpoints)} of ${vault.name} is not in the audited scope`,
+    );
   }
   const expected = endpointAddresses(estate, endpointsForZone(estate, endpoints, zone.id));
   if (expected.missingNics.length > 0) {
-    return error(record.id, `cannot check A record ${record.name}: network interface ${names(expected.missingNics)} of its private endpoint is not in the audited scope`);
+    return error(
+      record.id,
+      `cannot check A record ${record.name}: network interface ${names(expected.missingNics)} of its private endpoint is not in the audited scope`,
+    );
   }
   const nicNoun = expected.nics.length === 1 ? "the private endpoint's NIC has" : "the private endpoints' NICs have";
   if (expected.addresses.length === 0) {
@@ -44,7 +63,12 @@ function addressesIn(estate: Estate, vault: Vault, zone: PrivateDnsZone, endpoin
   const found = [...new Set(record.addresses)].sort(compareAddresses);
   const evidence = { found, expected: expected.addresses, nics: expected.nics.map((n) => n.id) };
   const same = found.length === expected.addresses.length && found.every((a, i) => a === expected.addresses[i]);
-  if (same) return pass(record.id, `A record ${record.name} points at ${found.join(', ')}; ${nicNoun} ${expected.addresses.join(', ')}`, evidence);
+  if (same)
+    return pass(
+      record.id,
+      `A record ${record.name} points at ${found.join(', ')}; ${nicNoun} ${expected.addresses.join(', ')}`,
+      evidence,
+    );
   const points = found.length > 0 ? `points at ${found.join(', ')}` : 'has no address';
   return fail(record.id, `A record ${record.name} ${points}; ${nicNoun} ${expected.addresses.join(', ')}`, evidence);
 }

@@ -19,7 +19,8 @@ export const dnsARecordPresent: Rule = {
     severity: 'error',
     link: 'dns-record',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Add the record: az network private-dns record-set a add-record -g <rg> -z <zone> -n <vault name> -a <endpoint IP>, or give the private endpoint a DNS zone group',
+    remediation:
+      'Add the record: az network private-dns record-set a add-record -g <rg> -z <zone> -n <vault name> -a <endpoint IP>, or give the private endpoint a DNS zone group',
   },
   defaults: {},
   check(context) {
@@ -43,7 +44,9 @@ function nearMisses(estate: Estate, vault: Vault, cloud: CloudName, zone: Privat
   const found: string[] = [];
   for (const { record, kind } of recordsNear(estate, zone.id, simpleName, typoDistance)) {
     if (kind === 'named-after') {
-      found.push(`A record ${record.name}, which answers ${record.name.toLowerCase()}.${zone.name} (record names are relative to the zone)`);
+      found.push(
+        `A record ${record.name}, which answers ${record.name.toLowerCase()}.${zone.name} (record names are relative to the zone)`,
+      );
     } else if (!estate.hasVaultNamed(record.name)) {
       // kv-app-002's record is not a typo of kv-app-001: it belongs to the vault of that name.
       found.push(`A record ${record.name} (a typo of ${simpleName}?)`);

@@ -1,5 +1,11 @@
 import {
-  AZURE_PROVIDED_DNS, callerNetworks, isActiveLink, resolutionOf, vnetContaining, vnetsConnected, type Resolution,
+  AZURE_PROVIDED_DNS,
+  callerNetworks,
+  isActiveLink,
+  resolutionOf,
+  vnetContaining,
+  vnetsConnected,
+  type Resolution,
 } from '../src/checks/access-path';
 import { dnsScope, noRequiredZone } from '../src/checks/dns';
 import { error, fail, pass, skip } from '../src/engine/result';
@@ -22,7 +28,8 @@ export const dnsZoneLinked: Rule = {
     severity: 'error',
     link: 'dns-link',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Link the zone to the caller VNet: az network private-dns link vnet create -g <rg> -z <zone> -n <link> -v <vnet id> -e false, or point its DNS at a resolver in a linked VNet',
+    remediation:
+      'Link the zone to the caller VNet: az network private-dns link vnet create -g <rg> -z <zone> -n <link> -v <vnet id> -e false, or point its DNS at a resolver in a linked VNet',
   },
   defaults: {},
   check({ estate, vault, caller }) {
@@ -30,17 +37,28 @@ export const dnsZoneLinked: Rule = {
     if (!scope.applies) return [scope.result];
     const networks = callerNetworks(estate, vault, caller);
     if (networks.source === 'none') {
-      return [skip(vault.id, `the caller is not in a VNet (${outsideCaller(caller)}), so private DNS zone links do not apply`)];
+      return [
+        skip(
+          vault.id,
+          `the caller is not in a VNet (${outsideCaller(caller)}), so private DNS zone links do not apply`,
+        ),
+      ];
     }
     const zones = estate.zonesNamed(scope.requiredZone);
     if (zones.length === 0) return [noRequiredZone(vault, scope.requiredZone)];
     const results = networks.vnetIds.map((vnetId) => resultFor(estate, vault, zones, vnetId, scope.requiredZone));
     if (networks.source === 'default') {
       for (const id of scope.missingEndpoints) {
-        results.push(error(id, `private endpoint ${parseId(id).name} of ${vault.name} is not in the audited scope, so the VNet it serves cannot be checked`));
+        results.push(
+          error(
+            id,
+            `private endpoint ${parseId(id).name} of ${vault.name} is not in the audited scope, so the VNet it serves cannot be checked`,
+          ),
+        );
       }
     }
-    if (results.length === 0) return [error(vault.id, `cannot tell which VNet calls ${vault.name}: its private endpoints name no subnet`)];
+    if (results.length === 0)
+      return [error(vault.id, `cannot tell which VNet calls ${vault.name}: its private endpoints name no subnet`)];
     return results;
   },
 };
@@ -49,39 +67,80 @@ function outsideCaller(caller: CallerProfile): string {
   return caller.ips.length > 0 ? `caller IP ${caller.ips.join(', ')}` : 'a trusted Microsoft service';
 }
 
-const RANK: Record<Resolution['kind'], number> = { linked: 0, 'via-dns-server': 1, 'link-inactive': 2, 'unknown-dns-server': 3, 'not-linked': 4 };
+const RANK: Record<Resolution['kind'], number> = {
+  linked: 0,
+  'via-dns-server': 1,
+  'link-inactive': 2,
+  'unknown-dns-server': 3,
+  'not-linked': 4,
+};
 
-function resultFor(estate: Estate, vault: Vault, zones: readonly PrivateDnsZone[], vnetId: string, required: string): RuleResult {
+function resultFor(
+  estate: Estate,
+  vault: Vault,
+  zones: readonly PrivateDnsZone[],
+  vnetId: string,
+  required: string,
+): RuleResult {
   // A VNet can be linked to only one zone of a name; with several same-named zones, the one that resolves decides.
-  const best = zones.map((zone) => resolutionOf(estate, zone, vnetId)).sort((a, b) => RANK[a.kind] - RANK[b.kind])[0] ?? { kind: 'not-linked' };
+  const best = zones
+    .map((zone) => resolutionOf(estate, zone, vnetId))
+    .sort((a, b) => RANK[a.kind] - RANK[b.kind])[0] ?? { kind: 'not-linked' };
   const vnetName = nameOfVnet(estate, vnetId);
-  if (best.kind === 'linked') return pass(best.link.id, `${vnetName} is linked to ${required} (link ${best.link.name})`);
+  if (best.kind === 'linked')
+    return pass(best.link.id, `${vnetName} is linked to ${required} (link ${best.link.name})`);
   if (!estate.virtualNetworks.get(vnetId)) {
-    return error(vnetId, `VNet ${vnetName} is not in the audited scope, so its DNS servers cannot be read; ${required} has no link to it`);
+    return error(
+      vnetId,
+      `VNet ${vnetName} is not in the audited scope, so its DNS servers cannot be read; ${required} has no link to it`,
+    );
   }
   switch (best.kind) {
     case 'via-dns-server':
-      return pass(best.link.id, `${vnetName} resolves ${required} through DNS server ${best.dnsServer} in ${best.serverVnet.name}, which is linked (link ${best.link.name})`);
+      return pass(
+        best.link.id,
+        `${vnetName} resolves ${required} through DNS server ${best.dnsServer} in ${best.serverVnet.name}, which is linked (link ${best.link.name})`,
+      );
     case 'link-inactive':
       return fail(best.link.id, inactiveMessage(estate, best.link, vnetId, vnetName, required));
     case 'unknown-dns-server':
-      return skip(vnetId, `${vnetName} uses DNS server${best.dnsServers.length === 1 ? '' : 's'} ${best.dnsServers.join(', ')} outside every audited VNet: kvguard cannot see whether ${best.dnsServers.length === 1 ? 'it forwards' : 'they forward'} ${required} to Azure DNS (${AZURE_PROVIDED_DNS})`);
+      return skip(
+        vnetId,
+        `${vnetName} uses DNS server${best.dnsServers.length === 1 ? '' : 's'} ${best.dnsServers.join(', ')} outside every audited VNet: kvguard cannot see whether ${best.dnsServers.length === 1 ? 'it forwards' : 'they forward'} ${required} to Azure DNS (${AZURE_PROVIDED_DNS})`,
+      );
     default:
       return fail(vnetId, notLinkedMessage(estate, vault, zones, vnetId, vnetName, required));
   }
 }
 
-function inactiveMessage(estate: Estate, link: VirtualNetworkLink, vnetId: string, vnetName: string, required: string): string {
+function inactiveMessage(
+  estate: Estate,
+  link: VirtualNetworkLink,
+  vnetId: string,
+  vnetName: string,
+  required: string,
+): string {
   const state = `virtualNetworkLinkState ${link.state ?? 'unknown'}, provisioningState ${link.provisioningState ?? 'unknown'}`;
-  if (sameId(link.virtualNetworkId, vnetId)) return `link ${link.name} from ${vnetName} to ${required} is not active (${state})`;
+  if (sameId(link.virtualNetworkId, vnetId))
+    return `link ${link.name} from ${vnetName} to ${required} is not active (${state})`;
   const serverVnet = link.virtualNetworkId ? nameOfVnet(estate, link.virtualNetworkId) : 'another VNet';
   return `${vnetName} resolves through DNS servers in ${serverVnet}, whose link ${link.name} to ${required} is not active (${state})`;
 }
 
-function notLinkedMessage(estate: Estate, vault: Vault, zones: readonly PrivateDnsZone[], vnetId: string, vnetName: string, required: string): string {
+function notLinkedMessage(
+  estate: Estate,
+  vault: Vault,
+  zones: readonly PrivateDnsZone[],
+  vnetId: string,
+  vnetName: string,
+  required: string,
+): string {
   const servers = estate.virtualNetworks.get(vnetId)?.dnsServers ?? [];
   if (servers.length > 0) {
-    const vnetOf = (server: string): string => (server.trim() === AZURE_PROVIDED_DNS ? vnetName : vnetContaining(estate, server)?.name ?? 'an unaudited network');
+    const vnetOf = (server: string): string =>
+      server.trim() === AZURE_PROVIDED_DNS
+        ? vnetName
+        : (vnetContaining(estate, server)?.name ?? 'an unaudited network');
     if (servers.length === 1) {
       const server = servers[0] ?? '';
       return `${vnetName} resolves through DNS server ${server} in ${vnetOf(server)}, which is not linked to ${required}`;
@@ -91,7 +150,10 @@ function notLinkedMessage(estate: Estate, vault: Vault, zones: readonly PrivateD
   const linkedPeer = zones
     .flatMap((zone) => estate.linksOf(zone.id).filter(isActiveLink))
     .map((link) => link.virtualNetworkId)
-    .find((linked): linked is string => linked !== undefined && !sameId(linked, vnetId) && vnetsConnected(estate, vnetId, linked));
+    .find(
+      (linked): linked is string =>
+        linked !== undefined && !sameId(linked, vnetId) && vnetsConnected(estate, vnetId, linked),
+    );
   if (linkedPeer) {
     return `${vnetName} uses Azure-provided DNS and is not linked to ${required}; it is peered to ${nameOfVnet(estate, linkedPeer)}, which is linked, but peering does not carry private DNS zone links`;
   }

@@ -18,7 +18,8 @@ export const dnsZoneName: Rule = {
     severity: 'error',
     link: 'dns-zone',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Create the zone with the required name (privatelink.vaultcore.azure.net in the public cloud), point the DNS zone group at it and delete the misnamed zone',
+    remediation:
+      'Create the zone with the required name (privatelink.vaultcore.azure.net in the public cloud), point the DNS zone group at it and delete the misnamed zone',
   },
   defaults: {},
   check({ estate, vault }) {
@@ -28,9 +29,19 @@ export const dnsZoneName: Rule = {
     if (zones.length === 0) {
       if (scope.missingEndpoints.length > 0) {
         const names = scope.missingEndpoints.map((id) => parseId(id).name).join(', ');
-        return [error(vault.id, `no private DNS zone serves ${vault.name} in the audited scope, and its private endpoint ${names} is not in the audited scope, so its DNS zone group cannot be read`)];
+        return [
+          error(
+            vault.id,
+            `no private DNS zone serves ${vault.name} in the audited scope, and its private endpoint ${names} is not in the audited scope, so its DNS zone group cannot be read`,
+          ),
+        ];
       }
-      return [skip(vault.id, `no private DNS zone serves ${vault.name}: no DNS zone group points at a zone and no zone holds an A record named ${vault.name.toLowerCase()}`)];
+      return [
+        skip(
+          vault.id,
+          `no private DNS zone serves ${vault.name}: no DNS zone group points at a zone and no zone holds an A record named ${vault.name.toLowerCase()}`,
+        ),
+      ];
     }
     return zones.map((zone) => judge(zone, vault, scope.cloud, scope.requiredZone));
   },

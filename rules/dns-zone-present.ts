@@ -15,7 +15,8 @@ export const dnsZonePresent: Rule = {
     severity: 'error',
     link: 'dns-zone',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Create the zone: az network private-dns zone create -g <rg> -n privatelink.vaultcore.azure.net (the name depends on cloud and kind)',
+    remediation:
+      'Create the zone: az network private-dns zone create -g <rg> -n privatelink.vaultcore.azure.net (the name depends on cloud and kind)',
   },
   defaults: {},
   check({ estate, vault }) {
@@ -23,10 +24,19 @@ export const dnsZonePresent: Rule = {
     if (!scope.applies) return [scope.result];
     const zones = estate.zonesNamed(scope.requiredZone);
     if (zones.length > 0) {
-      return zones.map((zone) => pass(zone.id, `private DNS zone ${zone.name} exists in subscription ${zone.subscriptionId ?? 'unknown'}`));
+      return zones.map((zone) =>
+        pass(zone.id, `private DNS zone ${zone.name} exists in subscription ${zone.subscriptionId ?? 'unknown'}`),
+      );
     }
-    const nearMisses = estate.allZoneNames().filter((name) => judgeZoneName(name, scope.cloud, vault.kind).kind === 'near-miss');
+    const nearMisses = estate
+      .allZoneNames()
+      .filter((name) => judgeZoneName(name, scope.cloud, vault.kind).kind === 'near-miss');
     const found = nearMisses.length > 0 ? ` (found ${nearMisses.join(', ')} instead)` : '';
-    return [fail(vault.id, `${vault.name} needs a private DNS zone named ${scope.requiredZone}; none exists in the audited scope${found}`)];
+    return [
+      fail(
+        vault.id,
+        `${vault.name} needs a private DNS zone named ${scope.requiredZone}; none exists in the audited scope${found}`,
+      ),
+    ];
   },
 };

@@ -1,7 +1,15 @@
 import { ipInAnyRange } from '../src/checks/cidr';
 import {
-  EndpointPath, bypassLabel, bypassesAzureServices, defaultActionOf, isPublicAccessDisabled, keyVaultServiceEndpoint,
-  nameOf, privateEndpointPath, publicAccessLabel, virtualNetworkRuleFor,
+  EndpointPath,
+  bypassLabel,
+  bypassesAzureServices,
+  defaultActionOf,
+  isPublicAccessDisabled,
+  keyVaultServiceEndpoint,
+  nameOf,
+  privateEndpointPath,
+  publicAccessLabel,
+  virtualNetworkRuleFor,
 } from '../src/checks/firewall';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleContext, RuleResult } from '../src/engine/types';
@@ -23,7 +31,8 @@ export const firewallAllowsCaller: Rule = {
     severity: 'error',
     link: 'firewall',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Reach the vault through its private endpoint, or add the caller: az keyvault network-rule add --name <vault> --ip-address <ip>/32 (or --subnet <subnet id>)',
+    remediation:
+      'Reach the vault through its private endpoint, or add the caller: az keyvault network-rule add --name <vault> --ip-address <ip>/32 (or --subnet <subnet id>)',
   },
   defaults: {},
   check(context) {
@@ -33,7 +42,16 @@ export const firewallAllowsCaller: Rule = {
   },
 };
 
-type Clause = 'private-endpoint' | 'public-network-access' | 'trusted-service' | 'default-action-allow' | 'virtual-network-rule' | 'ip-rule' | 'default-deny' | 'caller-unknown' | 'subnet-out-of-scope';
+type Clause =
+  | 'private-endpoint'
+  | 'public-network-access'
+  | 'trusted-service'
+  | 'default-action-allow'
+  | 'virtual-network-rule'
+  | 'ip-rule'
+  | 'default-deny'
+  | 'caller-unknown'
+  | 'subnet-out-of-scope';
 
 interface Decision {
   clause: Clause;
@@ -48,33 +66,83 @@ function decide({ estate, vault, caller }: RuleContext, path: EndpointPath): Dec
     const { link, endpointVnetId } = path.reached;
     const callerVnetId = path.callerSource === 'vnet' ? path.callerVnetId : undefined;
     const who = callerVnetId ? `the caller in ${nameOf(callerVnetId)}` : 'the caller';
-    const via = callerVnetId && endpointVnetId && !sameId(callerVnetId, endpointVnetId) ? ` over peering with ${nameOf(endpointVnetId)}` : '';
-    return { clause: 'private-endpoint', result: pass(id, `allowed: ${who} reaches ${vault.name} through private endpoint ${link.endpointName} (Approved)${via}; the firewall does not apply to private endpoint traffic`) };
+    const via =
+      callerVnetId && endpointVnetId && !sameId(callerVnetId, endpointVnetId)
+        ? ` over peering with ${nameOf(endpointVnetId)}`
+        : '';
+    return {
+      clause: 'private-endpoint',
+      result: pass(
+        id,
+        `allowed: ${who} reaches ${vault.name} through private endpoint ${link.endpointName} (Approved)${via}; the firewall does not apply to private endpoint traffic`,
+      ),
+    };
   }
   const trustedAdmitted = caller.trustedService && bypassesAzureServices(vault);
-  const trustedRefused = caller.trustedService && !trustedAdmitted ? `the caller is a trusted Microsoft service but bypass is ${bypassLabel(vault)}` : undefined;
+  const trustedRefused =
+    caller.trustedService && !trustedAdmitted
+      ? `the caller is a trusted Microsoft service but bypass is ${bypassLabel(vault)}`
+      : undefined;
   if (isPublicAccessDisabled(vault)) {
     if (path.callerSource === 'default' && path.links.length === 0) {
-      return { clause: 'caller-unknown', result: skip(id, `cannot evaluate: ${vault.name} has no private endpoint for the default caller (a client in the endpoint's VNet) to use; ${UNKNOWN_CALLER}`) };
+      return {
+        clause: 'caller-unknown',
+        result: skip(
+          id,
+          `cannot evaluate: ${vault.name} has no private endpoint for the default caller (a client in the endpoint's VNet) to use; ${UNKNOWN_CALLER}`,
+        ),
+      };
     }
     if (trustedAdmitted) {
-      return { clause: 'trusted-service', result: pass(id, `allowed: the caller is a trusted Microsoft service and bypass is AzureServices; the trusted-services exception stays available with publicNetworkAccess Disabled`) };
+      return {
+        clause: 'trusted-service',
+        result: pass(
+          id,
+          `allowed: the caller is a trusted Microsoft service and bypass is AzureServices; the trusted-services exception stays available with publicNetworkAccess Disabled`,
+        ),
+      };
     }
     const why = reasons(path.blocked, trustedRefused);
-    return { clause: 'public-network-access', result: fail(id, `denied: publicNetworkAccess is Disabled and the caller does not come through the private endpoint${why}`) };
+    return {
+      clause: 'public-network-access',
+      result: fail(
+        id,
+        `denied: publicNetworkAccess is Disabled and the caller does not come through the private endpoint${why}`,
+      ),
+    };
   }
   if (defaultActionOf(vault) === 'Allow') {
-    const acls = vault.networkAcls ? 'networkAcls.defaultAction is Allow' : `${vault.name} has no networkAcls (defaultAction Allow)`;
-    return { clause: 'default-action-allow', result: pass(id, `allowed: publicNetworkAccess is ${publicAccessLabel(vault)} and ${acls}: the firewall admits every public caller`) };
+    const acls = vault.networkAcls
+      ? 'networkAcls.defaultAction is Allow'
+      : `${vault.name} has no networkAcls (defaultAction Allow)`;
+    return {
+      clause: 'default-action-allow',
+      result: pass(
+        id,
+        `allowed: publicNetworkAccess is ${publicAccessLabel(vault)} and ${acls}: the firewall admits every public caller`,
+      ),
+    };
   }
   if (trustedAdmitted) {
-    return { clause: 'trusted-service', result: pass(id, 'allowed: the caller is a trusted Microsoft service and bypass is AzureServices (defaultAction Deny)') };
+    return {
+      clause: 'trusted-service',
+      result: pass(
+        id,
+        'allowed: the caller is a trusted Microsoft service and bypass is AzureServices (defaultAction Deny)',
+      ),
+    };
   }
   return defaultDeny(estate, vault, caller, path, trustedRefused);
 }
 
 /** defaultAction Deny: a virtual network rule or an IP rule must admit the caller. */
-function defaultDeny(estate: RuleContext['estate'], vault: Vault, caller: CallerProfile, path: EndpointPath, trustedRefused: string | undefined): Decision {
+function defaultDeny(
+  estate: RuleContext['estate'],
+  vault: Vault,
+  caller: CallerProfile,
+  path: EndpointPath,
+  trustedRefused: string | undefined,
+): Decision {
   const id = vault.id;
   const notes: string[] = [];
   let outOfScope: string | undefined;
@@ -84,7 +152,13 @@ function defaultDeny(estate: RuleContext['estate'], vault: Vault, caller: Caller
     const subnet = estate.subnets.get(caller.subnetId);
     const endpoint = subnet ? keyVaultServiceEndpoint(subnet).kind : undefined;
     if (rule && endpoint === 'ready') {
-      return { clause: 'virtual-network-rule', result: pass(id, `allowed: subnet ${subnetName} is in virtualNetworkRules and has the Microsoft.KeyVault service endpoint`) };
+      return {
+        clause: 'virtual-network-rule',
+        result: pass(
+          id,
+          `allowed: subnet ${subnetName} is in virtualNetworkRules and has the Microsoft.KeyVault service endpoint`,
+        ),
+      };
     }
     if (endpoint === 'ready') {
       // A service endpoint switches the subnet's source addresses from public to private, so ipRules stop matching.
@@ -93,7 +167,10 @@ function defaultDeny(estate: RuleContext['estate'], vault: Vault, caller: Caller
       return { clause: 'default-deny', result: fail(id, message) };
     }
     if (rule && !subnet) outOfScope = caller.subnetId;
-    else if (rule) notes.push(`subnet ${subnetName} is in virtualNetworkRules but has no provisioned Microsoft.KeyVault service endpoint, so the rule admits nothing`);
+    else if (rule)
+      notes.push(
+        `subnet ${subnetName} is in virtualNetworkRules but has no provisioned Microsoft.KeyVault service endpoint, so the rule admits nothing`,
+      );
     else notes.push(`subnet ${subnetName} is not in virtualNetworkRules`);
   }
   const ipRules = vault.networkAcls?.ipRules ?? [];
@@ -104,19 +181,45 @@ function defaultDeny(estate: RuleContext['estate'], vault: Vault, caller: Caller
     return { clause: 'ip-rule', result: pass(id, `allowed: ${list}`) };
   }
   if (outOfScope) {
-    return { clause: 'subnet-out-of-scope', result: error(id, `cannot evaluate: subnet ${outOfScope} is in virtualNetworkRules but not in the audited scope, so its Microsoft.KeyVault service endpoint cannot be checked`) };
+    return {
+      clause: 'subnet-out-of-scope',
+      result: error(
+        id,
+        `cannot evaluate: subnet ${outOfScope} is in virtualNetworkRules but not in the audited scope, so its Microsoft.KeyVault service endpoint cannot be checked`,
+      ),
+    };
   }
   if (caller.ips.length === 0 && !caller.subnetId) {
-    if (trustedRefused) return { clause: 'default-deny', result: fail(id, `denied: ${trustedRefused}, so defaultAction Deny refuses it`) };
-    return { clause: 'caller-unknown', result: skip(id, `cannot evaluate: defaultAction is Deny and the caller has no private endpoint path, IP or subnet to match${reasons(path.blocked)}; ${UNKNOWN_CALLER}`) };
+    if (trustedRefused)
+      return {
+        clause: 'default-deny',
+        result: fail(id, `denied: ${trustedRefused}, so defaultAction Deny refuses it`),
+      };
+    return {
+      clause: 'caller-unknown',
+      result: skip(
+        id,
+        `cannot evaluate: defaultAction is Deny and the caller has no private endpoint path, IP or subnet to match${reasons(path.blocked)}; ${UNKNOWN_CALLER}`,
+      ),
+    };
   }
   for (const m of matches) if (m.rule) notes.push(`${m.ip} matches ipRule ${m.rule}`);
   if (caller.ips.length > 0) notes.push(ipRules.length > 0 ? `ipRules: ${ipRules.join(', ')}` : 'no ipRules');
   else if (caller.subnetId) notes.push('no caller IP given');
   if (trustedRefused) notes.push(trustedRefused);
   if (path.blocked) notes.push(path.blocked);
-  const client = uncovered.length > 1 ? `Client addresses ${uncovered.join(', ')} are` : uncovered.length === 1 ? `Client address ${uncovered[0]} is` : caller.subnetId ? `Client in subnet ${nameOf(caller.subnetId)} is` : 'Client is';
-  return { clause: 'default-deny', result: fail(id, `denied: ${client} not authorized and caller is not a trusted service${reasons(...notes)}`) };
+  const client =
+    uncovered.length > 1
+      ? `Client addresses ${uncovered.join(', ')} are`
+      : uncovered.length === 1
+        ? `Client address ${uncovered[0]} is`
+        : caller.subnetId
+          ? `Client in subnet ${nameOf(caller.subnetId)} is`
+          : 'Client is';
+  return {
+    clause: 'default-deny',
+    result: fail(id, `denied: ${client} not authorized and caller is not a trusted service${reasons(...notes)}`),
+  };
 }
 
 function reasons(...parts: (string | undefined)[]): string {
@@ -126,7 +229,11 @@ function reasons(...parts: (string | undefined)[]): string {
 
 /** The inputs the decision read, as evidence. */
 function inputsOf({ vault, caller }: RuleContext, path: EndpointPath): JsonObject {
-  const callerInputs: JsonObject = { source: path.callerSource, ips: caller.ips, trustedService: caller.trustedService };
+  const callerInputs: JsonObject = {
+    source: path.callerSource,
+    ips: caller.ips,
+    trustedService: caller.trustedService,
+  };
   if (caller.subnetId) callerInputs.subnetId = caller.subnetId;
   if (path.callerVnetId) callerInputs.vnetId = path.callerVnetId;
   const evidence: JsonObject = {

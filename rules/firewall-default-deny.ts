@@ -16,7 +16,8 @@ export const firewallDefaultDeny: Rule = {
     severity: 'warning',
     link: 'firewall',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Deny public traffic by default: az keyvault update --name <vault> --default-action Deny (or --public-network-access Disabled)',
+    remediation:
+      'Deny public traffic by default: az keyvault update --name <vault> --default-action Deny (or --public-network-access Disabled)',
   },
   defaults: {},
   check({ vault }) {
@@ -28,6 +29,11 @@ export const firewallDefaultDeny: Rule = {
     }
     // Without networkAcls the service applies defaultAction Allow.
     const acls = vault.networkAcls ? 'networkAcls.defaultAction is Allow' : 'no networkAcls (defaultAction Allow)';
-    return [fail(vault.id, `${vault.name} accepts traffic from any public address: publicNetworkAccess is ${publicAccessLabel(vault)} and ${acls}; expected publicNetworkAccess Disabled or defaultAction Deny`)];
+    return [
+      fail(
+        vault.id,
+        `${vault.name} accepts traffic from any public address: publicNetworkAccess is ${publicAccessLabel(vault)} and ${acls}; expected publicNetworkAccess Disabled or defaultAction Deny`,
+      ),
+    ];
   },
 };

@@ -3,7 +3,7 @@ import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId } from '../src/model/arm';
 import { compareIds, type Estate } from '../src/model/estate';
-import type { PrivateEndpoint, Vault } from '../src/model/types';
+import type { PrivateEndpoint } from '../src/model/types';
 
 export interface PrivateDnsZoneGroupOptions {
   /** DNS records are written by other means (a central DNS team, Azure Policy DINE in another scope, custom DNS). */
@@ -24,11 +24,15 @@ export const privateDnsZoneGroup: Rule<PrivateDnsZoneGroupOptions> = {
     severity: 'warning',
     link: 'private-endpoint',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Add a DNS zone group: az network private-endpoint dns-zone-group create --endpoint-name <pe> --private-dns-zone <zone id> ...',
+    remediation:
+      'Add a DNS zone group: az network private-endpoint dns-zone-group create --endpoint-name <pe> --private-dns-zone <zone id> ...',
     optionsSchema: {
       type: 'object',
       properties: {
-        dnsManagedElsewhere: { type: 'boolean', description: 'DNS records for private endpoints are managed by other means: skip this rule.' },
+        dnsManagedElsewhere: {
+          type: 'boolean',
+          description: 'DNS records for private endpoints are managed by other means: skip this rule.',
+        },
       },
       additionalProperties: false,
     },
@@ -39,10 +43,13 @@ export const privateDnsZoneGroup: Rule<PrivateDnsZoneGroupOptions> = {
       return [skip(vault.id, `${vault.name}: DNS zone groups were not read (--skip-reads zone-groups)`)];
     }
     if (options.dnsManagedElsewhere) {
-      return [skip(vault.id, `${vault.name}: DNS for private endpoints is managed elsewhere (dnsManagedElsewhere is set)`)];
+      return [
+        skip(vault.id, `${vault.name}: DNS for private endpoints is managed elsewhere (dnsManagedElsewhere is set)`),
+      ];
     }
     const { endpoints, missing } = estate.endpointsOf(vault);
-    if (endpoints.length === 0 && missing.length === 0) return [skip(vault.id, `${vault.name} has no private endpoint`)];
+    if (endpoints.length === 0 && missing.length === 0)
+      return [skip(vault.id, `${vault.name} has no private endpoint`)];
     const required = requiredZoneFor(vault);
     if (!required) {
       const field = vault.kind === 'managedHsm' ? 'hsmUri' : 'vaultUri';
@@ -51,7 +58,12 @@ export const privateDnsZoneGroup: Rule<PrivateDnsZoneGroupOptions> = {
     }
     const results = [
       ...endpoints.map((endpoint) => zoneGroupOf(estate, endpoint, required)),
-      ...missing.map((id) => error(id, `private endpoint ${parseId(id).name} of ${vault.name} is not in the audited scope, so its DNS zone group cannot be read`)),
+      ...missing.map((id) =>
+        error(
+          id,
+          `private endpoint ${parseId(id).name} of ${vault.name} is not in the audited scope, so its DNS zone group cannot be read`,
+        ),
+      ),
     ];
     return results.sort((a, b) => compareIds(a.resourceId, b.resourceId));
   },
@@ -60,17 +72,28 @@ export const privateDnsZoneGroup: Rule<PrivateDnsZoneGroupOptions> = {
 function zoneGroupOf(estate: Estate, endpoint: PrivateEndpoint, required: string): RuleResult {
   const groups = estate.zoneGroupsOf(endpoint.id);
   if (groups.length === 0) {
-    return fail(endpoint.id, `private endpoint ${endpoint.name} has no DNS zone group; expected one pointing at ${required}`);
+    return fail(
+      endpoint.id,
+      `private endpoint ${endpoint.name} has no DNS zone group; expected one pointing at ${required}`,
+    );
   }
-  const configs = groups.flatMap((group) => group.configs.map((config) => ({ group, zoneId: config.privateDnsZoneId })));
+  const configs = groups.flatMap((group) =>
+    group.configs.map((config) => ({ group, zoneId: config.privateDnsZoneId })),
+  );
   const match = configs.find((c) => c.zoneId !== undefined && zoneNameOf(c.zoneId) === required);
   if (match?.zoneId) {
-    return pass(endpoint.id, `private endpoint ${endpoint.name} has DNS zone group ${match.group.name} pointing at ${required} (${match.zoneId})`);
+    return pass(
+      endpoint.id,
+      `private endpoint ${endpoint.name} has DNS zone group ${match.group.name} pointing at ${required} (${match.zoneId})`,
+    );
   }
   const zones = configs.flatMap((c) => (c.zoneId ? [zoneNameOf(c.zoneId)] : []));
   const groupNames = groups.map((g) => g.name).join(', ');
   const found = zones.length > 0 ? `points at ${[...new Set(zones)].sort().join(', ')}` : 'points at no zone';
-  return fail(endpoint.id, `private endpoint ${endpoint.name} has DNS zone group ${groupNames} that ${found}; expected ${required}`);
+  return fail(
+    endpoint.id,
+    `private endpoint ${endpoint.name} has DNS zone group ${groupNames} that ${found}; expected ${required}`,
+  );
 }
 
 /** Zone names are DNS names: compare them lower-cased. The id carries the name even when the zone is out of scope. */

@@ -19,7 +19,8 @@ export const privateEndpointApproved: Rule = {
     severity: 'error',
     link: 'private-endpoint',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Approve the connection on the vault: az keyvault private-endpoint-connection approve --id <connection id>',
+    remediation:
+      'Approve the connection on the vault: az keyvault private-endpoint-connection approve --id <connection id>',
   },
   defaults: {},
   check({ estate, vault }) {
@@ -32,15 +33,21 @@ export const privateEndpointApproved: Rule = {
 /** What the vault's owner has to do for each state (Private Link's provider actions). */
 const FIX_BY_STATUS: Readonly<Record<string, string>> = {
   pending: 'approve it on the vault',
-  rejected: "the vault's owner rejected it: approve it on the vault, or delete the endpoint and request a new connection",
+  rejected:
+    "the vault's owner rejected it: approve it on the vault, or delete the endpoint and request a new connection",
   disconnected: "the vault's owner removed it: delete the endpoint and create a new one",
 };
 
 function approvalOf(link: PrivateLink, vault: Vault): RuleResult {
   const subject = `connection ${link.endpointName} to ${vault.name}`;
-  const states = [link.vaultConnection?.state, link.endpointConnection?.state].filter((s): s is ConnectionState => s !== undefined && s.status !== '');
+  const states = [link.vaultConnection?.state, link.endpointConnection?.state].filter(
+    (s): s is ConnectionState => s !== undefined && s.status !== '',
+  );
   if (states.length === 0) {
-    return error(link.resourceId, `${subject} reports no connection state (privateLinkServiceConnectionState); expected Approved`);
+    return error(
+      link.resourceId,
+      `${subject} reports no connection state (privateLinkServiceConnectionState); expected Approved`,
+    );
   }
   // Either side not Approved fails. The vault's side comes first (its owner decides); the endpoint's side
   // catches a manual request the vault does not list yet.

@@ -21,11 +21,15 @@ export const privateEndpointPresent: Rule<PrivateEndpointPresentOptions> = {
     severity: 'error',
     link: 'private-endpoint',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Create a private endpoint for the vault: az network private-endpoint create --group-id vault --private-connection-resource-id <vault id> ...',
+    remediation:
+      'Create a private endpoint for the vault: az network private-endpoint create --group-id vault --private-connection-resource-id <vault id> ...',
     optionsSchema: {
       type: 'object',
       properties: {
-        requireAlways: { type: 'boolean', description: 'Require a private endpoint connection even when public network access is enabled.' },
+        requireAlways: {
+          type: 'boolean',
+          description: 'Require a private endpoint connection even when public network access is enabled.',
+        },
       },
       additionalProperties: false,
     },
@@ -40,11 +44,21 @@ export const privateEndpointPresent: Rule<PrivateEndpointPresentOptions> = {
     // An absent publicNetworkAccess means the service default, Enabled.
     const publicAccess = vault.publicNetworkAccess ?? 'Enabled';
     if (publicAccess.toLowerCase() === 'disabled') {
-      return [fail(vault.id, `${vault.name} has public network access disabled and no private endpoint connection: nothing can reach it`)];
+      return [
+        fail(
+          vault.id,
+          `${vault.name} has public network access disabled and no private endpoint connection: nothing can reach it`,
+        ),
+      ];
     }
     if (options.requireAlways) {
       return [fail(vault.id, `${vault.name} has no private endpoint connection; requireAlways expects at least one`)];
     }
-    return [skip(vault.id, `${vault.name} allows public network access (publicNetworkAccess ${publicAccess}) and has no private endpoint connection; set requireAlways to require one`)];
+    return [
+      skip(
+        vault.id,
+        `${vault.name} allows public network access (publicNetworkAccess ${publicAccess}) and has no private endpoint connection; set requireAlways to require one`,
+      ),
+    ];
   },
 };

@@ -16,11 +16,13 @@ export const privateEndpointProvisioned: Rule = {
   meta: {
     id: 'KV103',
     name: 'private-endpoint-provisioned',
-    title: "Private endpoints and their connections are provisioned (Succeeded) and each endpoint's NIC holds a private IP",
+    title:
+      "Private endpoints and their connections are provisioned (Succeeded) and each endpoint's NIC holds a private IP",
     severity: 'error',
     link: 'private-endpoint',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Find the failed operation in the activity log, fix its cause and redeploy the private endpoint (or delete and recreate it).',
+    remediation:
+      'Find the failed operation in the activity log, fix its cause and redeploy the private endpoint (or delete and recreate it).',
   },
   defaults: {},
   check({ estate, vault }) {
@@ -36,15 +38,31 @@ function networkInterfacesOf(estate: Estate, link: PrivateLink, vault: Vault): R
   if (!endpoint) return [];
   const { nics, missing } = estate.nicsOf(endpoint);
   if (nics.length === 0 && missing.length === 0) {
-    return [fail(endpoint.id, `private endpoint ${endpoint.name} to ${vault.name} has no network interface; Azure creates one when the endpoint is provisioned`)];
+    return [
+      fail(
+        endpoint.id,
+        `private endpoint ${endpoint.name} to ${vault.name} has no network interface; Azure creates one when the endpoint is provisioned`,
+      ),
+    ];
   }
-  const results = missing.map((id) => error(id, `network interface ${parseId(id).name} of private endpoint ${endpoint.name} is not in the audited scope, so its private IP cannot be read`));
+  const results = missing.map((id) =>
+    error(
+      id,
+      `network interface ${parseId(id).name} of private endpoint ${endpoint.name} is not in the audited scope, so its private IP cannot be read`,
+    ),
+  );
   for (const nic of nics) {
     const addresses = nic.ipConfigurations.map((c) => c.privateIPAddress).filter((a): a is string => a !== undefined);
     results.push(
       addresses.length > 0
-        ? pass(nic.id, `network interface ${nic.name} of private endpoint ${endpoint.name} holds ${addresses.join(', ')}`)
-        : fail(nic.id, `network interface ${nic.name} of private endpoint ${endpoint.name} holds no private IP address`),
+        ? pass(
+            nic.id,
+            `network interface ${nic.name} of private endpoint ${endpoint.name} holds ${addresses.join(', ')}`,
+          )
+        : fail(
+            nic.id,
+            `network interface ${nic.name} of private endpoint ${endpoint.name} holds no private IP address`,
+          ),
     );
   }
   return results.sort((a, b) => compareIds(a.resourceId, b.resourceId));
@@ -63,10 +81,16 @@ function provisioningOf(link: PrivateLink, vault: Vault): RuleResult {
     return fail(link.resourceId, `${subject} is not provisioned: ${found}; expected Succeeded`);
   }
   if (!link.endpoint) {
-    return error(link.resourceId, `${subject}: the endpoint ${link.endpointId} is not in the audited scope, so its provisioningState cannot be read`);
+    return error(
+      link.resourceId,
+      `${subject}: the endpoint ${link.endpointId} is not in the audited scope, so its provisioningState cannot be read`,
+    );
   }
   if (reported.length === 0) {
-    return error(link.resourceId, `${subject} reports no provisioningState for the endpoint or its connection; expected Succeeded`);
+    return error(
+      link.resourceId,
+      `${subject} reports no provisioningState for the endpoint or its connection; expected Succeeded`,
+    );
   }
   return pass(link.resourceId, `${subject} is provisioned (${reported.map((r) => r.part).join(', ')}: Succeeded)`);
 }

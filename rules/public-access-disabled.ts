@@ -27,6 +27,11 @@ export const publicAccessDisabled: Rule = {
     if (isPublicAccessDisabled(vault)) {
       return [pass(vault.id, `${vault.name} has private endpoint ${endpoints} and publicNetworkAccess Disabled`)];
     }
-    return [fail(vault.id, `${vault.name} has private endpoint ${endpoints} but publicNetworkAccess is ${publicAccessLabel(vault)}; expected Disabled so traffic only comes through the endpoint`)];
+    return [
+      fail(
+        vault.id,
+        `${vault.name} has private endpoint ${endpoints} but publicNetworkAccess is ${publicAccessLabel(vault)}; expected Disabled so traffic only comes through the endpoint`,
+      ),
+    ];
   },
 };

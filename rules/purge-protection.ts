@@ -22,7 +22,8 @@ export const purgeProtection: Rule = {
       return [pass(vault.id, `${vault.name} has purge protection enabled`)];
     }
     // The service default is off: an absent flag means purge protection is disabled.
-    const flag = vault.enablePurgeProtection === false ? 'enablePurgeProtection is false' : 'enablePurgeProtection is not set';
+    const flag =
+      vault.enablePurgeProtection === false ? 'enablePurgeProtection is false' : 'enablePurgeProtection is not set';
     return [fail(vault.id, `${vault.name} has purge protection disabled (${flag})`)];
   },
 };

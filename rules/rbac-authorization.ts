@@ -25,8 +25,18 @@ export const rbacAuthorization: Rule = {
     }
     const expected = 'expected Azure RBAC (enableRbacAuthorization true)';
     if (vault.enableRbacAuthorization === undefined) {
-      return [fail(vault.id, `${vault.name} has no enableRbacAuthorization flag, so it is read as the access policy permission model; ${expected}`)];
+      return [
+        fail(
+          vault.id,
+          `${vault.name} has no enableRbacAuthorization flag, so it is read as the access policy permission model; ${expected}`,
+        ),
+      ];
     }
-    return [fail(vault.id, `${vault.name} uses the access policy permission model (enableRbacAuthorization is false); ${expected}`)];
+    return [
+      fail(
+        vault.id,
+        `${vault.name} uses the access policy permission model (enableRbacAuthorization is false); ${expected}`,
+      ),
+    ];
   },
 };

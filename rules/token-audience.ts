@@ -18,7 +18,8 @@ export const tokenAudience: Rule = {
     severity: 'error',
     link: 'identity',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Request the token for the vault resource: az account get-access-token --resource https://vault.azure.net (SDKs: scope https://vault.azure.net/.default)',
+    remediation:
+      'Request the token for the vault resource: az account get-access-token --resource https://vault.azure.net (SDKs: scope https://vault.azure.net/.default)',
   },
   defaults: {},
   check({ vault, caller }) {

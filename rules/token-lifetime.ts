@@ -25,7 +25,14 @@ export const tokenLifetime: Rule<TokenLifetimeOptions> = {
     remediation: 'Get a fresh token (let the SDK credential refresh it) and check the caller clock (NTP)',
     optionsSchema: {
       type: 'object',
-      properties: { skewSeconds: { type: 'integer', minimum: 0, maximum: 3600, description: 'Clock skew tolerated on nbf and exp, in seconds.' } },
+      properties: {
+        skewSeconds: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 3600,
+          description: 'Clock skew tolerated on nbf and exp, in seconds.',
+        },
+      },
       additionalProperties: false,
     },
   },

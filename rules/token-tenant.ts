@@ -17,13 +17,15 @@ export const tokenTenant: Rule = {
     severity: 'error',
     link: 'identity',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: "Get the token from the vault's tenant: az login --tenant <vault tenantId> (SDKs: tenantId option of the credential)",
+    remediation:
+      "Get the token from the vault's tenant: az login --tenant <vault tenantId> (SDKs: tenantId option of the credential)",
   },
   defaults: {},
   check({ vault, caller }) {
     const input = tokenRuleInput(vault, caller);
     if (input.results) return input.results;
-    if (!vault.tenantId) return [error(vault.id, `${vault.name} has no tenantId, so the token's tenant cannot be compared`)];
+    if (!vault.tenantId)
+      return [error(vault.id, `${vault.name} has no tenantId, so the token's tenant cannot be compared`)];
     const verdict = checkTenant(input.claims, vault, input.cloud, vault.tenantId);
     return [verdict.ok ? pass(vault.id, verdict.message) : fail(vault.id, verdict.message)];
   },

@@ -18,7 +18,8 @@ export const vnetRuleServiceEndpoint: Rule = {
     severity: 'error',
     link: 'firewall',
     appliesTo: ['vault', 'managedHsm'],
-    remediation: 'Add the service endpoint: az network vnet subnet update --ids <subnet id> --service-endpoints Microsoft.KeyVault',
+    remediation:
+      'Add the service endpoint: az network vnet subnet update --ids <subnet id> --service-endpoints Microsoft.KeyVault',
   },
   defaults: {},
   check({ estate, vault }) {
@@ -31,15 +32,27 @@ export const vnetRuleServiceEndpoint: Rule = {
 function checkRule(estate: Estate, vault: Vault, rule: VirtualNetworkRule): RuleResult {
   const subnet = estate.subnets.get(rule.id);
   if (!subnet) {
-    return error(rule.id, `subnet ${rule.id} in ${vault.name}'s virtualNetworkRules is not in the audited scope; its service endpoints cannot be checked`);
+    return error(
+      rule.id,
+      `subnet ${rule.id} in ${vault.name}'s virtualNetworkRules is not in the audited scope; its service endpoints cannot be checked`,
+    );
   }
   const state = keyVaultServiceEndpoint(subnet);
   if (state.kind === 'ready') {
-    return pass(subnet.id, `subnet ${subnet.name} in ${vault.name}'s virtualNetworkRules has the Microsoft.KeyVault service endpoint`);
+    return pass(
+      subnet.id,
+      `subnet ${subnet.name} in ${vault.name}'s virtualNetworkRules has the Microsoft.KeyVault service endpoint`,
+    );
   }
-  const found = state.kind === 'missing'
-    ? `has no Microsoft.KeyVault service endpoint (service endpoints: ${subnet.serviceEndpoints.map((se) => se.service).join(', ') || 'none'})`
-    : `has the Microsoft.KeyVault service endpoint in provisioningState ${state.endpoint.provisioningState ?? ''}, not Succeeded`;
-  const flag = rule.ignoreMissingVnetServiceEndpoint ? '; ignoreMissingVnetServiceEndpoint is true, which only lets ARM accept the rule' : '';
-  return fail(subnet.id, `subnet ${subnet.name} in ${vault.name}'s virtualNetworkRules ${found}, so the rule admits none of its traffic${flag}`);
+  const found =
+    state.kind === 'missing'
+      ? `has no Microsoft.KeyVault service endpoint (service endpoints: ${subnet.serviceEndpoints.map((se) => se.service).join(', ') || 'none'})`
+      : `has the Microsoft.KeyVault service endpoint in provisioningState ${state.endpoint.provisioningState ?? ''}, not Succeeded`;
+  const flag = rule.ignoreMissingVnetServiceEndpoint
+    ? '; ignoreMissingVnetServiceEndpoint is true, which only lets ARM accept the rule'
+    : '';
+  return fail(
+    subnet.id,
+    `subnet ${subnet.name} in ${vault.name}'s virtualNetworkRules ${found}, so the rule admits none of its traffic${flag}`,
+  );
 }

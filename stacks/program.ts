@@ -45,7 +45,8 @@ export interface StackSettings {
 
 function oneOf<T extends string>(config: pulumi.Config, key: string, allowed: readonly T[], fallback: T): T {
   const value = config.get(key) ?? fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`kvguard-stacks:${key} is ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`kvguard-stacks:${key} is ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -86,7 +87,9 @@ export function accessPath(settings: StackSettings = readSettings()) {
     virtualNetworkName: `vnet-spoke-${settings.vaultName}`,
     location,
     addressSpace: { addressPrefixes: ['10.1.0.0/16'] },
-    virtualNetworkPeerings: [{ name: 'to-hub', remoteVirtualNetwork: { id: hubVnet.id }, allowVirtualNetworkAccess: true }],
+    virtualNetworkPeerings: [
+      { name: 'to-hub', remoteVirtualNetwork: { id: hubVnet.id }, allowVirtualNetworkAccess: true },
+    ],
   });
   // Peering must exist on both sides to carry traffic; the spoke's side is declared inline above.
   new network.VirtualNetworkPeering('hub-to-spoke', {
@@ -103,12 +106,16 @@ export function accessPath(settings: StackSettings = readSettings()) {
     addressPrefix: '10.1.1.0/24',
     privateEndpointNetworkPolicies: 'Disabled',
   });
-  new network.Subnet('snet-workload', {
-    resourceGroupName: spokeGroup.name,
-    virtualNetworkName: spokeVnet.name,
-    subnetName: 'snet-workload',
-    addressPrefix: '10.1.2.0/24',
-  }, { dependsOn: [endpointSubnet] });
+  new network.Subnet(
+    'snet-workload',
+    {
+      resourceGroupName: spokeGroup.name,
+      virtualNetworkName: spokeVnet.name,
+      subnetName: 'snet-workload',
+      addressPrefix: '10.1.2.0/24',
+    },
+    { dependsOn: [endpointSubnet] },
+  );
 
   const vault = new keyvault.Vault('vault', {
     resourceGroupName: spokeGroup.name,
@@ -138,11 +145,19 @@ export function accessPath(settings: StackSettings = readSettings()) {
     location,
     subnet: { id: endpointSubnet.id },
     ...(settings.connection === 'manual'
-      ? { manualPrivateLinkServiceConnections: [{ ...connection, requestMessage: 'Requested by the application team, please approve' }] }
+      ? {
+          manualPrivateLinkServiceConnections: [
+            { ...connection, requestMessage: 'Requested by the application team, please approve' },
+          ],
+        }
       : { privateLinkServiceConnections: [connection] }),
   });
 
-  const zone = new privatedns.PrivateZone('zone', { resourceGroupName: hubGroup.name, privateZoneName: settings.zoneName, location: 'global' });
+  const zone = new privatedns.PrivateZone('zone', {
+    resourceGroupName: hubGroup.name,
+    privateZoneName: settings.zoneName,
+    location: 'global',
+  });
   const linkTo = (name: string, vnet: network.VirtualNetwork) =>
     new privatedns.VirtualNetworkLink(name, {
       resourceGroupName: hubGroup.name,

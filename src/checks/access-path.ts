@@ -2,7 +2,14 @@ import { idKey, parentId, sameId } from '../model/arm';
 import type { CallerProfile } from '../model/caller';
 import { requiredZoneName } from '../model/cloud';
 import type { Estate } from '../model/estate';
-import type { NetworkInterface, PrivateDnsZone, PrivateEndpoint, Vault, VirtualNetwork, VirtualNetworkLink } from '../model/types';
+import type {
+  NetworkInterface,
+  PrivateDnsZone,
+  PrivateEndpoint,
+  Vault,
+  VirtualNetwork,
+  VirtualNetworkLink,
+} from '../model/types';
 import { ipInAnyRange } from './cidr';
 
 /**
@@ -35,10 +42,12 @@ export function callerNetworks(estate: Estate, vault: Vault, caller: CallerProfi
   return { vnetIds: [...ids.values()], source: 'default' };
 }
 
-
 /** A link that actually answers queries: provisioned and Completed. */
 export function isActiveLink(link: VirtualNetworkLink): boolean {
-  return (link.state ?? 'Completed').toLowerCase() === 'completed' && (link.provisioningState ?? 'Succeeded').toLowerCase() === 'succeeded';
+  return (
+    (link.state ?? 'Completed').toLowerCase() === 'completed' &&
+    (link.provisioningState ?? 'Succeeded').toLowerCase() === 'succeeded'
+  );
 }
 
 export type Resolution =
@@ -64,7 +73,8 @@ export const AZURE_PROVIDED_DNS = '168.63.129.16';
  */
 export function resolutionOf(estate: Estate, zone: PrivateDnsZone, vnetId: string): Resolution {
   // From the VNet's side: a hub zone has a link per spoke, a VNet has a few links (issue 7: no scan per vault).
-  const linksFrom = (id: string): VirtualNetworkLink[] => estate.linksToVnet(id).filter((l) => sameId(l.zoneId, zone.id));
+  const linksFrom = (id: string): VirtualNetworkLink[] =>
+    estate.linksToVnet(id).filter((l) => sameId(l.zoneId, zone.id));
   const ownLinks = linksFrom(vnetId);
   const customDns = estate.virtualNetworks.get(vnetId)?.dnsServers ?? [];
   if (customDns.length === 0) {
@@ -135,7 +145,10 @@ export function zoneGroupZoneIds(estate: Estate, vault: Vault): Set<string> {
 }
 
 /** The private IPs a vault's endpoint NICs hold for the vault (sorted, unique). */
-export function endpointAddresses(estate: Estate, endpoints: readonly PrivateEndpoint[]): { addresses: string[]; nics: NetworkInterface[]; missingNics: string[] } {
+export function endpointAddresses(
+  estate: Estate,
+  endpoints: readonly PrivateEndpoint[],
+): { addresses: string[]; nics: NetworkInterface[]; missingNics: string[] } {
   const addresses = new Set<string>();
   const nics: NetworkInterface[] = [];
   const missingNics: string[] = [];
@@ -167,7 +180,15 @@ export function isApproved(status: string | undefined): boolean {
 /** Whether two VNets can route to each other: the same VNet, or a Connected peering between them. */
 export function vnetsConnected(estate: Estate, from: string, to: string): boolean {
   if (sameId(from, to)) return true;
-  const peeredFrom = estate.virtualNetworks.get(from)?.peerings.some((p) => sameId(p.remoteVirtualNetworkId, to) && (p.peeringState ?? 'Connected').toLowerCase() === 'connected');
-  const peeredTo = estate.virtualNetworks.get(to)?.peerings.some((p) => sameId(p.remoteVirtualNetworkId, from) && (p.peeringState ?? 'Connected').toLowerCase() === 'connected');
+  const peeredFrom = estate.virtualNetworks
+    .get(from)
+    ?.peerings.some(
+      (p) => sameId(p.remoteVirtualNetworkId, to) && (p.peeringState ?? 'Connected').toLowerCase() === 'connected',
+    );
+  const peeredTo = estate.virtualNetworks
+    .get(to)
+    ?.peerings.some(
+      (p) => sameId(p.remoteVirtualNetworkId, from) && (p.peeringState ?? 'Connected').toLowerCase() === 'connected',
+    );
   return Boolean(peeredFrom || peeredTo);
 }

@@ -20,14 +20,26 @@ export type DnsScope =
 export function dnsScope(estate: Estate, vault: Vault): DnsScope {
   const { endpoints, missing } = estate.endpointsOf(vault);
   if (endpoints.length === 0 && missing.length === 0) {
-    return { applies: false, result: skip(vault.id, `${vault.name} has no private endpoint, so private DNS does not apply`) };
+    return {
+      applies: false,
+      result: skip(vault.id, `${vault.name} has no private endpoint, so private DNS does not apply`),
+    };
   }
   if (!vault.cloud) {
     const field = vault.kind === 'managedHsm' ? 'hsmUri' : 'vaultUri';
     const found = vault.uri ? `${field} ${vault.uri} matches no known Azure cloud` : `${field} is missing`;
-    return { applies: false, result: error(vault.id, `${vault.name}: cannot tell which private DNS zone it needs: ${found}`) };
+    return {
+      applies: false,
+      result: error(vault.id, `${vault.name}: cannot tell which private DNS zone it needs: ${found}`),
+    };
   }
-  return { applies: true, requiredZone: requiredZoneName(vault.cloud, vault.kind), cloud: vault.cloud, endpoints, missingEndpoints: missing };
+  return {
+    applies: true,
+    requiredZone: requiredZoneName(vault.cloud, vault.kind),
+    cloud: vault.cloud,
+    endpoints,
+    missingEndpoints: missing,
+  };
 }
 
 export type ZoneNameVerdict = { kind: 'exact' } | { kind: 'near-miss'; reason: string } | { kind: 'unrelated' };
@@ -48,14 +60,21 @@ export function judgeZoneName(zoneName: string, cloud: CloudName, kind: VaultKin
   const nearMiss = (reason: string): ZoneNameVerdict => ({ kind: 'near-miss', reason });
   if (name.replace(/\.+$/, '') === required) return nearMiss('the name ends with a dot');
   const other = zoneOwner(name);
-  if (other) return nearMiss(`that is the ${KIND_LABEL[other.kind]} zone${other.cloud === cloud ? '' : ` of ${CLOUD_LABEL[other.cloud]}`}`);
+  if (other)
+    return nearMiss(
+      `that is the ${KIND_LABEL[other.kind]} zone${other.cloud === cloud ? '' : ` of ${CLOUD_LABEL[other.cloud]}`}`,
+    );
   if (`privatelink.${name}` === required) return nearMiss('the privatelink. prefix is missing');
   if (name === hostSuffix) return nearMiss(`${hostSuffix} is the public host suffix, not the private link zone`);
-  if (name === `privatelink.${hostSuffix}`) return nearMiss(`it uses the public host suffix ${hostSuffix} instead of ${required.replace(/^privatelink\./, '')}`);
+  if (name === `privatelink.${hostSuffix}`)
+    return nearMiss(
+      `it uses the public host suffix ${hostSuffix} instead of ${required.replace(/^privatelink\./, '')}`,
+    );
   if (required.endsWith(`.${name}`)) return nearMiss(`it is a parent domain of ${required}`);
   if (name.endsWith(`.${required}`)) return nearMiss(`it is a subdomain of ${required}`);
   const distance = editDistance(name, required);
-  if (distance <= TYPO_DISTANCE) return nearMiss(`it differs from ${required} by ${distance} character${distance === 1 ? '' : 's'} (a typo?)`);
+  if (distance <= TYPO_DISTANCE)
+    return nearMiss(`it differs from ${required} by ${distance} character${distance === 1 ? '' : 's'} (a typo?)`);
   return { kind: 'unrelated' };
 }
 
@@ -176,7 +195,12 @@ function lettersAllow(a: Int32Array, b: Int32Array, max: number): boolean {
  * the edit distance, from indexes and cheap bounds (length, character counts): a hub zone holds a record
  * per vault, and this runs for each vault whose record is missing (issue 7).
  */
-export function recordsNear(estate: Estate, zoneId: string, name: string, maxTypos: number): { record: ARecordSet; kind: 'named-after' | 'typo' }[] {
+export function recordsNear(
+  estate: Estate,
+  zoneId: string,
+  name: string,
+  maxTypos: number,
+): { record: ARecordSet; kind: 'named-after' | 'typo' }[] {
   const wanted = name.toLowerCase();
   const index = zoneRecords(estate, zoneId);
   const found = new Map<number, { record: ARecordSet; kind: 'named-after' | 'typo' }>();
@@ -187,7 +211,8 @@ export function recordsNear(estate: Estate, zoneId: string, name: string, maxTyp
   for (let length = wanted.length - maxTypos; length <= wanted.length + maxTypos; length++) {
     for (const entry of index.byLength.get(length) ?? []) {
       if (found.has(entry.order) || !lettersAllow(entry.letters, wantedLetters, maxTypos)) continue;
-      if (withinEditDistance(entry.name, wanted, maxTypos)) found.set(entry.order, { record: entry.record, kind: 'typo' });
+      if (withinEditDistance(entry.name, wanted, maxTypos))
+        found.set(entry.order, { record: entry.record, kind: 'typo' });
     }
   }
   return [...found.entries()].sort(([a], [b]) => a - b).map(([, value]) => value);
@@ -219,13 +244,23 @@ export interface ClaimingZone {
  * an A record named after it, unless the zone's name has nothing to do with the vault (a company zone
  * with an alias record is not a misnamed private link zone). Sorted by id.
  */
-export function zonesClaiming(estate: Estate, vault: Vault, cloud: CloudName, endpoints: readonly PrivateEndpoint[]): ClaimingZone[] {
+export function zonesClaiming(
+  estate: Estate,
+  vault: Vault,
+  cloud: CloudName,
+  endpoints: readonly PrivateEndpoint[],
+): ClaimingZone[] {
   const zones = new Map<string, ClaimingZone>();
   const entry = (zoneId: string): ClaimingZone => {
     const key = idKey(zoneId);
     const existing = zones.get(key);
     if (existing) return existing;
-    const created: ClaimingZone = { id: estate.zones.get(zoneId)?.id ?? zoneId, name: zoneNameOf(estate, zoneId), groupedBy: [], records: [] };
+    const created: ClaimingZone = {
+      id: estate.zones.get(zoneId)?.id ?? zoneId,
+      name: zoneNameOf(estate, zoneId),
+      groupedBy: [],
+      records: [],
+    };
     zones.set(key, created);
     return created;
   };
@@ -249,9 +284,17 @@ export function zonesClaiming(estate: Estate, vault: Vault, cloud: CloudName, en
 }
 
 /** The endpoints whose DNS zone groups point at a zone; all of them when none does (records kept by hand). */
-export function endpointsForZone(estate: Estate, endpoints: readonly PrivateEndpoint[], zoneId: string): PrivateEndpoint[] {
+export function endpointsForZone(
+  estate: Estate,
+  endpoints: readonly PrivateEndpoint[],
+  zoneId: string,
+): PrivateEndpoint[] {
   const pointing = endpoints.filter((endpoint) =>
-    estate.zoneGroupsOf(endpoint.id).some((group) => group.configs.some((c) => c.privateDnsZoneId !== undefined && idKey(c.privateDnsZoneId) === idKey(zoneId))),
+    estate
+      .zoneGroupsOf(endpoint.id)
+      .some((group) =>
+        group.configs.some((c) => c.privateDnsZoneId !== undefined && idKey(c.privateDnsZoneId) === idKey(zoneId)),
+      ),
   );
   return pointing.length > 0 ? pointing : [...endpoints];
 }

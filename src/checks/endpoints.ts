@@ -1,6 +1,12 @@
 import { idKey, parseId, sameId } from '../model/arm';
 import { compareIds, type Estate } from '../model/estate';
-import type { ConnectionState, EndpointConnection, PrivateEndpoint, Vault, VaultPrivateEndpointConnection } from '../model/types';
+import type {
+  ConnectionState,
+  EndpointConnection,
+  PrivateEndpoint,
+  Vault,
+  VaultPrivateEndpointConnection,
+} from '../model/types';
 
 /**
  * One private endpoint's link to a vault, seen from both ends. The vault lists its connections in
@@ -29,7 +35,9 @@ export function privateLinksOf(estate: Estate, vault: Vault): PrivateLink[] {
     const endpointId = connection.privateEndpointId ?? connection.id;
     const key = idKey(endpointId);
     if (links.has(key)) continue;
-    const endpoint = connection.privateEndpointId ? estate.privateEndpoints.get(connection.privateEndpointId) : undefined;
+    const endpoint = connection.privateEndpointId
+      ? estate.privateEndpoints.get(connection.privateEndpointId)
+      : undefined;
     links.set(key, {
       endpointId,
       endpointName: endpoint?.name ?? parseId(endpointId).name,

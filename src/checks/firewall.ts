@@ -42,9 +42,7 @@ export function virtualNetworkRuleFor(vault: Vault, subnetId: string): VirtualNe
 }
 
 export type ServiceEndpointState =
-  | { kind: 'ready'; endpoint: ServiceEndpoint }
-  | { kind: 'not-ready'; endpoint: ServiceEndpoint }
-  | { kind: 'missing' };
+  { kind: 'ready'; endpoint: ServiceEndpoint } | { kind: 'not-ready'; endpoint: ServiceEndpoint } | { kind: 'missing' };
 
 /**
  * A virtual network rule admits a subnet's traffic only when the subnet has the Microsoft.KeyVault service
@@ -60,7 +58,9 @@ export function keyVaultServiceEndpoint(subnet: Subnet): ServiceEndpointState {
 
 /** The states a private link reports, the vault's side first. */
 export function linkStates(link: PrivateLink): ConnectionState[] {
-  return [link.vaultConnection?.state, link.endpointConnection?.state].filter((s): s is ConnectionState => s !== undefined && s.status !== '');
+  return [link.vaultConnection?.state, link.endpointConnection?.state].filter(
+    (s): s is ConnectionState => s !== undefined && s.status !== '',
+  );
 }
 
 /** A link carries traffic only when every side that reports a state says Approved. */
@@ -106,16 +106,30 @@ export function privateEndpointPath(estate: Estate, vault: Vault, caller: Caller
     // The default caller sits in each endpoint's own VNet: any Approved endpoint carries it.
     const approved = links.find(isLinkApproved);
     const endpointVnetId = approved?.endpoint?.subnetId ? parentId(approved.endpoint.subnetId) : undefined;
-    if (approved) return { ...base, callerSource: 'default', callerVnetId: endpointVnetId, reached: { link: approved, endpointVnetId } };
+    if (approved)
+      return {
+        ...base,
+        callerSource: 'default',
+        callerVnetId: endpointVnetId,
+        reached: { link: approved, endpointVnetId },
+      };
     return { ...base, callerSource: 'default', callerVnetId: undefined, blocked: notApproved(links) };
   }
   const callerVnetId = networks.vnetIds[0];
   const routed = links.filter((link) => {
     const endpointVnetId = endpointVnetOf(link);
-    return callerVnetId !== undefined && endpointVnetId !== undefined && vnetsConnected(estate, callerVnetId, endpointVnetId);
+    return (
+      callerVnetId !== undefined && endpointVnetId !== undefined && vnetsConnected(estate, callerVnetId, endpointVnetId)
+    );
   });
   const approved = routed.find(isLinkApproved);
-  if (approved) return { ...base, callerSource: 'vnet', callerVnetId, reached: { link: approved, endpointVnetId: endpointVnetOf(approved) } };
+  if (approved)
+    return {
+      ...base,
+      callerSource: 'vnet',
+      callerVnetId,
+      reached: { link: approved, endpointVnetId: endpointVnetOf(approved) },
+    };
   const blocked = routed.length > 0 ? notApproved(routed) : noRoute(callerVnetId, links);
   return { ...base, callerSource: 'vnet', callerVnetId, blocked };
 }
@@ -133,7 +147,9 @@ function noRoute(callerVnetId: string | undefined, links: readonly PrivateLink[]
   if (links.length === 0 || callerVnetId === undefined) return undefined;
   const targets = links.map((link) => {
     const vnetId = endpointVnetOf(link);
-    return vnetId ? `${link.endpointName} in ${nameOf(vnetId)}` : `${link.endpointName}, which is not in the audited scope`;
+    return vnetId
+      ? `${link.endpointName} in ${nameOf(vnetId)}`
+      : `${link.endpointName}, which is not in the audited scope`;
   });
   return `VNet ${nameOf(callerVnetId)} has no route to private endpoint ${targets.join(', ')}: not the same VNet and no Connected peering`;
 }

@@ -35,9 +35,17 @@ export function addCallerOptions(command: Command): Command {
     .option('--trusted-service', 'the caller is a trusted Microsoft service')
     .option('--caller-token <jwt>', "the caller's access token, or @FILE holding it (decoded locally, never sent)")
     .option('--caller-object-id <guid>', 'object id of the calling user, group or service principal (KV404)')
-    .option('--caller-app-id <guid>', 'application (client) id of the caller, for access policies bound to an app (KV404)')
+    .option(
+      '--caller-app-id <guid>',
+      'application (client) id of the caller, for access policies bound to an app (KV404)',
+    )
     .option('--caller-tenant-id <guid>', "the caller's tenant id (KV404)")
-    .option('--caller-group <guid>', 'a group the caller belongs to: ARM cannot show membership (repeat, or a comma list)', repeatable, []);
+    .option(
+      '--caller-group <guid>',
+      'a group the caller belongs to: ARM cannot show membership (repeat, or a comma list)',
+      repeatable,
+      [],
+    );
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,7 +54,10 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function identityOf(flags: CallerFlags, config: KvguardConfig['caller']): CallerProfile['identity'] {
   const identity = { ...(config?.identity ?? {}) };
   const guid = (value: string, flag: string): string => {
-    if (!GUID.test(value.trim())) throw new UsageError(`${flag}: expected an object id (GUID) such as 00000000-0000-0000-0000-000000000000, found ${JSON.stringify(value)}`);
+    if (!GUID.test(value.trim()))
+      throw new UsageError(
+        `${flag}: expected an object id (GUID) such as 00000000-0000-0000-0000-000000000000, found ${JSON.stringify(value)}`,
+      );
     return value.trim().toLowerCase();
   };
   if (flags.callerObjectId !== undefined) identity.objectId = guid(flags.callerObjectId, '--caller-object-id');
@@ -58,25 +69,56 @@ function identityOf(flags: CallerFlags, config: KvguardConfig['caller']): Caller
   return Object.keys(identity).length > 0 ? identity : undefined;
 }
 
-const SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
-const VNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i;
+const SUBNET_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+const VNET_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i;
 
-export function callerProfile(flags: CallerFlags, config: KvguardConfig['caller'] = {}, configLabel = 'config'): CallerProfile {
+export function callerProfile(
+  flags: CallerFlags,
+  config: KvguardConfig['caller'] = {},
+  configLabel = 'config',
+): CallerProfile {
   const fromFlags = flags.callerSubnet !== undefined || flags.callerVnet !== undefined;
   const label = (flag: string, field: string): string => (fromFlags ? flag : `${configLabel}: /caller/${field}`);
-  const ips = flags.callerIp && flags.callerIp.length > 0 ? parseIps(flags.callerIp, '--caller-ip') : parseIps(config.ips ?? [], `${configLabel}: /caller/ips`);
+  const ips =
+    flags.callerIp && flags.callerIp.length > 0
+      ? parseIps(flags.callerIp, '--caller-ip')
+      : parseIps(config.ips ?? [], `${configLabel}: /caller/ips`);
   const subnetValue = fromFlags ? flags.callerSubnet : config.subnet;
   const vnetValue = fromFlags ? flags.callerVnet : config.vnet;
-  const subnetId = subnetValue === undefined ? undefined : parseArmId(subnetValue, SUBNET_ID, label('--caller-subnet', 'subnet'), 'a subnet id /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}');
-  let vnetId = vnetValue === undefined ? undefined : parseArmId(vnetValue, VNET_ID, label('--caller-vnet', 'vnet'), 'a VNet id /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}');
+  const subnetId =
+    subnetValue === undefined
+      ? undefined
+      : parseArmId(
+          subnetValue,
+          SUBNET_ID,
+          label('--caller-subnet', 'subnet'),
+          'a subnet id /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}',
+        );
+  let vnetId =
+    vnetValue === undefined
+      ? undefined
+      : parseArmId(
+          vnetValue,
+          VNET_ID,
+          label('--caller-vnet', 'vnet'),
+          'a VNet id /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}',
+        );
   if (subnetId) {
     const subnetVnet = subnetId.replace(/\/subnets\/[^/]+$/i, '');
     if (vnetId && subnetVnet.toLowerCase() !== vnetId.toLowerCase()) {
-      throw new UsageError(`${label('--caller-subnet', 'subnet')}: expected a subnet of ${vnetId}, found one of ${subnetVnet}`);
+      throw new UsageError(
+        `${label('--caller-subnet', 'subnet')}: expected a subnet of ${vnetId}, found one of ${subnetVnet}`,
+      );
     }
     vnetId = vnetId ?? subnetVnet;
   }
-  const profile: CallerProfile = { ...DEFAULT_CALLER, ips, trustedService: Boolean(flags.trustedService || config.trustedService) };
+  const profile: CallerProfile = {
+    ...DEFAULT_CALLER,
+    ips,
+    trustedService: Boolean(flags.trustedService || config.trustedService),
+  };
   if (subnetId) profile.subnetId = subnetId;
   if (vnetId) profile.vnetId = vnetId;
   const identity = identityOf(flags, config);
@@ -96,8 +138,14 @@ export function parseIps(values: readonly string[], label: string): string[] {
       continue;
     }
     // Key Vault's firewall takes IPv4 rules only: https://learn.microsoft.com/azure/key-vault/general/network-security
-    if (ipaddr.IPv6.isValid(value)) throw new UsageError(`${label}: expected an IPv4 address, found the IPv6 address ${value} (the Key Vault firewall matches IPv4 only)`);
-    if (ipaddr.IPv4.isValidCIDR(value)) throw new UsageError(`${label}: expected an IPv4 address, found the range ${value} (give the address the caller's requests come from)`);
+    if (ipaddr.IPv6.isValid(value))
+      throw new UsageError(
+        `${label}: expected an IPv4 address, found the IPv6 address ${value} (the Key Vault firewall matches IPv4 only)`,
+      );
+    if (ipaddr.IPv4.isValidCIDR(value))
+      throw new UsageError(
+        `${label}: expected an IPv4 address, found the range ${value} (give the address the caller's requests come from)`,
+      );
     throw new UsageError(`${label}: expected an IPv4 address such as 203.0.113.10, found ${JSON.stringify(value)}`);
   }
   return ips;
@@ -113,12 +161,15 @@ export function readToken(value: string): string {
     try {
       token = fs.readFileSync(file, 'utf8');
     } catch (thrown) {
-      throw new UsageError(`--caller-token ${value}: cannot read file (${(thrown as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new UsageError(
+        `--caller-token ${value}: cannot read file (${(thrown as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   token = token.trim().replace(/^Bearer\s+/i, '');
   // Never echo the value: it is a credential.
-  if (!JWT.test(token)) throw new UsageError('--caller-token: expected a JWT (header.payload.signature, base64url) or @FILE holding one');
+  if (!JWT.test(token))
+    throw new UsageError('--caller-token: expected a JWT (header.payload.signature, base64url) or @FILE holding one');
   return token;
 }
 

@@ -24,7 +24,13 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
   if (source.kind === 'snapshot') {
     const snapshot = readSnapshot(source.file);
     const estate = buildEstate(snapshot.resources);
-    const loaded: LoadedSource = { resources: snapshot.resources, estate, vaults: vaultsInScope(estate, source.scope, source.file), vaultErrors: new Map(), notices: snapshot.notices };
+    const loaded: LoadedSource = {
+      resources: snapshot.resources,
+      estate,
+      vaults: vaultsInScope(estate, source.scope, source.file),
+      vaultErrors: new Map(),
+      notices: snapshot.notices,
+    };
     if (snapshot.resourceLines) loaded.resourceLines = snapshot.resourceLines;
     return loaded;
   }
@@ -42,7 +48,12 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
     vaults: estate.allVaults(),
     vaultErrors: collected.vaultErrors,
     notices: collected.notices,
-    collection: { vaultsListed: collected.stats.vaultsListed, requests: collected.requests, throttled: collected.stats.throttled, retried: collected.stats.retried },
+    collection: {
+      vaultsListed: collected.stats.vaultsListed,
+      requests: collected.requests,
+      throttled: collected.stats.throttled,
+      retried: collected.stats.retried,
+    },
   };
   return loaded;
 }
@@ -65,10 +76,19 @@ function vaultsInScope(estate: Estate, scope: VaultScope | undefined, file: stri
   if (scope === undefined) return vaults;
   const name = scope.vaultName?.toLowerCase();
   const group = scope.resourceGroup?.toLowerCase();
-  const chosen = vaults.filter((v) => (name === undefined || v.name.toLowerCase() === name) && (group === undefined || (v.resourceGroup ?? '').toLowerCase() === group));
+  const chosen = vaults.filter(
+    (v) =>
+      (name === undefined || v.name.toLowerCase() === name) &&
+      (group === undefined || (v.resourceGroup ?? '').toLowerCase() === group),
+  );
   if (chosen.length > 0) return chosen;
-  const flags = [scope.vaultName !== undefined ? `--vault ${scope.vaultName}` : '', scope.resourceGroup !== undefined ? `--resource-group ${scope.resourceGroup}` : ''].filter(Boolean);
-  const what = [name !== undefined ? 'of that name' : '', group !== undefined ? 'in that resource group' : ''].filter(Boolean);
+  const flags = [
+    scope.vaultName !== undefined ? `--vault ${scope.vaultName}` : '',
+    scope.resourceGroup !== undefined ? `--resource-group ${scope.resourceGroup}` : '',
+  ].filter(Boolean);
+  const what = [name !== undefined ? 'of that name' : '', group !== undefined ? 'in that resource group' : ''].filter(
+    Boolean,
+  );
   throw new UsageError(`${flags.join(' ')}: no vault ${what.join(' ')} in ${file === '-' ? 'stdin' : file}`);
 }
 

@@ -59,7 +59,8 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
     const { applyBaseline, readBaseline } = await import('../gate/baseline');
     result = applyBaseline(result, readBaseline(baselineFile));
   }
-  if (source.collection) result = { ...result, collection: { ...source.collection, vaultsEvaluated: result.summary.vaults } };
+  if (source.collection)
+    result = { ...result, collection: { ...source.collection, vaultsEvaluated: result.summary.vaults } };
   const output: AuditOutput = { result, rules: ranRules(rules, settings) };
   if (source.resourceLines) output.resourceLines = source.resourceLines;
   return output;
@@ -71,14 +72,20 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
  */
 function withCallerNetwork(source: AuditSource, caller: CallerProfile): AuditSource {
   if (source.kind !== 'live' || caller.vnetId === undefined) return source;
-  return { kind: 'live', options: { ...source.options, referencedIds: [...(source.options.referencedIds ?? []), caller.vnetId] } };
+  return {
+    kind: 'live',
+    options: { ...source.options, referencedIds: [...(source.options.referencedIds ?? []), caller.vnetId] },
+  };
 }
 
 /** KV404 needs the caller identity's role assignments: live collection reads them only when one is given. */
 function withCallerIdentity(source: AuditSource, caller: CallerProfile): AuditSource {
   const identity = caller.identity;
   if (source.kind !== 'live' || identity?.objectId === undefined) return source;
-  const principal = identity.groupIds && identity.groupIds.length > 0 ? { objectId: identity.objectId, groupIds: identity.groupIds } : { objectId: identity.objectId };
+  const principal =
+    identity.groupIds && identity.groupIds.length > 0
+      ? { objectId: identity.objectId, groupIds: identity.groupIds }
+      : { objectId: identity.objectId };
   return { kind: 'live', options: { ...source.options, rbacPrincipal: principal } };
 }
 
@@ -112,7 +119,12 @@ export function writeFileAtomic(file: string, text: string, label = file): void 
   } catch (thrown) {
     fs.rmSync(temporary, { force: true });
     const code = (thrown as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? `folder ${path.dirname(target)} does not exist` : code === 'EISDIR' ? 'is a folder' : code ?? (thrown as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? `folder ${path.dirname(target)} does not exist`
+        : code === 'EISDIR'
+          ? 'is a folder'
+          : (code ?? (thrown as Error).message);
     throw new UsageError(`${label}: cannot write (${why})`);
   }
 }

@@ -35,9 +35,21 @@ export interface VaultScope {
   resourceGroup?: string;
 }
 
-export type AuditSource = { kind: 'snapshot'; file: string; scope?: VaultScope } | { kind: 'live'; options: LiveOptions };
+export type AuditSource =
+  { kind: 'snapshot'; file: string; scope?: VaultScope } | { kind: 'live'; options: LiveOptions };
 
-export type SourceOption = 'snapshot' | 'subscription' | 'resource-group' | 'vault' | 'cloud' | 'via' | 'skip-reads' | 'shard' | 'concurrency' | 'endpoint' | 'ca-cert';
+export type SourceOption =
+  | 'snapshot'
+  | 'subscription'
+  | 'resource-group'
+  | 'vault'
+  | 'cloud'
+  | 'via'
+  | 'skip-reads'
+  | 'shard'
+  | 'concurrency'
+  | 'endpoint'
+  | 'ca-cert';
 
 /** What a command's source options are: declared by addSourceOptions, parsed by sourceOf. */
 export interface SourceOptionSet {
@@ -58,16 +70,55 @@ export interface SourceOptionSet {
 export function addSourceOptions(command: Command, set: SourceOptionSet): Command {
   const live = (text: string): string => (set.snapshot ? `live: ${text}` : text);
   const options: [SourceOption, boolean, Option][] = [
-    ['snapshot', set.snapshot, new Option('--snapshot <file>', 'ARM resources as JSON (- for stdin): an array, {"resources": [...]} or a Resource Graph response {"data": [...]}')],
-    ['subscription', true, new Option('--subscription <id>', `read ${set.snapshot ? 'live ARM in ' : ''}this subscription (repeat, or a comma list)`).argParser(repeatable).default([])],
+    [
+      'snapshot',
+      set.snapshot,
+      new Option(
+        '--snapshot <file>',
+        'ARM resources as JSON (- for stdin): an array, {"resources": [...]} or a Resource Graph response {"data": [...]}',
+      ),
+    ],
+    [
+      'subscription',
+      true,
+      new Option(
+        '--subscription <id>',
+        `read ${set.snapshot ? 'live ARM in ' : ''}this subscription (repeat, or a comma list)`,
+      )
+        .argParser(repeatable)
+        .default([]),
+    ],
     ['resource-group', true, new Option('--resource-group <name>', 'only the vaults in this resource group')],
     ['vault', true, new Option('--vault <name>', 'only the vault with this name')],
     ['cloud', true, new Option('--cloud <name>', live('the Azure cloud')).choices(CLOUD_NAMES)],
-    ['via', set.scale, new Option('--via <source>', live('read through ARM lists (default) or Azure Resource Graph queries')).choices(COLLECT_VIA)],
-    ['skip-reads', set.skipReads, new Option('--skip-reads <reads>', live(`leave out per-resource reads (${SKIPPABLE_READS.join(', ')}); their rules report skipped`)).argParser(repeatable).default([])],
-    ['shard', set.scale, new Option('--shard <I/N>', live('read only the subscriptions in shard I of N (stable hash)'))],
+    [
+      'via',
+      set.scale,
+      new Option('--via <source>', live('read through ARM lists (default) or Azure Resource Graph queries')).choices(
+        COLLECT_VIA,
+      ),
+    ],
+    [
+      'skip-reads',
+      set.skipReads,
+      new Option(
+        '--skip-reads <reads>',
+        live(`leave out per-resource reads (${SKIPPABLE_READS.join(', ')}); their rules report skipped`),
+      )
+        .argParser(repeatable)
+        .default([]),
+    ],
+    [
+      'shard',
+      set.scale,
+      new Option('--shard <I/N>', live('read only the subscriptions in shard I of N (stable hash)')),
+    ],
     ['concurrency', set.scale, new Option('--concurrency <n>', live('ARM requests in flight at once (default 8)'))],
-    ['endpoint', true, new Option('--endpoint <url>', live("an ARM-compatible endpoint (the emulator) in place of the cloud's"))],
+    [
+      'endpoint',
+      true,
+      new Option('--endpoint <url>', live("an ARM-compatible endpoint (the emulator) in place of the cloud's")),
+    ],
     ['ca-cert', true, new Option('--ca-cert <file>', live("PEM file of the CA that signed --endpoint's certificate"))],
   ];
   for (const [name, offered, option] of options) {
@@ -96,24 +147,37 @@ export function sourceOf(flags: SourceFlags, config: KvguardConfig | undefined, 
   const flagSubscriptions = flags.subscription.flatMap((s) => s.split(',')).map((s) => s.trim());
   if (flags.snapshot !== undefined) return snapshotSource(flags.snapshot, flags, flagSubscriptions);
   const fromConfig = flagSubscriptions.length === 0;
-  const subscriptions = fromConfig ? config?.scope?.subscriptions ?? [] : flagSubscriptions;
+  const subscriptions = fromConfig ? (config?.scope?.subscriptions ?? []) : flagSubscriptions;
   if (subscriptions.length === 0) {
-    throw new UsageError(set.snapshot ? `${set.command} needs a source: --snapshot FILE, or --subscription ID to read live ARM` : `${set.command} reads live ARM: give --subscription ID`);
+    throw new UsageError(
+      set.snapshot
+        ? `${set.command} needs a source: --snapshot FILE, or --subscription ID to read live ARM`
+        : `${set.command} reads live ARM: give --subscription ID`,
+    );
   }
   const label = fromConfig ? `${flags.config}: /scope/subscriptions` : '--subscription';
   for (const id of subscriptions) {
-    if (!SUBSCRIPTION_ID.test(id)) throw new UsageError(`${label}: expected a subscription id (a GUID), found ${JSON.stringify(id)}`);
+    if (!SUBSCRIPTION_ID.test(id))
+      throw new UsageError(`${label}: expected a subscription id (a GUID), found ${JSON.stringify(id)}`);
   }
   const unique = [...new Set(subscriptions.map((s) => s.toLowerCase()))];
-  const options: LiveOptions = { subscriptions: flags.shard === undefined ? unique : inShard(unique, parseShard(flags.shard)), cloud: flags.cloud ?? config?.cloud ?? 'AzureCloud' };
+  const options: LiveOptions = {
+    subscriptions: flags.shard === undefined ? unique : inShard(unique, parseShard(flags.shard)),
+    cloud: flags.cloud ?? config?.cloud ?? 'AzureCloud',
+  };
   if (flags.via !== undefined) options.via = flags.via;
   const skipReads = parseSkipReads(flags.skipReads ?? []);
   if (skipReads.length > 0) options.skipReads = skipReads;
   if (flags.concurrency !== undefined) {
-    if (!/^\d+$/.test(flags.concurrency) || Number(flags.concurrency) < 1 || Number(flags.concurrency) > 256) throw new UsageError(`--concurrency: expected a whole number from 1 to 256, found ${JSON.stringify(flags.concurrency)}`);
+    if (!/^\d+$/.test(flags.concurrency) || Number(flags.concurrency) < 1 || Number(flags.concurrency) > 256)
+      throw new UsageError(
+        `--concurrency: expected a whole number from 1 to 256, found ${JSON.stringify(flags.concurrency)}`,
+      );
     options.concurrency = Number(flags.concurrency);
   }
-  const resourceGroup = flags.resourceGroup ?? single(config?.scope?.resourceGroups, `${flags.config}: /scope/resourceGroups`, '--resource-group');
+  const resourceGroup =
+    flags.resourceGroup ??
+    single(config?.scope?.resourceGroups, `${flags.config}: /scope/resourceGroups`, '--resource-group');
   const vaultName = flags.vault ?? single(config?.scope?.vaults, `${flags.config}: /scope/vaults`, '--vault');
   if (resourceGroup !== undefined) options.resourceGroup = resourceGroup;
   if (vaultName !== undefined) options.vaultName = vaultName;
@@ -128,8 +192,11 @@ export function sourceOf(flags: SourceFlags, config: KvguardConfig | undefined, 
 
 /** A snapshot is read whole; --vault and --resource-group narrow the vaults evaluated. */
 function snapshotSource(file: string, flags: SourceFlags, flagSubscriptions: readonly string[]): AuditSource {
-  if (flagSubscriptions.length > 0) throw new UsageError('--snapshot and --subscription: audit a snapshot file or live ARM, not both');
-  const liveFlag = LIVE_ONLY.find(([key]) => flags[key] !== undefined) ?? ((flags.skipReads ?? []).length > 0 ? (['skipReads', '--skip-reads'] as const) : undefined);
+  if (flagSubscriptions.length > 0)
+    throw new UsageError('--snapshot and --subscription: audit a snapshot file or live ARM, not both');
+  const liveFlag =
+    LIVE_ONLY.find(([key]) => flags[key] !== undefined) ??
+    ((flags.skipReads ?? []).length > 0 ? (['skipReads', '--skip-reads'] as const) : undefined);
   if (liveFlag) throw new UsageError(`${liveFlag[1]} applies to live ARM (--subscription), not to --snapshot`);
   const scope: VaultScope = {};
   if (flags.vault !== undefined) scope.vaultName = flags.vault;
@@ -138,9 +205,15 @@ function snapshotSource(file: string, flags: SourceFlags, flagSubscriptions: rea
 }
 
 function parseSkipReads(values: readonly string[]): SkippableRead[] {
-  const reads = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const reads = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   for (const read of reads) {
-    if (!(SKIPPABLE_READS as readonly string[]).includes(read)) throw new UsageError(`--skip-reads: expected ${SKIPPABLE_READS.join(' or ')} (comma list), found ${JSON.stringify(read)}`);
+    if (!(SKIPPABLE_READS as readonly string[]).includes(read))
+      throw new UsageError(
+        `--skip-reads: expected ${SKIPPABLE_READS.join(' or ')} (comma list), found ${JSON.stringify(read)}`,
+      );
   }
   return [...new Set(reads)] as SkippableRead[];
 }
@@ -148,7 +221,8 @@ function parseSkipReads(values: readonly string[]): SkippableRead[] {
 /** Live collection reads one resource group and one vault name at most. */
 function single(values: string[] | undefined, label: string, flag: string): string | undefined {
   if (values === undefined || values.length === 0) return undefined;
-  if (values.length > 1) throw new UsageError(`${label}: live collection takes one value, found ${values.length} (or give ${flag})`);
+  if (values.length > 1)
+    throw new UsageError(`${label}: live collection takes one value, found ${values.length} (or give ${flag})`);
   return values[0];
 }
 
@@ -157,9 +231,14 @@ function checkEndpoint(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--endpoint: expected an https URL such as https://127.0.0.1:8443, found ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--endpoint: expected an https URL such as https://127.0.0.1:8443, found ${JSON.stringify(value)}`,
+    );
   }
   // The SDK pipeline refuses to send bearer tokens over plain http.
-  if (url.protocol !== 'https:') throw new UsageError(`--endpoint: expected an https URL (tokens are never sent over http), found ${JSON.stringify(value)}`);
+  if (url.protocol !== 'https:')
+    throw new UsageError(
+      `--endpoint: expected an https URL (tokens are never sent over http), found ${JSON.stringify(value)}`,
+    );
   return value.replace(/\/+$/, '');
 }

@@ -4,7 +4,16 @@ import * as normalize from '../model/normalize';
 import type { Vault } from '../model/types';
 import type { Notice } from '../engine/types';
 import { describeError, isNotFound } from './errors';
-import { A_RECORD_TYPE, GRAPH_LISTED_TYPES, GraphReader, LINK_TYPE, chunks, kqlString, subscriptionsOf, typeIn } from './graph';
+import {
+  A_RECORD_TYPE,
+  GRAPH_LISTED_TYPES,
+  GraphReader,
+  LINK_TYPE,
+  chunks,
+  kqlString,
+  subscriptionsOf,
+  typeIn,
+} from './graph';
 import { readRoleData } from './rbac';
 import type { RbacPrincipal, RoleReads, SkippableRead } from './types';
 import type { Limiter } from './pool';
@@ -77,7 +86,10 @@ class Traversal {
   /** VNets of `referencedIds`, by idKey. */
   private referenced: Wanted = new Map();
 
-  constructor(private readonly reader: ArmReader, private readonly settings: CollectSettings) {}
+  constructor(
+    private readonly reader: ArmReader,
+    private readonly settings: CollectSettings,
+  ) {}
 
   async run(): Promise<Collection> {
     this.referenced = this.referencedVnets();
@@ -86,7 +98,13 @@ class Traversal {
     const principal = this.settings.rbacPrincipal;
     const [endpointIds, roleData] = await Promise.all([
       this.readVaults(),
-      principal ? readRoleData({ reader: this.reader, read: (task) => this.read(task), log: this.settings.log }, principal, this.vaults.all()) : undefined,
+      principal
+        ? readRoleData(
+            { reader: this.reader, read: (task) => this.read(task), log: this.settings.log },
+            principal,
+            this.vaults.all(),
+          )
+        : undefined,
     ]);
     if (roleData) {
       roleData.resources.forEach((r) => this.children.add(r));
@@ -103,20 +121,34 @@ class Traversal {
       ...this.zones.all(),
       ...this.children.all(),
     ].sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : idKey(a.id) > idKey(b.id) ? 1 : 0));
-    const notices = [...this.notices].sort((a, b) => `${a.resourceId ?? ''} ${a.message}`.localeCompare(`${b.resourceId ?? ''} ${b.message}`));
-    const collection: Collection = { resources: emitted, vaultErrors: this.vaults.errors, notices, vaultsListed: this.vaults.size };
+    const notices = [...this.notices].sort((a, b) =>
+      `${a.resourceId ?? ''} ${a.message}`.localeCompare(`${b.resourceId ?? ''} ${b.message}`),
+    );
+    const collection: Collection = {
+      resources: emitted,
+      vaultErrors: this.vaults.errors,
+      notices,
+      vaultsListed: this.vaults.size,
+    };
     if (roleData) collection.roleReads = roleData.roleReads;
     return collection;
   }
 
   // 1. One list per subscription and type.
   private async listSubscriptions(): Promise<void> {
-    const addVaults = (resources: ArmResource[]): void => resources.filter((r) => this.inScope(r)).forEach((r) => this.vaults.add(r));
-    const addTo = (set: ResourceSet) => (resources: ArmResource[], subscriptionId: string): void => {
-      resources.forEach((r) => set.add(r));
-      set.markListed(subscriptionId);
-    };
-    const lists: { list: SubscriptionList; what: string; into: (resources: ArmResource[], subscriptionId: string) => void }[] = [
+    const addVaults = (resources: ArmResource[]): void =>
+      resources.filter((r) => this.inScope(r)).forEach((r) => this.vaults.add(r));
+    const addTo =
+      (set: ResourceSet) =>
+      (resources: ArmResource[], subscriptionId: string): void => {
+        resources.forEach((r) => set.add(r));
+        set.markListed(subscriptionId);
+      };
+    const lists: {
+      list: SubscriptionList;
+      what: string;
+      into: (resources: ArmResource[], subscriptionId: string) => void;
+    }[] = [
       { list: 'listVaults', what: 'key vaults', into: addVaults },
       { list: 'listManagedHsms', what: 'managed HSMs', into: addVaults },
       { list: 'listPrivateEndpoints', what: 'private endpoints', into: addTo(this.endpoints) },
@@ -133,13 +165,19 @@ class Traversal {
             into(resources, subscriptionId);
             this.settings.log(`subscription ${subscriptionId}: ${what}: ${resources.length}`);
           } catch (thrown) {
-            failures.push({ subscriptionId, what, reason: describeError(thrown), vaultList: list === 'listVaults' || list === 'listManagedHsms' });
+            failures.push({
+              subscriptionId,
+              what,
+              reason: describeError(thrown),
+              vaultList: list === 'listVaults' || list === 'listManagedHsms',
+            });
           }
         }),
       ),
     );
     // Completion order depends on timing: report in subscription and list order, so output is reproducible.
-    const order = (f: (typeof failures)[number]): string => `${this.settings.subscriptions.indexOf(f.subscriptionId).toString().padStart(6, '0')}:${lists.findIndex((l) => l.what === f.what)}`;
+    const order = (f: (typeof failures)[number]): string =>
+      `${this.settings.subscriptions.indexOf(f.subscriptionId).toString().padStart(6, '0')}:${lists.findIndex((l) => l.what === f.what)}`;
     failures.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     for (const failure of failures) {
       const message = `subscription ${failure.subscriptionId}: could not list ${failure.what}: ${failure.reason}`;
@@ -163,7 +201,10 @@ class Traversal {
     try {
       rows = await this.read(() => graph.query('resources', typeIn(GRAPH_LISTED_TYPES), subscriptions));
     } catch (thrown) {
-      this.fail([], `Resource Graph: could not list key vaults, endpoints, NICs, VNets and zones in subscription(s) ${subscriptions.join(', ')}: ${describeError(thrown)}`);
+      this.fail(
+        [],
+        `Resource Graph: could not list key vaults, endpoints, NICs, VNets and zones in subscription(s) ${subscriptions.join(', ')}: ${describeError(thrown)}`,
+      );
       return;
     }
     const sets: Record<string, ResourceSet> = {
@@ -184,13 +225,22 @@ class Traversal {
       Object.values(sets).forEach((set) => set.markListed(subscriptionId));
       if (!answered.has(subscriptionId.toLowerCase())) {
         // ARG answers only for subscriptions the identity can read: empty and unreadable look the same.
-        this.notices.push({ level: 'warning', message: `Resource Graph returned no resource of subscription ${subscriptionId}: it holds none, or this identity cannot read it`, resourceId: `/subscriptions/${subscriptionId}` });
+        this.notices.push({
+          level: 'warning',
+          message: `Resource Graph returned no resource of subscription ${subscriptionId}: it holds none, or this identity cannot read it`,
+          resourceId: `/subscriptions/${subscriptionId}`,
+        });
       }
     }
-    this.settings.log(`Resource Graph: ${rows.length} resources in ${subscriptions.length} subscription(s), ${this.vaults.size} vaults in scope`);
+    this.settings.log(
+      `Resource Graph: ${rows.length} resources in ${subscriptions.length} subscription(s), ${this.vaults.size} vaults in scope`,
+    );
     if (this.vaults.size === 0) {
       const filtered = this.settings.vaultName !== undefined || this.settings.resourceGroup !== undefined;
-      this.notices.push({ level: filtered ? 'error' : 'warning', message: `no key vault or managed HSM found in subscription(s) ${subscriptions.join(', ')}${this.filterText()}` });
+      this.notices.push({
+        level: filtered ? 'error' : 'warning',
+        message: `no key vault or managed HSM found in subscription(s) ${subscriptions.join(', ')}${this.filterText()}`,
+      });
     }
   }
 
@@ -257,12 +307,19 @@ class Traversal {
             const groups = await this.read(() => this.reader.listZoneGroups(endpoint.id));
             groups.forEach((g) => this.children.add(g));
           } catch (thrown) {
-            this.fail([...dependents], this.readFailure(`DNS zone groups of private endpoint ${endpoint.name}`, thrown, true));
+            this.fail(
+              [...dependents],
+              this.readFailure(`DNS zone groups of private endpoint ${endpoint.name}`, thrown, true),
+            );
           }
         })(),
       );
     }
-    await Promise.all([...groupReads, this.fetchMissing(this.nics, nicsWanted), this.fetchMissing(this.vnets, vnetsWanted)]);
+    await Promise.all([
+      ...groupReads,
+      this.fetchMissing(this.nics, nicsWanted),
+      this.fetchMissing(this.vnets, vnetsWanted),
+    ]);
     for (const { id } of nicsWanted.values()) if (this.nics.get(id)) this.nics.emit(id);
   }
 
@@ -286,10 +343,14 @@ class Traversal {
     const served: { zone: ArmResource; dependents: Set<string> }[] = [];
     for (const zone of this.zones.all()) {
       const name = zone.name.toLowerCase();
-      const dependents = new Set([...(requiredBy.get(name) ?? []), ...(referenced.get(idKey(zone.id))?.dependents ?? [])]);
+      const dependents = new Set([
+        ...(requiredBy.get(name) ?? []),
+        ...(referenced.get(idKey(zone.id))?.dependents ?? []),
+      ]);
       const nearMiss = KEY_VAULT_ZONE_HINTS.some((hint) => name.includes(hint));
       if (dependents.size === 0 && !nearMiss) continue; // a zone no audited vault can resolve through
-      if (dependents.size === 0) this.vaults.ofKind(name.includes('managedhsm') ? 'managedHsm' : 'vault').forEach((v) => dependents.add(v.id));
+      if (dependents.size === 0)
+        this.vaults.ofKind(name.includes('managedhsm') ? 'managedHsm' : 'vault').forEach((v) => dependents.add(v.id));
       served.push({ zone, dependents });
       if (this.settings.graph) continue;
       for (const [what, list] of [
@@ -312,7 +373,10 @@ class Traversal {
   }
 
   /** Links and A records of many zones in a few queries: `id startswith '<zone id>/'`, 50 zones a query. */
-  private readZoneChildrenByGraph(graph: GraphReader, served: { zone: ArmResource; dependents: Set<string> }[]): Promise<void>[] {
+  private readZoneChildrenByGraph(
+    graph: GraphReader,
+    served: { zone: ArmResource; dependents: Set<string> }[],
+  ): Promise<void>[] {
     return chunks(served, 50).flatMap((group) => {
       const prefixes = group.map(({ zone }) => `id startswith ${kqlString(`${zone.id}/`)}`).join(' or ');
       const subscriptions = subscriptionsOf(group.map(({ zone }) => zone.id));
@@ -321,10 +385,17 @@ class Traversal {
         { what: 'A record sets', table: 'dnsresources' as const, type: A_RECORD_TYPE },
       ].map(async ({ what, table, type }) => {
         try {
-          const found = await this.read(() => graph.query(table, `type =~ ${kqlString(type.toLowerCase())} and (${prefixes})`, subscriptions));
+          const found = await this.read(() =>
+            graph.query(table, `type =~ ${kqlString(type.toLowerCase())} and (${prefixes})`, subscriptions),
+          );
           found.forEach((r) => this.children.add(r));
         } catch (thrown) {
-          for (const { zone, dependents } of group) this.fail([...dependents], this.readFailure(`${what} of zone ${zone.name} (Resource Graph)`, thrown), zone.id);
+          for (const { zone, dependents } of group)
+            this.fail(
+              [...dependents],
+              this.readFailure(`${what} of zone ${zone.name} (Resource Graph)`, thrown),
+              zone.id,
+            );
         }
       });
     });
@@ -346,7 +417,8 @@ class Traversal {
     }
     for (const { id, dependents } of this.referenced.values()) peersOf(id, dependents);
     for (const vault of this.vaults.all()) {
-      for (const rule of vault.networkAcls?.virtualNetworkRules ?? []) addWanted(wanted, vnetOf(rule.id), new Set([vault.id]));
+      for (const rule of vault.networkAcls?.virtualNetworkRules ?? [])
+        addWanted(wanted, vnetOf(rule.id), new Set([vault.id]));
     }
     await this.fetchMissing(this.vnets, wanted);
   }
@@ -377,35 +449,46 @@ class Traversal {
       .filter(({ id }) => !set.get(id) && !set.isFetched(id) && !set.coversSubscriptionOf(id));
     if (this.settings.graph) return this.fetchByGraph(this.settings.graph, set, missing);
     await Promise.all(
-      missing
-        .map(async ({ id, dependents }) => {
-          set.markFetched(id);
-          try {
-            set.add(await this.read(() => this.reader.getById(id)));
-          } catch (thrown) {
-            const reason = isNotFound(thrown)
-              ? `${id} is referenced by ${this.referrer(id)} but returned 404 (${this.referenced.has(idKey(id)) ? 'a typo, or deleted?' : 'deleted during the audit?'}): ${describeError(thrown)}`
-              : `could not read ${id}: ${describeError(thrown)}`;
-            this.fail([...dependents], reason, id);
-          }
-        }),
+      missing.map(async ({ id, dependents }) => {
+        set.markFetched(id);
+        try {
+          set.add(await this.read(() => this.reader.getById(id)));
+        } catch (thrown) {
+          const reason = isNotFound(thrown)
+            ? `${id} is referenced by ${this.referrer(id)} but returned 404 (${this.referenced.has(idKey(id)) ? 'a typo, or deleted?' : 'deleted during the audit?'}): ${describeError(thrown)}`
+            : `could not read ${id}: ${describeError(thrown)}`;
+          this.fail([...dependents], reason, id);
+        }
+      }),
     );
   }
 
-  private async fetchByGraph(graph: GraphReader, set: ResourceSet, missing: { id: string; dependents: Set<string> }[]): Promise<void> {
+  private async fetchByGraph(
+    graph: GraphReader,
+    set: ResourceSet,
+    missing: { id: string; dependents: Set<string> }[],
+  ): Promise<void> {
     await Promise.all(
       chunks(missing, 100).map(async (group) => {
         group.forEach(({ id }) => set.markFetched(id));
         const ids = group.map(({ id }) => id);
         try {
-          const found = await this.read(() => graph.query('resources', `id in~ (${ids.map(kqlString).join(', ')})`, subscriptionsOf(ids)));
+          const found = await this.read(() =>
+            graph.query('resources', `id in~ (${ids.map(kqlString).join(', ')})`, subscriptionsOf(ids)),
+          );
           found.forEach((r) => set.add(r));
         } catch (thrown) {
-          for (const { id, dependents } of group) this.fail([...dependents], `could not read ${id} through Resource Graph: ${describeError(thrown)}`, id);
+          for (const { id, dependents } of group)
+            this.fail([...dependents], `could not read ${id} through Resource Graph: ${describeError(thrown)}`, id);
           return;
         }
         for (const { id, dependents } of group) {
-          if (!set.get(id)) this.fail([...dependents], `${id} is referenced by ${this.referrer(id)} but Resource Graph does not return it (deleted, or not readable by this identity)`, id);
+          if (!set.get(id))
+            this.fail(
+              [...dependents],
+              `${id} is referenced by ${this.referrer(id)} but Resource Graph does not return it (deleted, or not readable by this identity)`,
+              id,
+            );
         }
       }),
     );
@@ -433,7 +516,9 @@ class Traversal {
   private fail(vaultIds: readonly string[], reason: string, resourceId?: string): void {
     this.settings.log(reason);
     if (vaultIds.length === 0) {
-      this.notices.push(resourceId ? { level: 'error', message: reason, resourceId } : { level: 'error', message: reason });
+      this.notices.push(
+        resourceId ? { level: 'error', message: reason, resourceId } : { level: 'error', message: reason },
+      );
       return;
     }
     for (const id of vaultIds) this.vaults.fail(id, reason);
@@ -442,7 +527,10 @@ class Traversal {
   private inScope(resource: ArmResource): boolean {
     const { resourceGroup, vaultName } = this.settings;
     if (vaultName !== undefined && resource.name.toLowerCase() !== vaultName.toLowerCase()) return false;
-    return resourceGroup === undefined || (parseId(resource.id).resourceGroup ?? '').toLowerCase() === resourceGroup.toLowerCase();
+    return (
+      resourceGroup === undefined ||
+      (parseId(resource.id).resourceGroup ?? '').toLowerCase() === resourceGroup.toLowerCase()
+    );
   }
 
   private filterText(): string {
@@ -457,4 +545,3 @@ class Traversal {
 function vnetOf(subnetId: string): string {
   return subnetId.replace(/\/+$/, '').split('/').slice(0, -2).join('/');
 }
-

@@ -50,12 +50,17 @@ export function typeIn(types: readonly string[]): string {
 export function armFromRow(row: JsonObject): ArmResource | undefined {
   const { id, name, type, location, kind, sku, tags, properties } = row;
   if (typeof id !== 'string' || typeof type !== 'string') return undefined;
-  const resource: ArmResource = { id, name: typeof name === 'string' ? name : parseId(id).name, type: CANONICAL.get(type.toLowerCase()) ?? type };
+  const resource: ArmResource = {
+    id,
+    name: typeof name === 'string' ? name : parseId(id).name,
+    type: CANONICAL.get(type.toLowerCase()) ?? type,
+  };
   if (typeof location === 'string' && location !== '') resource.location = location;
   if (typeof kind === 'string' && kind !== '') resource.kind = kind;
   if (sku !== null && typeof sku === 'object' && !Array.isArray(sku)) resource.sku = sku;
   if (tags !== null && typeof tags === 'object' && !Array.isArray(tags)) resource.tags = tags as Record<string, string>;
-  if (properties !== null && typeof properties === 'object' && !Array.isArray(properties)) resource.properties = properties;
+  if (properties !== null && typeof properties === 'object' && !Array.isArray(properties))
+    resource.properties = properties;
   return resource;
 }
 

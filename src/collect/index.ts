@@ -28,12 +28,17 @@ export const DEFAULT_VIA: CollectVia = 'arm';
  * on first use, so commands that never call ARM stay fast.
  */
 export async function collectLive(options: LiveOptions): Promise<CollectedEstate> {
-  if (options.subscriptions.length === 0) throw new UsageError('--subscription: at least one subscription id is needed for a live audit');
-  if (options.caCertFile !== undefined && !existsSync(options.caCertFile)) throw new UsageError(`--ca-cert: ${options.caCertFile}: no such file`);
+  if (options.subscriptions.length === 0)
+    throw new UsageError('--subscription: at least one subscription id is needed for a live audit');
+  if (options.caCertFile !== undefined && !existsSync(options.caCertFile))
+    throw new UsageError(`--ca-cert: ${options.caCertFile}: no such file`);
   const endpoint = armEndpoint(options);
   const backoff = { ...DEFAULT_BACKOFF, ...definedOnly(options.retry ?? {}) };
   const log = options.log ?? (() => undefined);
-  const [{ DefaultAzureCredential }, { createSdkReader, createGraphReader }] = await Promise.all([import('@azure/identity'), import('./sdk-reader')]);
+  const [{ DefaultAzureCredential }, { createSdkReader, createGraphReader }] = await Promise.all([
+    import('@azure/identity'),
+    import('./sdk-reader'),
+  ]);
   const credential = new DefaultAzureCredential();
   // The token's audience is the cloud's ARM, whatever endpoint serves it (a proxy, the emulator), and the
   // same for every client: arm-keyvault alone would ask for `${endpoint}/.default`. A stable scope also
@@ -44,7 +49,9 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
     await credential.getToken(scope);
   } catch (thrown) {
     const cause = (thrown instanceof Error ? thrown.message : String(thrown)).replace(/\s+/g, ' ').slice(0, 400);
-    throw new UsageError(`cannot get a token for ${scope} with DefaultAzureCredential (az login, managed identity or AZURE_* environment): ${cause}`);
+    throw new UsageError(
+      `cannot get a token for ${scope} with DefaultAzureCredential (az login, managed identity or AZURE_* environment): ${cause}`,
+    );
   }
   log(`ARM endpoint ${endpoint}; token scope ${scope}`);
   const ledger = new RequestLedger();
@@ -86,7 +93,8 @@ export function armEndpoint(options: Pick<LiveOptions, 'endpoint' | 'cloud'>): s
     throw new UsageError(`--endpoint: '${endpoint}' is not a URL`);
   }
   // The SDK's bearer-token policy refuses plain http, so an http endpoint would fail on every request.
-  if (url.protocol !== 'https:') throw new UsageError(`--endpoint: '${endpoint}' must be https (bearer tokens are never sent over plain http)`);
+  if (url.protocol !== 'https:')
+    throw new UsageError(`--endpoint: '${endpoint}' must be https (bearer tokens are never sent over plain http)`);
   return endpoint.replace(/\/+$/, '');
 }
 

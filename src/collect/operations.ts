@@ -12,23 +12,71 @@ const OPERATIONS: readonly { pattern: RegExp; name: string; method?: string }[] 
   { pattern: new RegExp(`^${SUB}/providers/microsoft\\.keyvault/vaults$`), name: 'KeyVault.vaults.listBySubscription' },
   { pattern: new RegExp(`^${RG}/providers/microsoft\\.keyvault/vaults$`), name: 'KeyVault.vaults.listByResourceGroup' },
   { pattern: new RegExp(`^${RG}/providers/microsoft\\.keyvault/vaults/${NAME}$`), name: 'KeyVault.vaults.get' },
-  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.keyvault/managedhsms$`), name: 'KeyVault.managedHsms.listBySubscription' },
-  { pattern: new RegExp(`^${RG}/providers/microsoft\\.keyvault/managedhsms/${NAME}$`), name: 'KeyVault.managedHsms.get' },
-  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/privateendpoints$`), name: 'Network.privateEndpoints.listBySubscription' },
-  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privateendpoints/${NAME}$`), name: 'Network.privateEndpoints.get' },
-  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privateendpoints/${NAME}/privatednszonegroups$`), name: 'Network.privateDnsZoneGroups.list' },
-  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/networkinterfaces$`), name: 'Network.networkInterfaces.listAll' },
-  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/networkinterfaces/${NAME}$`), name: 'Network.networkInterfaces.get' },
-  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/virtualnetworks$`), name: 'Network.virtualNetworks.listAll' },
-  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/virtualnetworks/${NAME}$`), name: 'Network.virtualNetworks.get' },
-  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/privatednszones$`), name: 'PrivateDns.privateZones.list' },
-  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}$`), name: 'PrivateDns.privateZones.get' },
-  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/virtualnetworklinks$`), name: 'PrivateDns.virtualNetworkLinks.list' },
-  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/a$`), name: 'PrivateDns.recordSets.listByType' },
-  { pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/a/${NAME}$`), name: 'PrivateDns.recordSets.get' },
+  {
+    pattern: new RegExp(`^${SUB}/providers/microsoft\\.keyvault/managedhsms$`),
+    name: 'KeyVault.managedHsms.listBySubscription',
+  },
+  {
+    pattern: new RegExp(`^${RG}/providers/microsoft\\.keyvault/managedhsms/${NAME}$`),
+    name: 'KeyVault.managedHsms.get',
+  },
+  {
+    pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/privateendpoints$`),
+    name: 'Network.privateEndpoints.listBySubscription',
+  },
+  {
+    pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privateendpoints/${NAME}$`),
+    name: 'Network.privateEndpoints.get',
+  },
+  {
+    pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privateendpoints/${NAME}/privatednszonegroups$`),
+    name: 'Network.privateDnsZoneGroups.list',
+  },
+  {
+    pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/networkinterfaces$`),
+    name: 'Network.networkInterfaces.listAll',
+  },
+  {
+    pattern: new RegExp(`^${RG}/providers/microsoft\\.network/networkinterfaces/${NAME}$`),
+    name: 'Network.networkInterfaces.get',
+  },
+  {
+    pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/virtualnetworks$`),
+    name: 'Network.virtualNetworks.listAll',
+  },
+  {
+    pattern: new RegExp(`^${RG}/providers/microsoft\\.network/virtualnetworks/${NAME}$`),
+    name: 'Network.virtualNetworks.get',
+  },
+  {
+    pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/privatednszones$`),
+    name: 'PrivateDns.privateZones.list',
+  },
+  {
+    pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}$`),
+    name: 'PrivateDns.privateZones.get',
+  },
+  {
+    pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/virtualnetworklinks$`),
+    name: 'PrivateDns.virtualNetworkLinks.list',
+  },
+  {
+    pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/a$`),
+    name: 'PrivateDns.recordSets.listByType',
+  },
+  {
+    pattern: new RegExp(`^${RG}/providers/microsoft\\.network/privatednszones/${NAME}/a/${NAME}$`),
+    name: 'PrivateDns.recordSets.get',
+  },
   { pattern: /\/providers\/microsoft\.insights\/diagnosticsettings$/, name: 'Monitor.diagnosticSettings.list' },
-  { pattern: new RegExp(`^${SUB}/providers/microsoft\\.authorization/roleassignments$`), name: 'Authorization.roleAssignments.listForSubscription' },
-  { pattern: new RegExp(`/providers/microsoft\\.authorization/roledefinitions/${NAME}$`), name: 'Authorization.roleDefinitions.getById' },
+  {
+    pattern: new RegExp(`^${SUB}/providers/microsoft\\.authorization/roleassignments$`),
+    name: 'Authorization.roleAssignments.listForSubscription',
+  },
+  {
+    pattern: new RegExp(`/providers/microsoft\\.authorization/roledefinitions/${NAME}$`),
+    name: 'Authorization.roleDefinitions.getById',
+  },
 ];
 
 /** The operation name of a request; unknown routes are named by method and provider path. */
@@ -41,7 +89,8 @@ export function operationOf(method: string, url: string): string {
   }
   const key = path.replace(/\/+$/, '').toLowerCase();
   const known = OPERATIONS.find((op) => op.pattern.test(key));
-  if (known) return method.toUpperCase() === (known.method ?? 'GET') ? known.name : `${known.name} (${method.toUpperCase()})`;
+  if (known)
+    return method.toUpperCase() === (known.method ?? 'GET') ? known.name : `${known.name} (${method.toUpperCase()})`;
   const provider = key.lastIndexOf('/providers/');
   return `${method.toUpperCase()} ${provider >= 0 ? key.slice(provider + '/providers/'.length) : key}`;
 }

@@ -92,7 +92,10 @@ export const DEFAULT_BACKOFF: BackoffSettings = { maxRetries: 6, baseDelayMs: 10
  * delay with full jitter, bounded.
  * https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling
  */
-export function throttleBackoffPolicy(settings: BackoffSettings, sleep: (ms: number) => Promise<void> = delay): PipelinePolicy {
+export function throttleBackoffPolicy(
+  settings: BackoffSettings,
+  sleep: (ms: number) => Promise<void> = delay,
+): PipelinePolicy {
   return {
     name: 'kvguardThrottleBackoff',
     async sendRequest(request, next) {
@@ -106,7 +109,12 @@ export function throttleBackoffPolicy(settings: BackoffSettings, sleep: (ms: num
   };
 }
 
-export function backoffDelay(response: Pick<PipelineResponse, 'headers'>, attempt: number, settings: BackoffSettings, random: () => number = Math.random): number {
+export function backoffDelay(
+  response: Pick<PipelineResponse, 'headers'>,
+  attempt: number,
+  settings: BackoffSettings,
+  random: () => number = Math.random,
+): number {
   const retryAfter = retryAfterMs(response);
   if (retryAfter !== undefined) return Math.min(retryAfter, settings.maxDelayMs);
   const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** attempt);
@@ -140,14 +148,22 @@ export const GRAPH_QUOTA = { queries: 15, windowMs: 5000 };
  * or answers 429, the next attempt waits `x-ms-user-quota-resets-after` (hh:mm:ss). ARG's 429 carries no
  * Retry-After, so the SDK would not retry it; this policy does, up to `maxRetries`.
  */
-export function graphQuotaPolicy(settings: BackoffSettings, quota = GRAPH_QUOTA, sleep: (ms: number) => Promise<void> = delay, now: () => number = Date.now): PipelinePolicy {
+export function graphQuotaPolicy(
+  settings: BackoffSettings,
+  quota = GRAPH_QUOTA,
+  sleep: (ms: number) => Promise<void> = delay,
+  now: () => number = Date.now,
+): PipelinePolicy {
   const starts: number[] = [];
   let blockedUntil = 0;
   const acquire = async (): Promise<void> => {
     for (;;) {
       const t = now();
       while (starts.length > 0 && (starts[0] ?? 0) <= t - quota.windowMs) starts.shift();
-      const wait = Math.max(blockedUntil - t, starts.length >= quota.queries ? (starts[0] ?? t) + quota.windowMs - t : 0);
+      const wait = Math.max(
+        blockedUntil - t,
+        starts.length >= quota.queries ? (starts[0] ?? t) + quota.windowMs - t : 0,
+      );
       if (wait <= 0) {
         starts.push(t);
         return;
@@ -163,7 +179,8 @@ export function graphQuotaPolicy(settings: BackoffSettings, quota = GRAPH_QUOTA,
         const response = await next(request);
         const remaining = Number(response.headers.get('x-ms-user-quota-remaining'));
         const resetMs = durationMs(response.headers.get('x-ms-user-quota-resets-after'));
-        if (response.headers.get('x-ms-user-quota-remaining') !== undefined && remaining <= 0 && resetMs !== undefined) blockedUntil = Math.max(blockedUntil, now() + resetMs);
+        if (response.headers.get('x-ms-user-quota-remaining') !== undefined && remaining <= 0 && resetMs !== undefined)
+          blockedUntil = Math.max(blockedUntil, now() + resetMs);
         if (response.status !== 429 || attempt >= settings.maxRetries) return response;
         if (resetMs === undefined) await sleep(backoffDelay(response, attempt, settings));
       }

@@ -46,7 +46,11 @@ export interface RoleData {
   notices: Notice[];
 }
 
-export async function readRoleData(context: RoleReadContext, principal: RbacPrincipal, vaults: readonly Vault[]): Promise<RoleData> {
+export async function readRoleData(
+  context: RoleReadContext,
+  principal: RbacPrincipal,
+  vaults: readonly Vault[],
+): Promise<RoleData> {
   const rbacVaults = vaults.filter((v) => v.kind === 'vault' && v.enableRbacAuthorization === true);
   const subscriptions = new Map<string, string>();
   for (const vault of rbacVaults) {
@@ -55,7 +59,10 @@ export async function readRoleData(context: RoleReadContext, principal: RbacPrin
   }
   const objectId = principal.objectId.toLowerCase();
   const groups = [...new Set((principal.groupIds ?? []).map((g) => g.toLowerCase()))].filter((g) => g !== objectId);
-  const filters: RoleAssignmentFilter[] = [{ assignedTo: principal.objectId }, ...groups.map((principalId) => ({ principalId }))];
+  const filters: RoleAssignmentFilter[] = [
+    { assignedTo: principal.objectId },
+    ...groups.map((principalId) => ({ principalId })),
+  ];
   const assignments = new Map<string, ArmResource>();
   const memberOf = new Set<string>();
   const roleReads: RoleReads = { principal, read: [], failed: {}, memberOf: [] };
@@ -64,7 +71,9 @@ export async function readRoleData(context: RoleReadContext, principal: RbacPrin
     [...subscriptions.values()].map(async (subscriptionId) => {
       let lists: ArmResource[][];
       try {
-        lists = await Promise.all(filters.map((filter) => context.read(() => context.reader.listRoleAssignments(subscriptionId, filter))));
+        lists = await Promise.all(
+          filters.map((filter) => context.read(() => context.reader.listRoleAssignments(subscriptionId, filter))),
+        );
       } catch (thrown) {
         const reason = assignmentsFailure(subscriptionId, thrown);
         roleReads.failed[subscriptionId.toLowerCase()] = reason;
@@ -80,10 +89,13 @@ export async function readRoleData(context: RoleReadContext, principal: RbacPrin
           if (!rbacVaults.some((vault) => scopeRelation(assignment.scope, vault.id) !== 'unrelated')) continue;
           assignments.set(idKey(resource.id), resource);
           // Only assignedTo answers for groups nobody named: ARM returned them because the principal is a member.
-          if (index === 0 && assignment.principalId.toLowerCase() !== objectId) memberOf.add(assignment.principalId.toLowerCase());
+          if (index === 0 && assignment.principalId.toLowerCase() !== objectId)
+            memberOf.add(assignment.principalId.toLowerCase());
         }
       });
-      context.log(`subscription ${subscriptionId}: role assignments of object ${principal.objectId}: ${lists.reduce((n, l) => n + l.length, 0)}`);
+      context.log(
+        `subscription ${subscriptionId}: role assignments of object ${principal.objectId}: ${lists.reduce((n, l) => n + l.length, 0)}`,
+      );
     }),
   );
   const definitionIds = new Map<string, string>();
@@ -117,6 +129,11 @@ function assignmentsFailure(subscriptionId: string, thrown: unknown): string {
 
 function definitionFailure(id: string, thrown: unknown): string {
   const status = errorFacts(thrown).statusCode;
-  const why = status === 403 ? ` (the identity running kvguard lacks ${DEFINITIONS_READ})` : status === 404 ? ' (a deleted custom role?)' : '';
+  const why =
+    status === 403
+      ? ` (the identity running kvguard lacks ${DEFINITIONS_READ})`
+      : status === 404
+        ? ' (a deleted custom role?)'
+        : '';
   return `could not read role definition ${id}${why}; KV404 knows only the built-in Key Vault roles without it: ${describeError(thrown)}`;
 }

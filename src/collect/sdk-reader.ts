@@ -54,7 +54,8 @@ export function createSdkReader(settings: SdkReaderSettings): ArmReader {
     }
     return found;
   };
-  const bodies = (items: readonly { id?: string }[]): ArmResource[] => items.map((item) => armBody(settings.ledger, item.id));
+  const bodies = (items: readonly { id?: string }[]): ArmResource[] =>
+    items.map((item) => armBody(settings.ledger, item.id));
   const drain = async (iterator: AsyncIterable<{ id?: string }>): Promise<ArmResource[]> => {
     const items: { id?: string }[] = [];
     for await (const item of iterator) items.push(item);
@@ -62,8 +63,14 @@ export function createSdkReader(settings: SdkReaderSettings): ArmReader {
   };
   const locate = (id: string): { subscriptionId: string; resourceGroup: string; name: string; type: string } => {
     const parsed = parseId(id);
-    if (!parsed.subscriptionId || !parsed.resourceGroup || !parsed.type) throw new Error(`not an ARM resource id: ${id}`);
-    return { subscriptionId: parsed.subscriptionId, resourceGroup: parsed.resourceGroup, name: parsed.name, type: parsed.type.toLowerCase() };
+    if (!parsed.subscriptionId || !parsed.resourceGroup || !parsed.type)
+      throw new Error(`not an ARM resource id: ${id}`);
+    return {
+      subscriptionId: parsed.subscriptionId,
+      resourceGroup: parsed.resourceGroup,
+      name: parsed.name,
+      type: parsed.type.toLowerCase(),
+    };
   };
   const parentOf = (id: string, segment: string): { subscriptionId: string; resourceGroup: string; name: string } => {
     const at = id.toLowerCase().indexOf(`/${segment}/`);
@@ -95,12 +102,15 @@ export function createSdkReader(settings: SdkReaderSettings): ArmReader {
       // The route template is `/{+resourceUri}/providers/...`: the id goes in without its leading slash.
       return drain(clients(target.subscriptionId).monitor.diagnosticSettings.list(resourceId.replace(/^\/+/, '')));
     },
-    listRoleAssignments: (sub, filter) => drain(clients(sub).authorization.roleAssignments.listForSubscription({ filter: odataFilter(filter) })),
+    listRoleAssignments: (sub, filter) =>
+      drain(clients(sub).authorization.roleAssignments.listForSubscription({ filter: odataFilter(filter) })),
     async getRoleDefinition(id) {
       const sub = parseId(id).subscriptionId;
       // Any subscription's client will do: the id is the whole path. The route is `/{roleId}`, without
       // encoding: the id goes in without its leading slash, as for diagnostic settings.
-      const client = clients(sub ?? [...bySubscription.keys()][0] ?? '00000000-0000-0000-0000-000000000000').authorization;
+      const client = clients(
+        sub ?? [...bySubscription.keys()][0] ?? '00000000-0000-0000-0000-000000000000',
+      ).authorization;
       return bodies([await client.roleDefinitions.getById(id.replace(/^\/+/, ''))])[0] as ArmResource;
     },
     async getById(id) {
@@ -125,7 +135,9 @@ export function createSdkReader(settings: SdkReaderSettings): ArmReader {
 /** The `$filter` of a role assignment list, as an OData string literal (a quote doubled). */
 function odataFilter(filter: RoleAssignmentFilter): string {
   const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
-  return 'assignedTo' in filter ? `assignedTo(${literal(filter.assignedTo)})` : `principalId eq ${literal(filter.principalId)}`;
+  return 'assignedTo' in filter
+    ? `assignedTo(${literal(filter.assignedTo)})`
+    : `principalId eq ${literal(filter.principalId)}`;
 }
 
 /** ARG's largest page. */
@@ -145,7 +157,11 @@ export function createGraphReader(settings: SdkReaderSettings): GraphReader {
       const resources: ArmResource[] = [];
       let skipToken: string | undefined;
       do {
-        const page = await client.resources({ query, subscriptions: [...subscriptions], options: { top: GRAPH_PAGE_ROWS, resultFormat: 'objectArray', ...(skipToken ? { skipToken } : {}) } });
+        const page = await client.resources({
+          query,
+          subscriptions: [...subscriptions],
+          options: { top: GRAPH_PAGE_ROWS, resultFormat: 'objectArray', ...(skipToken ? { skipToken } : {}) },
+        });
         const rows: unknown[] = Array.isArray(page.data) ? page.data : [];
         for (const row of rows) {
           const resource = row !== null && typeof row === 'object' ? armFromRow(row as JsonObject) : undefined;
@@ -166,7 +182,11 @@ function clientOptions(settings: SdkReaderSettings) {
     credentials: { scopes: [settings.scope] },
     ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
     // The SDK's own retry: 5xx, connection resets and 429/503 with Retry-After.
-    retryOptions: { maxRetries: 3, retryDelayInMs: settings.backoff.baseDelayMs, maxRetryDelayInMs: settings.backoff.maxDelayMs },
+    retryOptions: {
+      maxRetries: 3,
+      retryDelayInMs: settings.backoff.baseDelayMs,
+      maxRetryDelayInMs: settings.backoff.maxDelayMs,
+    },
     userAgentOptions: { userAgentPrefix: 'kvguard' },
   };
 }

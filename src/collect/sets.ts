@@ -66,7 +66,9 @@ export class VaultSet {
     return this.byId.size;
   }
   inSubscription(subscriptionId: string): string[] {
-    return this.all().filter((v) => (v.subscriptionId ?? '').toLowerCase() === subscriptionId.toLowerCase()).map((v) => v.id);
+    return this.all()
+      .filter((v) => (v.subscriptionId ?? '').toLowerCase() === subscriptionId.toLowerCase())
+      .map((v) => v.id);
   }
   ofKind(kind: VaultKind): Vault[] {
     return this.all().filter((v) => v.kind === kind);

@@ -21,9 +21,12 @@ export function loadConfig(file: string, rules: readonly Rule<object>[] = RULES)
     if (setting.options !== undefined) checkOptions(file, key, rule, setting.options);
   }
   (config.suppressions ?? []).forEach((suppression, index) => {
-    if (!findRule(rules, suppression.ruleId)) throw new UsageError(`${file}: /suppressions/${index}/ruleId: no rule has the id or name ${suppression.ruleId}`);
+    if (!findRule(rules, suppression.ruleId))
+      throw new UsageError(`${file}: /suppressions/${index}/ruleId: no rule has the id or name ${suppression.ruleId}`);
     if (suppression.expires !== undefined && !isRealDay(suppression.expires)) {
-      throw new UsageError(`${file}: /suppressions/${index}/expires: ${suppression.expires} is not a calendar date (YYYY-MM-DD)`);
+      throw new UsageError(
+        `${file}: /suppressions/${index}/expires: ${suppression.expires} is not a calendar date (YYYY-MM-DD)`,
+      );
     }
   });
   if (config.baseline !== undefined) config.baseline = path.resolve(path.dirname(file), config.baseline);
@@ -37,11 +40,13 @@ function findRule(rules: readonly Rule<object>[], idOrName: string): Rule<object
 
 function checkOptions(file: string, key: string, rule: Rule<object>, options: Record<string, unknown>): void {
   if (!rule.meta.optionsSchema) {
-    if (Object.keys(options).length > 0) throw new UsageError(`${file}: /rules/${key}/options: ${rule.meta.name} takes no options`);
+    if (Object.keys(options).length > 0)
+      throw new UsageError(`${file}: /rules/${key}/options: ${rule.meta.name} takes no options`);
     return;
   }
   const validate = compileSchema(rule.meta.optionsSchema);
-  if (!validate(options)) throw new UsageError(`${file}: ${describeError(validate.errors?.[0], `/rules/${key}/options`)}`);
+  if (!validate(options))
+    throw new UsageError(`${file}: ${describeError(validate.errors?.[0], `/rules/${key}/options`)}`);
 }
 
 function isRealDay(day: string): boolean {

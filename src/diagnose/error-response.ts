@@ -32,7 +32,9 @@ export function parseErrorResponse(text: string): ErrorResponse {
   try {
     json = JSON.parse(trimmed);
   } catch {
-    throw new ErrorInputError('is neither an HTTP response (HTTP/1.1 403 Forbidden ...) nor JSON ({"status": 403, "body": {...}} or {"error": {...}})');
+    throw new ErrorInputError(
+      'is neither an HTTP response (HTTP/1.1 403 Forbidden ...) nor JSON ({"status": 403, "body": {...}} or {"error": {...}})',
+    );
   }
   return fromJson(json);
 }
@@ -50,7 +52,7 @@ function fromHttp(text: string, status: number, statusLength: number): ErrorResp
     if (name === 'authorization') continue;
     headers[name] = line.slice(colon + 1).trim();
   }
-  let parsed: unknown = body;
+  let parsed: unknown;
   try {
     parsed = body === '' ? {} : JSON.parse(body);
   } catch {
@@ -60,14 +62,21 @@ function fromHttp(text: string, status: number, statusLength: number): ErrorResp
 }
 
 function fromJson(json: unknown): ErrorResponse {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ErrorInputError('is JSON but not an object: expected {"status": 403, "body": {...}} or {"error": {...}}');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new ErrorInputError('is JSON but not an object: expected {"status": 403, "body": {...}} or {"error": {...}}');
   const object = json as Record<string, unknown>;
   const statusValue = object.status ?? object.statusCode;
-  const status = typeof statusValue === 'number' ? statusValue : typeof statusValue === 'string' && /^\d{3}$/.test(statusValue) ? Number(statusValue) : undefined;
+  const status =
+    typeof statusValue === 'number'
+      ? statusValue
+      : typeof statusValue === 'string' && /^\d{3}$/.test(statusValue)
+        ? Number(statusValue)
+        : undefined;
   const headers: Record<string, string> = {};
   const rawHeaders = object.headers;
   if (rawHeaders && typeof rawHeaders === 'object' && !Array.isArray(rawHeaders)) {
-    for (const [name, value] of Object.entries(rawHeaders)) if (typeof value === 'string' && name.toLowerCase() !== 'authorization') headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(rawHeaders))
+      if (typeof value === 'string' && name.toLowerCase() !== 'authorization') headers[name.toLowerCase()] = value;
   }
   let body: unknown = object.body ?? object.details ?? object.response ?? object;
   if (typeof body === 'string') {
@@ -78,7 +87,10 @@ function fromJson(json: unknown): ErrorResponse {
     }
   }
   const fields = bodyFields(body);
-  if (!fields.code && !fields.message && status === undefined) throw new ErrorInputError('has no status and no error body: expected {"status": 403, "body": {"error": {...}}} or {"error": {"code", "message"}}');
+  if (!fields.code && !fields.message && status === undefined)
+    throw new ErrorInputError(
+      'has no status and no error body: expected {"status": 403, "body": {"error": {...}}} or {"error": {"code", "message"}}',
+    );
   const inferred = status ?? (fields.code ? CODE_STATUS[fields.code.toLowerCase()] : undefined);
   return { ...fields, status: inferred, headers };
 }
@@ -95,7 +107,9 @@ function pick(value: unknown, key: string | undefined): Record<string, unknown> 
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   if (key === undefined) return value as Record<string, unknown>;
   const child = (value as Record<string, unknown>)[key];
-  return child !== null && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : undefined;
+  return child !== null && typeof child === 'object' && !Array.isArray(child)
+    ? (child as Record<string, unknown>)
+    : undefined;
 }
 
 function text(value: unknown): string | undefined {

@@ -56,10 +56,27 @@ export function diagnoseError(response: ErrorResponse): Diagnosis {
   const kind = classify(response);
   const caller = callerClues(response);
   const resource = /Resource:\s*'([^']+)'/i.exec(message)?.[1];
-  const vault = /Vault:\s*([^;\s]+)/i.exec(message)?.[1] ?? /key vault '([^;']+)/i.exec(message)?.[1] ?? (resource ? vaultFromResource(resource) : undefined) ?? vaultFromUri(response);
+  const vault =
+    /Vault:\s*([^;\s]+)/i.exec(message)?.[1] ??
+    /key vault '([^;']+)/i.exec(message)?.[1] ??
+    (resource ? vaultFromResource(resource) : undefined) ??
+    vaultFromUri(response);
   const subscriptionId = resource ? parseId(resource).subscriptionId : undefined;
   const operation = operationOf(message);
-  const base: Diagnosis = { kind, status: response.status, code: response.code, innerCode: response.innerCode, summary: '', meaning: [], rules: [], caller, vault, subscriptionId, operation, commands: [] };
+  const base: Diagnosis = {
+    kind,
+    status: response.status,
+    code: response.code,
+    innerCode: response.innerCode,
+    summary: '',
+    meaning: [],
+    rules: [],
+    caller,
+    vault,
+    subscriptionId,
+    operation,
+    commands: [],
+  };
   return explain(base, response);
 }
 
@@ -67,9 +84,19 @@ function classify(response: ErrorResponse): ErrorKind {
   const inner = response.innerCode?.toLowerCase();
   const message = response.message.toLowerCase();
   if (inner === 'forbiddenbyfirewall' || message.includes(FIREWALL_TEXT.toLowerCase())) return 'ForbiddenByFirewall';
-  if (inner === 'forbiddenbyconnection' || message.includes('not an approved private link') || message.includes('public network access is disabled')) return 'ForbiddenByConnection';
-  if (inner === 'forbiddenbyrbac' || (message.includes('caller is not authorized to perform action') && message.includes('action:'))) return 'ForbiddenByRbac';
-  if (inner === 'forbiddenbypolicy' || /does not have [a-z]+ [a-z]+ permission on key vault/.test(message)) return 'ForbiddenByPolicy';
+  if (
+    inner === 'forbiddenbyconnection' ||
+    message.includes('not an approved private link') ||
+    message.includes('public network access is disabled')
+  )
+    return 'ForbiddenByConnection';
+  if (
+    inner === 'forbiddenbyrbac' ||
+    (message.includes('caller is not authorized to perform action') && message.includes('action:'))
+  )
+    return 'ForbiddenByRbac';
+  if (inner === 'forbiddenbypolicy' || /does not have [a-z]+ [a-z]+ permission on key vault/.test(message))
+    return 'ForbiddenByPolicy';
   if (message.includes('akv10032') || message.includes('invalid issuer')) return 'InvalidIssuer';
   if (message.includes('akv10022') || message.includes('invalid audience')) return 'InvalidAudience';
   if (message.includes('akv10000') || message.includes('missing a bearer')) return 'MissingToken';
@@ -82,13 +109,17 @@ function callerClues(response: ErrorResponse): CallerClues {
   const message = response.message;
   const clues: CallerClues = {};
   // Key Vault names the client address in the message and in x-ms-keyvault-network-info (addr=...).
-  const ip = new RegExp(`Client address[:\\s(]+(${IPV4})`, 'i').exec(message)?.[1] ?? new RegExp(`addr=(${IPV4})`, 'i').exec(response.headers['x-ms-keyvault-network-info'] ?? '')?.[1];
+  const ip =
+    new RegExp(`Client address[:\\s(]+(${IPV4})`, 'i').exec(message)?.[1] ??
+    new RegExp(`addr=(${IPV4})`, 'i').exec(response.headers['x-ms-keyvault-network-info'] ?? '')?.[1];
   if (ip) clues.ip = ip;
   const oid = new RegExp(`oid=(${GUID})`, 'i').exec(message)?.[1];
   if (oid) clues.objectId = oid;
   const appId = new RegExp(`appid=(${GUID})`, 'i').exec(message)?.[1];
   if (appId) clues.appId = appId;
-  const tenant = new RegExp(`iss=https://[^/]+/(${GUID})`, 'i').exec(message)?.[1] ?? new RegExp(`authorization="https://[^/]+/(${GUID})`, 'i').exec(response.headers['www-authenticate'] ?? '')?.[1];
+  const tenant =
+    new RegExp(`iss=https://[^/]+/(${GUID})`, 'i').exec(message)?.[1] ??
+    new RegExp(`authorization="https://[^/]+/(${GUID})`, 'i').exec(response.headers['www-authenticate'] ?? '')?.[1];
   if (tenant) clues.tenantId = tenant;
   return clues;
 }
@@ -114,13 +145,18 @@ function vaultFromUri(response: ErrorResponse): string | undefined {
  * the subscription, else on a snapshot (audited whole), with the caller flags.
  */
 function auditCommand(d: Diagnosis, callerFlags: string[]): string {
-  const source = d.subscriptionId ? [`--subscription ${d.subscriptionId}`, `--vault ${d.vault ?? '<vault name>'}`] : ['--snapshot <estate.json>'];
+  const source = d.subscriptionId
+    ? [`--subscription ${d.subscriptionId}`, `--vault ${d.vault ?? '<vault name>'}`]
+    : ['--snapshot <estate.json>'];
   return ['kvguard audit', ...source, ...callerFlags].join(' ');
 }
 
 /** The caller identity and the operation go through the config file (audit has no identity flags). */
 function identityCommands(d: Diagnosis): string[] {
-  const config = { caller: { identity: { objectId: d.caller.objectId ?? '<object id>' } }, rules: { KV404: { options: { operation: d.operation ?? 'secrets/get' } } } };
+  const config = {
+    caller: { identity: { objectId: d.caller.objectId ?? '<object id>' } },
+    rules: { KV404: { options: { operation: d.operation ?? 'secrets/get' } } },
+  };
   return [`echo '${JSON.stringify(config)}' > kvguard.config.json`, auditCommand(d, ['--config kvguard.config.json'])];
 }
 
@@ -130,7 +166,9 @@ function tokenCommand(d: Diagnosis): string {
 }
 
 function explain(d: Diagnosis, response: ErrorResponse): Diagnosis {
-  const who = d.caller.ip ? `client address ${d.caller.ip}` : 'the client address (see "Client address" in the full error)';
+  const who = d.caller.ip
+    ? `client address ${d.caller.ip}`
+    : 'the client address (see "Client address" in the full error)';
   switch (d.kind) {
     case 'ForbiddenByFirewall':
       d.summary = `403 ForbiddenByFirewall: the vault firewall refused ${who}`;
@@ -139,24 +177,38 @@ function explain(d: Diagnosis, response: ErrorResponse): Diagnosis {
         'A private IP in the message means the request came through a service endpoint or a private endpoint the firewall does not admit; a public IP from inside a VNet usually means DNS resolved the public name instead of the private endpoint.',
         'App Service and most PaaS outbound addresses are not "trusted services"; add their outbound IPs or use a private endpoint.',
       ];
-      d.rules = ['KV301 firewall-allows-caller', 'KV201-KV205 (DNS: does the caller resolve the private endpoint?)', 'KV302 firewall-default-deny'];
+      d.rules = [
+        'KV301 firewall-allows-caller',
+        'KV201-KV205 (DNS: does the caller resolve the private endpoint?)',
+        'KV302 firewall-default-deny',
+      ];
       d.commands = [auditCommand(d, [`--caller-ip ${d.caller.ip ?? '<client address>'}`])];
       return d;
     case 'ForbiddenByConnection':
-      d.summary = '403 ForbiddenByConnection: public network access is disabled and the request did not come through an approved private endpoint';
+      d.summary =
+        '403 ForbiddenByConnection: public network access is disabled and the request did not come through an approved private endpoint';
       d.meaning = [
         'With publicNetworkAccess Disabled, only approved private endpoint connections (and trusted services when bypass is AzureServices) reach the vault.',
         'The request came over the public endpoint: either the caller resolved the vault name to its public address (private DNS zone missing, not linked to the caller VNet, or no A record), or its private endpoint connection is not Approved.',
       ];
-      d.rules = ['KV101 private-endpoint-present', 'KV102 private-endpoint-approved', 'KV203 dns-zone-linked', 'KV204 dns-a-record-present', 'KV205 dns-a-record-ip', 'KV301 firewall-allows-caller'];
-      d.commands = [auditCommand(d, d.caller.ip ? [`--caller-ip ${d.caller.ip}`] : ['--caller-subnet <caller subnet id>'])];
+      d.rules = [
+        'KV101 private-endpoint-present',
+        'KV102 private-endpoint-approved',
+        'KV203 dns-zone-linked',
+        'KV204 dns-a-record-present',
+        'KV205 dns-a-record-ip',
+        'KV301 firewall-allows-caller',
+      ];
+      d.commands = [
+        auditCommand(d, d.caller.ip ? [`--caller-ip ${d.caller.ip}`] : ['--caller-subnet <caller subnet id>']),
+      ];
       return d;
     case 'ForbiddenByPolicy':
       d.summary = `403 ForbiddenByPolicy: the vault uses access policies and none grants ${d.operation ?? 'the operation'} to the caller`;
       d.meaning = [
-        'The caller got through the network and authenticated; its identity lacks the permission in the vault\'s access policies.',
+        "The caller got through the network and authenticated; its identity lacks the permission in the vault's access policies.",
         'Often the application runs under another identity than the one the policy names (a user-assigned vs system-assigned identity, or the application id typed where the object id belongs).',
-        'Group membership is not visible through ARM: pass the caller\'s group ids if access should come through a group. A new policy can take a few minutes to apply.',
+        "Group membership is not visible through ARM: pass the caller's group ids if access should come through a group. A new policy can take a few minutes to apply.",
       ];
       d.rules = ['KV404 caller-data-permission'];
       d.commands = identityCommands(d);
@@ -173,7 +225,10 @@ function explain(d: Diagnosis, response: ErrorResponse): Diagnosis {
     case 'InvalidIssuer': {
       const expected = [...response.message.matchAll(new RegExp(`https://[^/\\s,]+/(${GUID})/?`, 'gi'))];
       const found = /found\s+https:\/\/[^/\s]+\/([0-9a-f-]{36})/i.exec(response.message)?.[1];
-      d.tenants = { expected: [...new Set(expected.map((m) => m[1] ?? '').filter((t) => t !== '' && t !== found))], found };
+      d.tenants = {
+        expected: [...new Set(expected.map((m) => m[1] ?? '').filter((t) => t !== '' && t !== found))],
+        found,
+      };
       d.summary = `401 AKV10032 Invalid issuer: the token comes from tenant ${found ?? '(see "found")'}, not the vault's tenant`;
       d.meaning = [
         'The vault trusts tokens from its own tenant only. The caller signed in to another directory, or the vault (or its subscription) moved to another tenant.',
@@ -185,14 +240,16 @@ function explain(d: Diagnosis, response: ErrorResponse): Diagnosis {
     }
     case 'InvalidAudience':
       d.summary = '401 Invalid audience: the token was issued for another resource';
-      d.meaning = ['Key Vault accepts tokens for https://vault.azure.net (no trailing slash; the sovereign clouds\' equivalents). A token for https://management.azure.com/ is the classic mistake.'];
+      d.meaning = [
+        "Key Vault accepts tokens for https://vault.azure.net (no trailing slash; the sovereign clouds' equivalents). A token for https://management.azure.com/ is the classic mistake.",
+      ];
       d.rules = ['KV401 token-audience'];
       d.commands = [tokenCommand(d)];
       return d;
     case 'MissingToken':
       d.summary = '401 AKV10000: the request carried no bearer token';
       d.meaning = [
-        'This is the first leg of Key Vault\'s challenge: the SDKs send an unauthenticated request, read WWW-Authenticate (authorization and resource) and retry with a token. Seen alone, it proves the network path to the vault works.',
+        "This is the first leg of Key Vault's challenge: the SDKs send an unauthenticated request, read WWW-Authenticate (authorization and resource) and retry with a token. Seen alone, it proves the network path to the vault works.",
         'If the client never retries, it failed to get a token: check its credential (managed identity, environment variables, az login).',
       ];
       d.rules = ['KV401 token-audience', 'KV402 token-lifetime', 'KV403 token-tenant'];
@@ -200,7 +257,9 @@ function explain(d: Diagnosis, response: ErrorResponse): Diagnosis {
       return d;
     case 'Unauthenticated':
       d.summary = `401 ${response.code ?? 'Unauthorized'}: Key Vault rejected the token`;
-      d.meaning = ['The token is missing, expired, for another resource or from another tenant. Decode it locally to see which.'];
+      d.meaning = [
+        'The token is missing, expired, for another resource or from another tenant. Decode it locally to see which.',
+      ];
       d.rules = ['KV401 token-audience', 'KV402 token-lifetime', 'KV403 token-tenant'];
       d.commands = [tokenCommand(d)];
       return d;
@@ -209,7 +268,7 @@ function explain(d: Diagnosis, response: ErrorResponse): Diagnosis {
       if (Number.isFinite(retry) && retry >= 0) d.retryAfterSeconds = retry;
       d.summary = `429 Throttled: the vault${d.vault ? ` ${d.vault}` : ''} exceeded its transaction limit`;
       d.meaning = [
-        'Limits are per vault and region, per 10 seconds: 4,000 transactions for secrets and software RSA 2,048-bit key operations, 300 secret creations, 20 software (10 HSM) key creations, fewer for larger HSM keys; the subscription allows 5x a vault\'s limit.',
+        "Limits are per vault and region, per 10 seconds: 4,000 transactions for secrets and software RSA 2,048-bit key operations, 300 secret creations, 20 software (10 HSM) key creations, fewer for larger HSM keys; the subscription allows 5x a vault's limit.",
         `Retry after ${d.retryAfterSeconds !== undefined ? `${d.retryAfterSeconds} s (Retry-After)` : 'the Retry-After delay'}, with exponential backoff (1, 2, 4, 8, 16 s).`,
         'Remedies (throttling guide): cache secrets in the application, use one client per vault, back off exponentially, wrap/unwrap a local data key instead of encrypting every item, split load across vaults.',
       ];
@@ -218,8 +277,14 @@ function explain(d: Diagnosis, response: ErrorResponse): Diagnosis {
       return d;
     }
     default:
-      d.summary = `${response.status ?? 'unknown status'} ${response.code ?? ''}${response.innerCode ? ` (${response.innerCode})` : ''}: not an error kvguard recognizes`.replace(/\s+:/, ':');
-      d.meaning = ['kvguard knows 401 (AKV10000, AKV10022, AKV10032), 403 (ForbiddenByFirewall, ForbiddenByConnection, ForbiddenByPolicy, ForbiddenByRbac) and 429.'];
+      d.summary =
+        `${response.status ?? 'unknown status'} ${response.code ?? ''}${response.innerCode ? ` (${response.innerCode})` : ''}: not an error kvguard recognizes`.replace(
+          /\s+:/,
+          ':',
+        );
+      d.meaning = [
+        'kvguard knows 401 (AKV10000, AKV10022, AKV10032), 403 (ForbiddenByFirewall, ForbiddenByConnection, ForbiddenByPolicy, ForbiddenByRbac) and 429.',
+      ];
       d.commands = [auditCommand(d, [])];
       return d;
   }

@@ -46,7 +46,13 @@ export class JsonRecordSplitter {
         case 123 /* { */:
         case 91 /* [ */: {
           const opener = c === 123 ? '{' : '[';
-          if (opener === '[' && this.stack.length === 1 && this.stack[0] === '{' && !this.wrapper && WRAPPER_KEYS.has(this.lastKey.toLowerCase())) {
+          if (
+            opener === '[' &&
+            this.stack.length === 1 &&
+            this.stack[0] === '{' &&
+            !this.wrapper &&
+            WRAPPER_KEYS.has(this.lastKey.toLowerCase())
+          ) {
             this.wrapper = true;
             this.captureStart = -1;
           }
@@ -59,7 +65,8 @@ export class JsonRecordSplitter {
         }
         case 125 /* } */:
         case 93 /* ] */:
-          if (this.stack.length === 0) throw new SyntaxError(`unexpected ${String.fromCharCode(c)} at character ${this.offset + i}`);
+          if (this.stack.length === 0)
+            throw new SyntaxError(`unexpected ${String.fromCharCode(c)} at character ${this.offset + i}`);
           this.stack.pop();
           if (c === 125 && this.captureStart >= 0 && this.stack.length === this.captureDepth) {
             records.push(parseRecord(text.slice(this.captureStart, i + 1), this.offset + this.captureStart));
@@ -81,7 +88,8 @@ export class JsonRecordSplitter {
 
   /** Throws when the input stopped inside a record. */
   end(): void {
-    if (this.captureStart >= 0 || this.stack.length > 0) throw new SyntaxError('the file ends inside a record (truncated?)');
+    if (this.captureStart >= 0 || this.stack.length > 0)
+      throw new SyntaxError('the file ends inside a record (truncated?)');
   }
 
   private isRecordStart(): boolean {

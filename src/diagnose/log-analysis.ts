@@ -23,11 +23,19 @@ export interface Limit {
 export const VAULT_LIMITS: readonly Limit[] = [
   { name: 'all transactions', perWindow: 4000, matches: () => true },
   { name: 'secret creations (SecretSet)', perWindow: 300, matches: (op) => op === 'secretset' },
-  { name: 'key creations (KeyCreate, software keys; HSM keys allow 10)', perWindow: 20, matches: (op) => op === 'keycreate' },
+  {
+    name: 'key creations (KeyCreate, software keys; HSM keys allow 10)',
+    perWindow: 20,
+    matches: (op) => op === 'keycreate',
+  },
 ];
 
 /** The subscription allows five times a vault's limit across its vaults. */
-export const SUBSCRIPTION_LIMIT: Limit = { name: 'all transactions across the subscription (5x a vault)', perWindow: 20000, matches: () => true };
+export const SUBSCRIPTION_LIMIT: Limit = {
+  name: 'all transactions across the subscription (5x a vault)',
+  perWindow: 20000,
+  matches: () => true,
+};
 
 export const THROTTLING_REMEDIES: readonly string[] = [
   'Cache secrets and keys in the application and refresh them on a timer, not per request.',
@@ -84,8 +92,24 @@ class WindowedRates {
   private newest = Number.NEGATIVE_INFINITY;
   readonly stats: RateStats;
 
-  constructor(key: string, private readonly limits: readonly Limit[], private readonly onLate: () => void) {
-    this.stats = { key, requests: 0, throttled: 0, windows: 0, limits: limits.map((l) => ({ limit: l.name, perWindow: l.perWindow, peak: 0, peakWindowStartMs: undefined, windowsOver: 0 })) };
+  constructor(
+    key: string,
+    private readonly limits: readonly Limit[],
+    private readonly onLate: () => void,
+  ) {
+    this.stats = {
+      key,
+      requests: 0,
+      throttled: 0,
+      windows: 0,
+      limits: limits.map((l) => ({
+        limit: l.name,
+        perWindow: l.perWindow,
+        peak: 0,
+        peakWindowStartMs: undefined,
+        windowsOver: 0,
+      })),
+    };
   }
 
   add(record: LogRecord): void {
@@ -124,7 +148,10 @@ class WindowedRates {
     this.stats.windows += 1;
     this.stats.limits.forEach((s, i) => {
       const count = counts[i] ?? 0;
-      if (count > s.peak || (count === s.peak && count > 0 && s.peakWindowStartMs !== undefined && window * WINDOW_MS < s.peakWindowStartMs)) {
+      if (
+        count > s.peak ||
+        (count === s.peak && count > 0 && s.peakWindowStartMs !== undefined && window * WINDOW_MS < s.peakWindowStartMs)
+      ) {
         s.peak = count;
         s.peakWindowStartMs = window * WINDOW_MS;
       }
@@ -164,14 +191,17 @@ export class LogAnalyzer {
 
   summary(): LogSummary {
     const byCount = (a: { count: number }, b: { count: number }) => b.count - a.count;
-    const finish = (map: Map<string, WindowedRates>) => [...map.values()].map((r) => r.finish()).sort((a, b) => (a.key < b.key ? -1 : 1));
+    const finish = (map: Map<string, WindowedRates>) =>
+      [...map.values()].map((r) => r.finish()).sort((a, b) => (a.key < b.key ? -1 : 1));
     return {
       records: this.records,
       skipped: this.skipped,
       firstMs: this.firstMs,
       lastMs: this.lastMs,
       byStatus: this.byStatus,
-      denied: [...this.denied.values()].sort((a, b) => byCount(a, b) || a.status - b.status || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0)),
+      denied: [...this.denied.values()].sort(
+        (a, b) => byCount(a, b) || a.status - b.status || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0),
+      ),
       deniedOther: this.deniedOther,
       vaults: finish(this.vaults),
       subscriptions: finish(this.subscriptions),
@@ -196,7 +226,17 @@ export class LogAnalyzer {
       this.deniedOther += 1;
       return;
     }
-    this.denied.set(key, { status, ip, identity, operation: record.operation, vault: record.vault, subscriptionId: record.subscriptionId, count: 1, firstMs: record.timeMs, lastMs: record.timeMs });
+    this.denied.set(key, {
+      status,
+      ip,
+      identity,
+      operation: record.operation,
+      vault: record.vault,
+      subscriptionId: record.subscriptionId,
+      count: 1,
+      firstMs: record.timeMs,
+      lastMs: record.timeMs,
+    });
   }
 
   private rates(map: Map<string, WindowedRates>, key: string, limits: readonly Limit[]): WindowedRates {

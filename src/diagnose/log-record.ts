@@ -17,7 +17,20 @@ export interface LogRecord {
   identity: string | undefined;
 }
 
-const SIGNATURE_STATUS: Record<string, number> = { ok: 200, accepted: 202, nocontent: 204, badrequest: 400, unauthorized: 401, forbidden: 403, notfound: 404, conflict: 409, toomanyrequests: 429, throttled: 429, internalservererror: 500, serviceunavailable: 503 };
+const SIGNATURE_STATUS: Record<string, number> = {
+  ok: 200,
+  accepted: 202,
+  nocontent: 204,
+  badrequest: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  notfound: 404,
+  conflict: 409,
+  toomanyrequests: 429,
+  throttled: 429,
+  internalservererror: 500,
+  serviceunavailable: 503,
+};
 const OID_CLAIM = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 
 type Bag = Record<string, unknown>;
@@ -40,20 +53,33 @@ function flatten(row: Bag): Map<string, unknown> {
 }
 
 function statusOf(code: unknown, signature: string | undefined): number | undefined {
-  const numeric = typeof code === 'number' ? code : typeof code === 'string' && /^\d{3}(\.0+)?$/.test(code.trim()) ? Number.parseFloat(code) : undefined;
+  const numeric =
+    typeof code === 'number'
+      ? code
+      : typeof code === 'string' && /^\d{3}(\.0+)?$/.test(code.trim())
+        ? Number.parseFloat(code)
+        : undefined;
   if (numeric !== undefined && Number.isFinite(numeric)) return numeric;
   if (!signature) return undefined;
   if (/^\d{3}$/.test(signature)) return Number(signature);
   return SIGNATURE_STATUS[signature.replace(/\s+/g, '').toLowerCase()];
 }
 
-function vaultOf(resourceId: string | undefined, resource: string | undefined): { vault: string; subscriptionId: string | undefined } {
+function vaultOf(
+  resourceId: string | undefined,
+  resource: string | undefined,
+): { vault: string; subscriptionId: string | undefined } {
   const id = resourceId ?? '';
-  const name = /\/vaults\/([^/]+)/i.exec(id)?.[1] ?? /\/managedhsms\/([^/]+)/i.exec(id)?.[1] ?? resource ?? '(unknown vault)';
+  const name =
+    /\/vaults\/([^/]+)/i.exec(id)?.[1] ?? /\/managedhsms\/([^/]+)/i.exec(id)?.[1] ?? resource ?? '(unknown vault)';
   return { vault: name.toLowerCase(), subscriptionId: /\/subscriptions\/([^/]+)/i.exec(id)?.[1]?.toLowerCase() };
 }
 
-function identityLabel(oid: string | undefined, upn: string | undefined, appId: string | undefined): string | undefined {
+function identityLabel(
+  oid: string | undefined,
+  upn: string | undefined,
+  appId: string | undefined,
+): string | undefined {
   if (oid) return `oid ${oid}${upn ? ` (${upn})` : appId ? ` (app ${appId})` : ''}`;
   if (upn) return upn;
   return appId ? `app ${appId}` : undefined;
@@ -75,9 +101,19 @@ export function toLogRecord(raw: unknown): LogRecord | undefined {
   if (!operation) return undefined;
   const properties = bag(f.get('properties'));
   const claim = bag(bag(f.get('identity'))?.claim);
-  const { vault, subscriptionId } = vaultOf(str(f.get('resourceid')) ?? str(f.get('_resourceid')), str(f.get('resource')));
-  const oid = str(claim?.oid) ?? str(claim?.[OID_CLAIM]) ?? str(f.get('identity_claim_oid_g')) ?? str(f.get('identity_claim_http_schemas_microsoft_com_identity_claims_objectidentifier_g'));
-  const upn = str(claim?.upn) ?? str(claim?.['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn']) ?? str(f.get('identity_claim_upn_s'));
+  const { vault, subscriptionId } = vaultOf(
+    str(f.get('resourceid')) ?? str(f.get('_resourceid')),
+    str(f.get('resource')),
+  );
+  const oid =
+    str(claim?.oid) ??
+    str(claim?.[OID_CLAIM]) ??
+    str(f.get('identity_claim_oid_g')) ??
+    str(f.get('identity_claim_http_schemas_microsoft_com_identity_claims_objectidentifier_g'));
+  const upn =
+    str(claim?.upn) ??
+    str(claim?.['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn']) ??
+    str(f.get('identity_claim_upn_s'));
   const appId = str(claim?.appid) ?? str(f.get('identity_claim_appid_g'));
   const ip = str(f.get('calleripaddress'))?.replace(/:\d+$/, '');
   return {
@@ -85,7 +121,10 @@ export function toLogRecord(raw: unknown): LogRecord | undefined {
     vault,
     subscriptionId: subscriptionId ?? str(f.get('subscriptionid'))?.toLowerCase(),
     operation,
-    status: statusOf(properties?.httpStatusCode ?? f.get('httpstatuscode_d') ?? f.get('httpstatuscode'), str(f.get('resultsignature'))),
+    status: statusOf(
+      properties?.httpStatusCode ?? f.get('httpstatuscode_d') ?? f.get('httpstatuscode'),
+      str(f.get('resultsignature')),
+    ),
     ip,
     identity: identityLabel(oid, upn, appId),
   };

@@ -15,7 +15,10 @@ export class LogInputError extends Error {
 
 export type LogFormat = 'json' | 'csv';
 
-export async function analyzeLogFile(file: string, analyzer = new LogAnalyzer()): Promise<{ summary: LogSummary; format: LogFormat }> {
+export async function analyzeLogFile(
+  file: string,
+  analyzer = new LogAnalyzer(),
+): Promise<{ summary: LogSummary; format: LogFormat }> {
   let stream: fs.ReadStream;
   try {
     fs.accessSync(file, fs.constants.R_OK);
@@ -23,7 +26,9 @@ export async function analyzeLogFile(file: string, analyzer = new LogAnalyzer())
     stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   } catch (thrown) {
     if (thrown instanceof LogInputError) throw thrown;
-    throw new LogInputError(`${file}: cannot read (${(thrown as NodeJS.ErrnoException).code ?? (thrown as Error).message})`);
+    throw new LogInputError(
+      `${file}: cannot read (${(thrown as NodeJS.ErrnoException).code ?? (thrown as Error).message})`,
+    );
   }
   const decoder = new StringDecoder('utf8');
   let format: LogFormat | undefined;
@@ -34,7 +39,10 @@ export async function analyzeLogFile(file: string, analyzer = new LogAnalyzer())
     for (const row of rows) {
       if (!header) {
         header = row.map((h) => h.replace(/^\uFEFF/, ''));
-        if (!header.some((h) => /^operationname$/i.test(h.trim()))) throw new LogInputError(`${file}: the CSV header has no OperationName column: expected a Log Analytics AzureDiagnostics export`);
+        if (!header.some((h) => /^operationname$/i.test(h.trim())))
+          throw new LogInputError(
+            `${file}: the CSV header has no OperationName column: expected a Log Analytics AzureDiagnostics export`,
+          );
         continue;
       }
       const object: Record<string, string> = {};
@@ -72,8 +80,12 @@ export async function analyzeLogFile(file: string, analyzer = new LogAnalyzer())
   } finally {
     stream.destroy();
   }
-  if (format === undefined) throw new LogInputError(`${file}: is empty: expected AuditEvent records (JSON lines, a JSON array, {"records": [...]} or an AzureDiagnostics CSV export)`);
+  if (format === undefined)
+    throw new LogInputError(
+      `${file}: is empty: expected AuditEvent records (JSON lines, a JSON array, {"records": [...]} or an AzureDiagnostics CSV export)`,
+    );
   const summary = analyzer.summary();
-  if (summary.records === 0) throw new LogInputError(`${file}: holds no Key Vault AuditEvent record (no record has an operationName)`);
+  if (summary.records === 0)
+    throw new LogInputError(`${file}: holds no Key Vault AuditEvent record (no record has an operationName)`);
   return { summary, format };
 }

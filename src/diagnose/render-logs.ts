@@ -8,20 +8,36 @@ export function renderLogSummary(summary: LogSummary, file: string, format: 'tex
   }
   const n = (value: number) => value.toLocaleString('en-US');
   const lines: string[] = [];
-  lines.push(`${file}: ${n(summary.records)} AuditEvent records from ${iso(summary.firstMs) ?? '?'} to ${iso(summary.lastMs) ?? '?'}, ${summary.vaults.length} vault${summary.vaults.length === 1 ? '' : 's'}${summary.skipped ? ` (${n(summary.skipped)} other records skipped)` : ''}`);
+  lines.push(
+    `${file}: ${n(summary.records)} AuditEvent records from ${iso(summary.firstMs) ?? '?'} to ${iso(summary.lastMs) ?? '?'}, ${summary.vaults.length} vault${summary.vaults.length === 1 ? '' : 's'}${summary.skipped ? ` (${n(summary.skipped)} other records skipped)` : ''}`,
+  );
   const statuses = Object.entries(summary.byStatus).sort(([a], [b]) => (a < b ? -1 : 1));
   lines.push(`status: ${statuses.map(([s, c]) => `${s} ${n(c)}`).join(' · ')}`);
   lines.push('');
   if (summary.denied.length === 0) lines.push('No 401, 403 or 429.');
   else {
-    lines.push(`401/403/429 by caller IP, identity and operation (${Math.min(top, summary.denied.length)} of ${n(summary.denied.length)} groups):`);
-    for (const g of summary.denied.slice(0, top)) lines.push(`  ${g.status}  ${n(g.count).padStart(9)}  ${g.ip}  ${g.identity}  ${g.operation}  ${g.vault}`);
-    if (summary.deniedOther > 0) lines.push(`  (${n(summary.deniedOther)} more records in groups beyond the first 20,000)`);
+    lines.push(
+      `401/403/429 by caller IP, identity and operation (${Math.min(top, summary.denied.length)} of ${n(summary.denied.length)} groups):`,
+    );
+    for (const g of summary.denied.slice(0, top))
+      lines.push(`  ${g.status}  ${n(g.count).padStart(9)}  ${g.ip}  ${g.identity}  ${g.operation}  ${g.vault}`);
+    if (summary.deniedOther > 0)
+      lines.push(`  (${n(summary.deniedOther)} more records in groups beyond the first 20,000)`);
   }
   lines.push('', 'Request rates per 10-second window against the documented limits:');
-  for (const stats of [...summary.vaults, ...summary.subscriptions.map((s) => ({ ...s, key: `subscription ${s.key}` }))]) lines.push(...rateLines(stats, n));
-  if (summary.late > 0) lines.push(`  (${n(summary.late)} records arrived more than an hour out of order and were not windowed)`);
-  if (throttled) lines.push('', 'Remedies (https://learn.microsoft.com/azure/key-vault/general/overview-throttling):', ...THROTTLING_REMEDIES.map((r) => `  - ${r}`));
+  for (const stats of [
+    ...summary.vaults,
+    ...summary.subscriptions.map((s) => ({ ...s, key: `subscription ${s.key}` })),
+  ])
+    lines.push(...rateLines(stats, n));
+  if (summary.late > 0)
+    lines.push(`  (${n(summary.late)} records arrived more than an hour out of order and were not windowed)`);
+  if (throttled)
+    lines.push(
+      '',
+      'Remedies (https://learn.microsoft.com/azure/key-vault/general/overview-throttling):',
+      ...THROTTLING_REMEDIES.map((r) => `  - ${r}`),
+    );
   const steps = nextSteps(summary);
   if (steps.length > 0) lines.push('', 'Next:', ...steps.map((s) => `  ${s}`));
   return `${lines.join('\n')}\n`;
@@ -32,11 +48,18 @@ function isThrottled(stats: RateStats): boolean {
 }
 
 function rateLines(stats: RateStats, n: (v: number) => string): string[] {
-  const lines = [`  ${stats.key}: ${n(stats.requests)} requests, ${n(stats.throttled)} throttled (429), ${n(stats.windows)} windows`];
+  const lines = [
+    `  ${stats.key}: ${n(stats.requests)} requests, ${n(stats.throttled)} throttled (429), ${n(stats.windows)} windows`,
+  ];
   for (const l of stats.limits) {
     if (l.peak === 0) continue;
-    const over = l.windowsOver > 0 ? `OVER the limit in ${n(l.windowsOver)} window${l.windowsOver === 1 ? '' : 's'}` : 'within the limit';
-    lines.push(`    ${l.limit}: peak ${n(l.peak)} at ${iso(l.peakWindowStartMs) ?? '?'} (limit ${n(l.perWindow)}), ${over}`);
+    const over =
+      l.windowsOver > 0
+        ? `OVER the limit in ${n(l.windowsOver)} window${l.windowsOver === 1 ? '' : 's'}`
+        : 'within the limit';
+    lines.push(
+      `    ${l.limit}: peak ${n(l.peak)} at ${iso(l.peakWindowStartMs) ?? '?'} (limit ${n(l.perWindow)}), ${over}`,
+    );
   }
   return lines;
 }
@@ -51,13 +74,18 @@ function nextSteps(summary: LogSummary): string[] {
     const key = `${g.status}|${g.ip}|${g.vault}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const source = g.subscriptionId ? `--subscription ${g.subscriptionId} --vault ${g.vault}` : '--snapshot <estate.json>';
-    if (g.status === 401) steps.push(`401 for ${g.identity} on ${g.vault}: kvguard token explain ${source} --file <the caller's token>`);
+    const source = g.subscriptionId
+      ? `--subscription ${g.subscriptionId} --vault ${g.vault}`
+      : '--snapshot <estate.json>';
+    if (g.status === 401)
+      steps.push(`401 for ${g.identity} on ${g.vault}: kvguard token explain ${source} --file <the caller's token>`);
     else {
       const oid = /^oid ([0-9a-f-]{36})/i.exec(g.identity)?.[1];
       const ip = g.ip.startsWith('(') ? '' : ` --caller-ip ${g.ip}`;
       // The identity goes through the config file: audit has no identity flag.
-      const identity = oid ? ` (for KV404, set caller.identity.objectId ${oid} in kvguard.config.json and add --config kvguard.config.json)` : '';
+      const identity = oid
+        ? ` (for KV404, set caller.identity.objectId ${oid} in kvguard.config.json and add --config kvguard.config.json)`
+        : '';
       steps.push(`403 from ${g.ip} on ${g.vault}: kvguard audit ${source}${ip}${identity}`);
     }
   }

@@ -13,7 +13,10 @@ export function renderDiagnosis(d: Diagnosis, format: 'text' | 'json'): string {
   if (d.caller.objectId) facts.push(`caller object id: ${d.caller.objectId}`);
   if (d.caller.appId) facts.push(`caller application id: ${d.caller.appId}`);
   if (d.caller.tenantId) facts.push(`caller tenant: ${d.caller.tenantId}`);
-  if (d.tenants) facts.push(`vault tenant(s): ${d.tenants.expected.join(', ') || 'unknown'}; token tenant: ${d.tenants.found ?? 'unknown'}`);
+  if (d.tenants)
+    facts.push(
+      `vault tenant(s): ${d.tenants.expected.join(', ') || 'unknown'}; token tenant: ${d.tenants.found ?? 'unknown'}`,
+    );
   if (facts.length > 0) lines.push('', ...facts.map((f) => `  ${f}`));
   if (d.rules.length > 0) lines.push('', 'Rules that check this link:', ...d.rules.map((r) => `  ${r}`));
   if (d.commands.length > 0) lines.push('', 'Run:', ...d.commands.map((c) => `  ${c}`));

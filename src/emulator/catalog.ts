@@ -56,29 +56,75 @@ export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'PTR', 'SOA', 'SRV', 'T
 
 const SPECS: TypeSpec[] = [
   { type: 'Microsoft.KeyVault/vaults', kind: 'tracked', apiVersions: KEYVAULT },
-  { type: 'Microsoft.KeyVault/vaults/privateEndpointConnections', kind: 'embedded', embeddedIn: 'privateEndpointConnections', apiVersions: KEYVAULT },
+  {
+    type: 'Microsoft.KeyVault/vaults/privateEndpointConnections',
+    kind: 'embedded',
+    embeddedIn: 'privateEndpointConnections',
+    apiVersions: KEYVAULT,
+  },
   { type: 'Microsoft.KeyVault/managedHSMs', kind: 'tracked', apiVersions: KEYVAULT },
-  { type: 'Microsoft.KeyVault/managedHSMs/privateEndpointConnections', kind: 'embedded', embeddedIn: 'privateEndpointConnections', apiVersions: KEYVAULT },
+  {
+    type: 'Microsoft.KeyVault/managedHSMs/privateEndpointConnections',
+    kind: 'embedded',
+    embeddedIn: 'privateEndpointConnections',
+    apiVersions: KEYVAULT,
+  },
   { type: 'Microsoft.Network/privateEndpoints', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups', kind: 'child', apiVersions: NETWORK },
   { type: 'Microsoft.Network/networkInterfaces', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualNetworks', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualNetworks/subnets', kind: 'embedded', embeddedIn: 'subnets', apiVersions: NETWORK },
-  { type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings', kind: 'embedded', embeddedIn: 'virtualNetworkPeerings', apiVersions: NETWORK },
+  {
+    type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+    kind: 'embedded',
+    embeddedIn: 'virtualNetworkPeerings',
+    apiVersions: NETWORK,
+  },
   { type: 'Microsoft.Network/privateDnsZones', kind: 'tracked', apiVersions: PRIVATE_DNS, privateDns: true },
-  { type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks', kind: 'child', apiVersions: PRIVATE_DNS, privateDns: true },
-  ...RECORD_TYPES.map((recordType): TypeSpec => ({ type: `Microsoft.Network/privateDnsZones/${recordType}`, kind: 'child', apiVersions: PRIVATE_DNS, privateDns: true })),
-  { type: 'Microsoft.Insights/diagnosticSettings', kind: 'extension', apiVersions: ['2021-05-01-preview', '2017-05-01-preview'] },
+  {
+    type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+    kind: 'child',
+    apiVersions: PRIVATE_DNS,
+    privateDns: true,
+  },
+  ...RECORD_TYPES.map((recordType): TypeSpec => ({
+    type: `Microsoft.Network/privateDnsZones/${recordType}`,
+    kind: 'child',
+    apiVersions: PRIVATE_DNS,
+    privateDns: true,
+  })),
+  {
+    type: 'Microsoft.Insights/diagnosticSettings',
+    kind: 'extension',
+    apiVersions: ['2021-05-01-preview', '2017-05-01-preview'],
+  },
   { type: 'Microsoft.Authorization/roleAssignments', kind: 'extension', apiVersions: AUTHORIZATION },
   { type: 'Microsoft.Authorization/roleDefinitions', kind: 'extension', apiVersions: AUTHORIZATION },
 ];
 
 /** `GET .../privateDnsZones/{zone}/ALL`: every record set of the zone (RecordSets_List). */
-export const ALL_RECORD_SETS: TypeSpec = { type: 'Microsoft.Network/privateDnsZones/ALL', kind: 'child', apiVersions: PRIVATE_DNS, privateDns: true };
+export const ALL_RECORD_SETS: TypeSpec = {
+  type: 'Microsoft.Network/privateDnsZones/ALL',
+  kind: 'child',
+  apiVersions: PRIVATE_DNS,
+  privateDns: true,
+};
 /** Resource groups, `GET /subscriptions/{s}/resources` (generic list, Vaults.list in arm-keyvault) and the subscription itself. */
-export const RESOURCE_GROUPS: TypeSpec = { type: 'Microsoft.Resources/resourceGroups', kind: 'tracked', apiVersions: RESOURCES };
-export const GENERIC_RESOURCES: TypeSpec = { type: 'Microsoft.Resources/resources', kind: 'tracked', apiVersions: RESOURCES };
-export const SUBSCRIPTIONS: TypeSpec = { type: 'Microsoft.Resources/subscriptions', kind: 'tracked', apiVersions: ['2022-12-01', '2021-01-01', '2020-01-01', '2016-06-01'] };
+export const RESOURCE_GROUPS: TypeSpec = {
+  type: 'Microsoft.Resources/resourceGroups',
+  kind: 'tracked',
+  apiVersions: RESOURCES,
+};
+export const GENERIC_RESOURCES: TypeSpec = {
+  type: 'Microsoft.Resources/resources',
+  kind: 'tracked',
+  apiVersions: RESOURCES,
+};
+export const SUBSCRIPTIONS: TypeSpec = {
+  type: 'Microsoft.Resources/subscriptions',
+  kind: 'tracked',
+  apiVersions: ['2022-12-01', '2021-01-01', '2020-01-01', '2016-06-01'],
+};
 
 const BY_TYPE = new Map<string, TypeSpec>([...SPECS, ALL_RECORD_SETS].map((spec) => [spec.type.toLowerCase(), spec]));
 
@@ -91,5 +137,8 @@ export function servedTypes(): readonly TypeSpec[] {
 }
 
 export function isRecordSetType(type: string): boolean {
-  return /^microsoft\.network\/privatednszones\/[a-z]+$/i.test(type) && type.toLowerCase() !== 'microsoft.network/privatednszones/virtualnetworklinks';
+  return (
+    /^microsoft\.network\/privatednszones\/[a-z]+$/i.test(type) &&
+    type.toLowerCase() !== 'microsoft.network/privatednszones/virtualnetworklinks'
+  );
 }

@@ -32,7 +32,9 @@ const LIST_PATHS = new Set(['/secrets', '/keys', '/certificates']);
 export function dataPlaneHostNames(): string[] {
   return CLOUD_NAMES.flatMap((name) => {
     const cloud = CLOUDS[name];
-    return [cloud.vaultSuffix, cloud.vaultZone, cloud.managedHsmSuffix, cloud.managedHsmZone].map((suffix) => `*.${suffix}`);
+    return [cloud.vaultSuffix, cloud.vaultZone, cloud.managedHsmSuffix, cloud.managedHsmZone].map(
+      (suffix) => `*.${suffix}`,
+    );
   });
 }
 
@@ -62,7 +64,10 @@ export function parseDataPlaneHost(host: string | undefined): DataPlaneHost | un
   return undefined;
 }
 
-const VAULT_TYPES: Record<VaultKind, string> = { vault: 'microsoft.keyvault/vaults', managedHsm: 'microsoft.keyvault/managedhsms' };
+const VAULT_TYPES: Record<VaultKind, string> = {
+  vault: 'microsoft.keyvault/vaults',
+  managedHsm: 'microsoft.keyvault/managedhsms',
+};
 
 function findVault(store: ResourceStore, host: DataPlaneHost): ArmResource | undefined {
   return store.all().find((r) => r.type.toLowerCase() === VAULT_TYPES[host.kind] && r.name.toLowerCase() === host.name);
@@ -108,46 +113,86 @@ function answer(store: ResourceStore, request: IncomingMessage): Reply {
   const servername = (request.socket as TLSSocket).servername;
   const host = parseDataPlaneHost(request.headers.host ?? (typeof servername === 'string' ? servername : undefined));
   const vault = host ? findVault(store, host) : undefined;
-  if (!host || !vault) return keyVaultError(404, 'NotFound', `No vault answers at host '${request.headers.host ?? ''}'.`);
+  if (!host || !vault)
+    return keyVaultError(404, 'NotFound', `No vault answers at host '${request.headers.host ?? ''}'.`);
   const properties = asObject(vault.properties) ?? {};
   const tenantId = asString(properties.tenantId) ?? '';
   const audience = dataPlaneAudience(host.cloud, host.kind);
   const url = new URL(request.url ?? '/', 'https://data-plane.invalid');
   const token = checkAuthorization(request.headers.authorization);
   if ('problem' in token) {
-    const message = token.problem === 'missing' ? 'AKV10000: Request is missing a Bearer or PoP token.' : token.problem === 'expired' ? 'AKV10020: Invalid token. The token is expired.' : 'AKV10021: Invalid token. The token signature is not valid.';
-    return { ...keyVaultError(401, 'Unauthorized', message), headers: { 'www-authenticate': `Bearer authorization="${CLOUDS[host.cloud].authorityHost}/${tenantId}", resource="${audience}"` } };
+    const message =
+      token.problem === 'missing'
+        ? 'AKV10000: Request is missing a Bearer or PoP token.'
+        : token.problem === 'expired'
+          ? 'AKV10020: Invalid token. The token is expired.'
+          : 'AKV10021: Invalid token. The token signature is not valid.';
+    return {
+      ...keyVaultError(401, 'Unauthorized', message),
+      headers: {
+        'www-authenticate': `Bearer authorization="${CLOUDS[host.cloud].authorityHost}/${tenantId}", resource="${audience}"`,
+      },
+    };
   }
   const claims = decodeJwt(request.headers.authorization ?? '').claims;
-  if (!claims.aud.includes(audience)) return keyVaultError(401, 'Unauthorized', `AKV10022: Invalid audience. Expected ${audience}, found: ${claims.aud.join(', ')}.`);
+  if (!claims.aud.includes(audience))
+    return keyVaultError(
+      401,
+      'Unauthorized',
+      `AKV10022: Invalid audience. Expected ${audience}, found: ${claims.aud.join(', ')}.`,
+    );
   const issuers = issuersFor(host.cloud, tenantId);
-  if (!issuers.some((issuer) => issuer.toLowerCase() === claims.iss.toLowerCase())) return keyVaultError(401, 'Unauthorized', `AKV10032: Invalid issuer. Expected one of ${issuers.join(', ')}, found ${claims.iss}.`);
+  if (!issuers.some((issuer) => issuer.toLowerCase() === claims.iss.toLowerCase()))
+    return keyVaultError(
+      401,
+      'Unauthorized',
+      `AKV10032: Invalid issuer. Expected one of ${issuers.join(', ')}, found ${claims.iss}.`,
+    );
   const caller = `appid=${claims.appid ?? claims.oid ?? ''};oid=${claims.oid ?? ''};iss=${claims.iss}`;
   const where = `${vault.name};location=${vault.location ?? ''}`;
   const denied = networkDenial(properties, clientAddress(request), caller, where);
   if (denied) return denied;
-  if (!url.searchParams.get('api-version')) return keyVaultError(400, 'BadParameter', 'The request is missing the api-version query parameter.');
-  if (request.method === 'GET' && LIST_PATHS.has(url.pathname.replace(/\/+$/, ''))) return { status: 200, body: { value: [], nextLink: null } };
-  return keyVaultError(404, 'NotFound', `The emulator's data plane serves GET /secrets, /keys and /certificates only, not ${request.method ?? 'GET'} ${url.pathname}.`);
+  if (!url.searchParams.get('api-version'))
+    return keyVaultError(400, 'BadParameter', 'The request is missing the api-version query parameter.');
+  if (request.method === 'GET' && LIST_PATHS.has(url.pathname.replace(/\/+$/, '')))
+    return { status: 200, body: { value: [], nextLink: null } };
+  return keyVaultError(
+    404,
+    'NotFound',
+    `The emulator's data plane serves GET /secrets, /keys and /certificates only, not ${request.method ?? 'GET'} ${url.pathname}.`,
+  );
 }
 
 /** The vault firewall for a request that arrives on the public endpoint (the only one the emulator has). */
 function networkDenial(properties: JsonObject, address: string, caller: string, where: string): Reply | undefined {
   if ((asString(properties.publicNetworkAccess) ?? 'Enabled').toLowerCase() === 'disabled') {
-    return keyVaultError(403, 'Forbidden', `Public network access is disabled and request is not from a trusted service nor via an approved private link.\r\nCaller: ${caller}\r\nVault: ${where}`, 'ForbiddenByConnection');
+    return keyVaultError(
+      403,
+      'Forbidden',
+      `Public network access is disabled and request is not from a trusted service nor via an approved private link.\r\nCaller: ${caller}\r\nVault: ${where}`,
+      'ForbiddenByConnection',
+    );
   }
   const acls = asObject(properties.networkAcls);
   if (!acls || (asString(acls.defaultAction) ?? 'Allow').toLowerCase() !== 'deny') return undefined;
   const rules = (Array.isArray(acls.ipRules) ? acls.ipRules : []).map((rule) => asString(asObject(rule)?.value) ?? '');
   if (ipInAnyRange(address, rules)) return undefined;
-  return keyVaultError(403, 'Forbidden', `Client address is not authorized and caller is not a trusted service.\r\nClient address: ${address}\r\nCaller: ${caller}\r\nVault: ${where}`, 'ForbiddenByFirewall');
+  return keyVaultError(
+    403,
+    'Forbidden',
+    `Client address is not authorized and caller is not a trusted service.\r\nClient address: ${address}\r\nCaller: ${caller}\r\nVault: ${where}`,
+    'ForbiddenByFirewall',
+  );
 }
 
 /**
  * Starts the data-plane listener on 127.0.0.1 with a certificate for every vault host name, signed by the
  * emulator's CA (so a client that trusts the ARM endpoint trusts this one too).
  */
-export async function startDataPlane(store: ResourceStore, ca: { certPem: string; keyPem: string }): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+export async function startDataPlane(
+  store: ResourceStore,
+  ca: { certPem: string; keyPem: string },
+): Promise<{ endpoint: string; stop: () => Promise<void> }> {
   const selfsigned = await import('selfsigned');
   const certificate = await selfsigned.generate([{ name: 'commonName', value: 'vault.azure.net' }], {
     keyType: 'ec',
@@ -157,7 +202,14 @@ export async function startDataPlane(store: ResourceStore, ca: { certPem: string
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [...dataPlaneHostNames().map((value) => ({ type: 2 as const, value })), { type: 7 as const, ip: '127.0.0.1' }, { type: 2 as const, value: 'localhost' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          ...dataPlaneHostNames().map((value) => ({ type: 2 as const, value })),
+          { type: 7 as const, ip: '127.0.0.1' },
+          { type: 2 as const, value: 'localhost' },
+        ],
+      },
     ],
   });
   const server = createServer({ key: certificate.private, cert: certificate.cert }, dataPlaneHandler(store));

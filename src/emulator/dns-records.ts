@@ -10,7 +10,13 @@ export function recordSetId(zoneId: string, recordType: string, name: string): s
   return `${zoneId}/${recordType}/${name.toLowerCase()}`;
 }
 
-export function buildRecordSet(zone: ArmResource, recordType: string, name: string, properties: JsonObject, etag?: string): ArmResource {
+export function buildRecordSet(
+  zone: ArmResource,
+  recordType: string,
+  name: string,
+  properties: JsonObject,
+  etag?: string,
+): ArmResource {
   const lower = name.toLowerCase();
   return {
     id: recordSetId(zone.id, recordType, lower),
@@ -26,7 +32,14 @@ export function buildRecordSet(zone: ArmResource, recordType: string, name: stri
   };
 }
 
-export function storeRecordSet(store: ResourceStore, zone: ArmResource, recordType: string, name: string, properties: JsonObject, etag?: string): ArmResource {
+export function storeRecordSet(
+  store: ResourceStore,
+  zone: ArmResource,
+  recordType: string,
+  name: string,
+  properties: JsonObject,
+  etag?: string,
+): ArmResource {
   const record = buildRecordSet(zone, recordType, name, properties, etag);
   store.upsert(record);
   refreshZoneCounts(store, zone.id);
@@ -39,16 +52,29 @@ export function refreshZoneCounts(store: ResourceStore, zoneId: string): void {
   zone.properties.numberOfRecordSets = store.list(RECORD_SETS, zone.id).length;
   const links = store.list('Microsoft.Network/privateDnsZones/virtualNetworkLinks', zone.id);
   zone.properties.numberOfVirtualNetworkLinks = links.length;
-  zone.properties.numberOfVirtualNetworkLinksWithRegistration = links.filter((l) => l.properties?.registrationEnabled === true).length;
+  zone.properties.numberOfVirtualNetworkLinksWithRegistration = links.filter(
+    (l) => l.properties?.registrationEnabled === true,
+  ).length;
 }
 
 /** Adds addresses to an A record set (creating it), as a DNS zone group does for its endpoint's NIC. */
-export function addARecords(store: ResourceStore, zone: ArmResource, name: string, addresses: readonly string[]): ArmResource {
+export function addARecords(
+  store: ResourceStore,
+  zone: ArmResource,
+  name: string,
+  addresses: readonly string[],
+): ArmResource {
   const existing = store.get(recordSetId(zone.id, 'A', name));
-  const current = asArray(existing?.properties?.aRecords).map((r) => asString(asObject(r)?.ipv4Address)).filter((a): a is string => a !== undefined);
+  const current = asArray(existing?.properties?.aRecords)
+    .map((r) => asString(asObject(r)?.ipv4Address))
+    .filter((a): a is string => a !== undefined);
   const merged = [...new Set([...current, ...addresses])];
   const ttl = existing?.properties?.ttl ?? 10;
-  return storeRecordSet(store, zone, 'A', name, { ...(existing?.properties ?? {}), ttl, aRecords: merged.map((ipv4Address) => ({ ipv4Address })) });
+  return storeRecordSet(store, zone, 'A', name, {
+    ...(existing?.properties ?? {}),
+    ttl,
+    aRecords: merged.map((ipv4Address) => ({ ipv4Address })),
+  });
 }
 
 /** Removes addresses from an A record set; the set goes when it has none left. */
@@ -56,7 +82,9 @@ export function removeARecords(store: ResourceStore, zoneId: string, name: strin
   const id = recordSetId(zoneId, 'A', name);
   const existing = store.get(id);
   if (!existing?.properties) return;
-  const remaining = asArray(existing.properties.aRecords).filter((r) => !addresses.includes(asString(asObject(r)?.ipv4Address) ?? ''));
+  const remaining = asArray(existing.properties.aRecords).filter(
+    (r) => !addresses.includes(asString(asObject(r)?.ipv4Address) ?? ''),
+  );
   if (remaining.length === 0) store.remove(id);
   else existing.properties.aRecords = remaining;
   refreshZoneCounts(store, zoneId);

@@ -21,7 +21,11 @@ export class ArmError extends Error {
 
 export function resourceNotFound(type: string, name: string, resourceGroup: string | undefined): ArmError {
   const where = resourceGroup ? ` under resource group '${resourceGroup}'` : '';
-  return new ArmError(404, 'ResourceNotFound', `The Resource '${type}/${name}'${where} was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+  return new ArmError(
+    404,
+    'ResourceNotFound',
+    `The Resource '${type}/${name}'${where} was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
 }
 
 export function resourceGroupNotFound(resourceGroup: string): ArmError {
@@ -33,7 +37,11 @@ export function subscriptionNotFound(subscriptionId: string): ArmError {
 }
 
 export function parentNotFound(parentName: string): ArmError {
-  return new ArmError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${parentName}' not found.`);
+  return new ArmError(
+    404,
+    'ParentResourceNotFound',
+    `Can not perform requested operation on nested resource. Parent resource '${parentName}' not found.`,
+  );
 }
 
 export function badRequest(code: string, message: string): ArmError {

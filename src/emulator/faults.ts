@@ -29,9 +29,22 @@
  * times that same request was seen), not a shared random stream, so concurrent requests do not change
  * each other's fate and a retry of a failed request draws again. 404-after-list draws once per resource id.
  */
-export type FaultKind = '429' | '429-noretry' | '500' | '502' | '503' | '504' | 'reset' | 'truncate' | 'slowpage' | '403' | '404-after-list';
+export type FaultKind =
+  '429' | '429-noretry' | '500' | '502' | '503' | '504' | 'reset' | 'truncate' | 'slowpage' | '403' | '404-after-list';
 
-const KINDS: readonly FaultKind[] = ['429', '429-noretry', '500', '502', '503', '504', 'reset', 'truncate', 'slowpage', '403', '404-after-list'];
+const KINDS: readonly FaultKind[] = [
+  '429',
+  '429-noretry',
+  '500',
+  '502',
+  '503',
+  '504',
+  'reset',
+  'truncate',
+  'slowpage',
+  '403',
+  '404-after-list',
+];
 
 export interface FaultRule {
   kind: FaultKind;
@@ -65,12 +78,17 @@ function parseClause(clause: string): FaultRule {
   const [head = '', ...options] = clause.split(':');
   const [kindText = '', probabilityText] = head.split('@');
   const kind = KINDS.find((k) => k === kindText.toLowerCase());
-  if (!kind) throw new FaultSpecError(`--faults: unknown fault '${kindText}' in '${clause}' (known: ${KINDS.join(', ')}, seed=N)`);
+  if (!kind)
+    throw new FaultSpecError(
+      `--faults: unknown fault '${kindText}' in '${clause}' (known: ${KINDS.join(', ')}, seed=N)`,
+    );
   const rule: FaultRule = { kind, probability: 1 };
   if (probabilityText !== undefined) {
     const probability = Number(probabilityText);
     if (probabilityText === '' || !Number.isFinite(probability) || probability < 0 || probability > 1) {
-      throw new FaultSpecError(`--faults: probability '${probabilityText}' in '${clause}' must be a number between 0 and 1`);
+      throw new FaultSpecError(
+        `--faults: probability '${probabilityText}' in '${clause}' must be a number between 0 and 1`,
+      );
     }
     rule.probability = probability;
   }
@@ -79,7 +97,8 @@ function parseClause(clause: string): FaultRule {
     const value = rest.join('=');
     const duration = parseDuration(option, clause);
     if (duration !== undefined && rest.length === 0) {
-      if (kind !== 'slowpage') throw new FaultSpecError(`--faults: a bare duration only applies to slowpage, in '${clause}'`);
+      if (kind !== 'slowpage')
+        throw new FaultSpecError(`--faults: a bare duration only applies to slowpage, in '${clause}'`);
       rule.delayMs = duration;
     } else if (key === 'sub' && value) rule.subscriptionId = value.toLowerCase();
     else if (key === 'type' && value) rule.type = value.toLowerCase();
@@ -100,7 +119,8 @@ export function parseFaults(spec: string | undefined): FaultSpec {
     if (!clause) continue;
     const seed = /^seed=(.*)$/i.exec(clause);
     if (seed) {
-      if (!/^\d+$/.test(seed[1] ?? '')) throw new FaultSpecError(`--faults: seed must be a non-negative integer, got '${seed[1]}'`);
+      if (!/^\d+$/.test(seed[1] ?? ''))
+        throw new FaultSpecError(`--faults: seed must be a non-negative integer, got '${seed[1]}'`);
       result.seed = Number(seed[1]);
       continue;
     }
@@ -150,10 +170,13 @@ export class FaultPlan {
     const key = `${request.method} ${request.path.toLowerCase()}`;
     const occurrence = (this.seen.get(key) ?? 0) + 1;
     this.seen.set(key, occurrence);
-    const ordered = this.spec.rules.map((rule, index) => ({ rule, index })).sort((a, b) => Number(b.rule.kind === '403') - Number(a.rule.kind === '403'));
+    const ordered = this.spec.rules
+      .map((rule, index) => ({ rule, index }))
+      .sort((a, b) => Number(b.rule.kind === '403') - Number(a.rule.kind === '403'));
     for (const { rule, index } of ordered) {
       if (rule.kind === 'slowpage' || rule.kind === '404-after-list' || !this.matches(rule, request)) continue;
-      if (rule.probability >= 1 || draw(this.spec.seed, `${index}|${key}|${occurrence}`) < rule.probability) return rule;
+      if (rule.probability >= 1 || draw(this.spec.seed, `${index}|${key}|${occurrence}`) < rule.probability)
+        return rule;
     }
     return undefined;
   }
@@ -165,7 +188,8 @@ export class FaultPlan {
     const occurrence = this.seen.get(key) ?? 1;
     for (const [index, rule] of this.spec.rules.entries()) {
       if (rule.kind !== 'slowpage' || !this.matches(rule, request)) continue;
-      if (rule.probability >= 1 || draw(this.spec.seed, `slow|${index}|${key}|${occurrence}`) < rule.probability) return rule.delayMs ?? 1000;
+      if (rule.probability >= 1 || draw(this.spec.seed, `slow|${index}|${key}|${occurrence}`) < rule.probability)
+        return rule.delayMs ?? 1000;
     }
     return 0;
   }

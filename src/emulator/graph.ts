@@ -82,16 +82,26 @@ function parseRequest(bodyText: string): GraphRequest {
   } catch {
     throw badRequest('InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
   }
-  const object = (body ?? {}) as { query?: unknown; subscriptions?: unknown; options?: { $top?: unknown; $skipToken?: unknown; $skip?: unknown } };
-  if (typeof object.query !== 'string' || object.query.trim() === '') throw badRequest('BadRequest', "The request must have a 'query'.");
-  const subscriptions = Array.isArray(object.subscriptions) ? object.subscriptions.filter((s): s is string => typeof s === 'string') : undefined;
+  const object = (body ?? {}) as {
+    query?: unknown;
+    subscriptions?: unknown;
+    options?: { $top?: unknown; $skipToken?: unknown; $skip?: unknown };
+  };
+  if (typeof object.query !== 'string' || object.query.trim() === '')
+    throw badRequest('BadRequest', "The request must have a 'query'.");
+  const subscriptions = Array.isArray(object.subscriptions)
+    ? object.subscriptions.filter((s): s is string => typeof s === 'string')
+    : undefined;
   const top = object.options?.$top === undefined ? 100 : Number(object.options.$top);
-  if (!Number.isInteger(top) || top < 1 || top > GRAPH_PAGE_LIMIT) throw badRequest('BadRequest', `options.$top must be between 1 and ${GRAPH_PAGE_LIMIT}.`);
+  if (!Number.isInteger(top) || top < 1 || top > GRAPH_PAGE_LIMIT)
+    throw badRequest('BadRequest', `options.$top must be between 1 and ${GRAPH_PAGE_LIMIT}.`);
   let offset = 0;
   let result: number | undefined;
-  if (typeof object.options?.$skipToken === 'string') ({ offset, result } = decodeSkipToken(object.options.$skipToken, object.query));
+  if (typeof object.options?.$skipToken === 'string')
+    ({ offset, result } = decodeSkipToken(object.options.$skipToken, object.query));
   else if (object.options?.$skip !== undefined) offset = Number(object.options.$skip);
-  if (!Number.isInteger(offset) || offset < 0) throw badRequest('BadRequest', 'options.$skip must be a non-negative integer.');
+  if (!Number.isInteger(offset) || offset < 0)
+    throw badRequest('BadRequest', 'options.$skip must be a non-negative integer.');
   return { query: object.query, subscriptions, top, offset, result };
 }
 
@@ -106,8 +116,13 @@ function encodeSkipToken(offset: number, query: string, result: number): string 
 
 function decodeSkipToken(token: string, query: string): { offset: number; result: number | undefined } {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset?: unknown; query?: unknown; result?: unknown };
-    if (typeof parsed.offset === 'number' && parsed.query === query.length) return { offset: parsed.offset, result: typeof parsed.result === 'number' ? parsed.result : undefined };
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      offset?: unknown;
+      query?: unknown;
+      result?: unknown;
+    };
+    if (typeof parsed.offset === 'number' && parsed.query === query.length)
+      return { offset: parsed.offset, result: typeof parsed.result === 'number' ? parsed.result : undefined };
   } catch {
     // falls through
   }
@@ -143,21 +158,30 @@ export function graphQuery(store: ResourceStore, bodyText: string): JsonObject {
   const result = kept ?? evaluate(query, rowsOf(store, query.table, request.subscriptions));
   const number = request.result !== undefined && kept ? request.result : keepResult(result);
   const data = structuredClone(result.slice(request.offset, request.offset + request.top));
-  const answer: JsonObject = { totalRecords: result.length, count: data.length, data, facets: [], resultTruncated: 'false' };
-  if (request.offset + request.top < result.length) answer.$skipToken = encodeSkipToken(request.offset + request.top, request.query, number);
+  const answer: JsonObject = {
+    totalRecords: result.length,
+    count: data.length,
+    data,
+    facets: [],
+    resultTruncated: 'false',
+  };
+  if (request.offset + request.top < result.length)
+    answer.$skipToken = encodeSkipToken(request.offset + request.top, request.query, number);
   else pagedResults.delete(number);
   return answer;
 }
 
 function rowsOf(store: ResourceStore, table: Table, subscriptions: string[] | undefined): JsonObject[] {
   const wanted = subscriptions ? new Set(subscriptions.map((s) => s.toLowerCase())) : undefined;
-  return store
-    .all()
-    .filter((resource) => tableOf(resource) === table)
-    .filter((resource) => !wanted || wanted.has((parseTarget(resource.id).subscriptionId ?? '').toLowerCase()))
-    // ARG's natural order is not documented; the emulator's is stable (by id) so paging is repeatable.
-    .sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : idKey(a.id) > idKey(b.id) ? 1 : 0))
-    .map(graphRow);
+  return (
+    store
+      .all()
+      .filter((resource) => tableOf(resource) === table)
+      .filter((resource) => !wanted || wanted.has((parseTarget(resource.id).subscriptionId ?? '').toLowerCase()))
+      // ARG's natural order is not documented; the emulator's is stable (by id) so paging is repeatable.
+      .sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : idKey(a.id) > idKey(b.id) ? 1 : 0))
+      .map(graphRow)
+  );
 }
 
 /** `hh:mm:ss`, as ARG writes x-ms-user-quota-resets-after. */
@@ -168,8 +192,13 @@ export function resetsAfter(ms: number): string {
 }
 
 export function graphThrottled(resetMs: number): ArmError {
-  return new ArmError(429, 'RateLimiting', 'Please provide below info when asking for support: timestamp, correlationId. Details: Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed.', {
-    'x-ms-user-quota-remaining': '0',
-    'x-ms-user-quota-resets-after': resetsAfter(resetMs),
-  });
+  return new ArmError(
+    429,
+    'RateLimiting',
+    'Please provide below info when asking for support: timestamp, correlationId. Details: Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed.',
+    {
+      'x-ms-user-quota-remaining': '0',
+      'x-ms-user-quota-resets-after': resetsAfter(resetMs),
+    },
+  );
 }

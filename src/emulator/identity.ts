@@ -30,12 +30,27 @@ function sign(data: string): string {
   return createHmac('sha256', SIGNING_KEY).update(data).digest('base64url');
 }
 
-export function issueToken(resource: string, objectId: string, now = Date.now()): { accessToken: string; expiresOn: number } {
+export function issueToken(
+  resource: string,
+  objectId: string,
+  now = Date.now(),
+): { accessToken: string; expiresOn: number } {
   const issuedAt = Math.floor(now / 1000);
   const expiresOn = issuedAt + TOKEN_LIFETIME_SECONDS;
   const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const payload = base64url(
-    JSON.stringify({ aud: resource, iss: `https://sts.windows.net/${TENANT}/`, iat: issuedAt, nbf: issuedAt, exp: expiresOn, oid: objectId, sub: objectId, tid: TENANT, idtyp: 'app', ver: '1.0' }),
+    JSON.stringify({
+      aud: resource,
+      iss: `https://sts.windows.net/${TENANT}/`,
+      iat: issuedAt,
+      nbf: issuedAt,
+      exp: expiresOn,
+      oid: objectId,
+      sub: objectId,
+      tid: TENANT,
+      idtyp: 'app',
+      ver: '1.0',
+    }),
   );
   return { accessToken: `${header}.${payload}.${sign(`${header}.${payload}`)}`, expiresOn };
 }
@@ -74,14 +89,33 @@ export function identityHandler(identityHeader: string): (request: IncomingMessa
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const secret = request.headers['x-identity-header'];
-    if (request.method !== 'GET' || url.pathname !== '/msi/token') return reply(response, 404, { error: 'not_found', error_description: `No route ${request.method} ${url.pathname}` });
-    if (secret !== identityHeader) return reply(response, 401, { error: 'invalid_request', error_description: 'X-IDENTITY-HEADER is missing or wrong' });
-    if (url.searchParams.get('api-version') !== '2019-08-01') return reply(response, 400, { error: 'invalid_request', error_description: 'api-version must be 2019-08-01' });
+    if (request.method !== 'GET' || url.pathname !== '/msi/token')
+      return reply(response, 404, {
+        error: 'not_found',
+        error_description: `No route ${request.method} ${url.pathname}`,
+      });
+    if (secret !== identityHeader)
+      return reply(response, 401, {
+        error: 'invalid_request',
+        error_description: 'X-IDENTITY-HEADER is missing or wrong',
+      });
+    if (url.searchParams.get('api-version') !== '2019-08-01')
+      return reply(response, 400, { error: 'invalid_request', error_description: 'api-version must be 2019-08-01' });
     const resource = url.searchParams.get('resource');
     if (!resource) return reply(response, 400, { error: 'invalid_request', error_description: 'resource is required' });
-    const objectId = url.searchParams.get('principal_id') ?? url.searchParams.get('object_id') ?? url.searchParams.get('client_id') ?? DEFAULT_PRINCIPAL_ID;
+    const objectId =
+      url.searchParams.get('principal_id') ??
+      url.searchParams.get('object_id') ??
+      url.searchParams.get('client_id') ??
+      DEFAULT_PRINCIPAL_ID;
     const token = issueToken(resource, objectId);
-    reply(response, 200, { access_token: token.accessToken, expires_on: String(token.expiresOn), resource, token_type: 'Bearer', client_id: objectId });
+    reply(response, 200, {
+      access_token: token.accessToken,
+      expires_on: String(token.expiresOn),
+      resource,
+      token_type: 'Bearer',
+      client_id: objectId,
+    });
   };
 }
 
@@ -118,7 +152,11 @@ async function startShared(): Promise<void> {
 }
 
 /** The process's token endpoint, started with the first emulator and closed with the last one. */
-export async function acquireIdentityEndpoint(): Promise<{ endpoint: string; header: string; release: () => Promise<void> }> {
+export async function acquireIdentityEndpoint(): Promise<{
+  endpoint: string;
+  header: string;
+  release: () => Promise<void>;
+}> {
   shared.users += 1;
   if (!shared.server) await (shared.starting ??= startShared().finally(() => (shared.starting = undefined)));
   let released = false;

@@ -96,11 +96,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     counts: new Map(),
     baseUrl: '',
   };
-  const arm = createHttpsServer({ key: certificates.serverKeyPem, cert: certificates.serverCertPem }, armHandler(state));
+  const arm = createHttpsServer(
+    { key: certificates.serverKeyPem, cert: certificates.serverCertPem },
+    armHandler(state),
+  );
   const port = await listen(arm, options.port ?? 0);
   const identity = await acquireIdentityEndpoint();
   state.baseUrl = `https://127.0.0.1:${port}`;
-  const dataPlane = options.dataPlane ? await startDataPlane(store, { certPem: certificates.caCertPem, keyPem: certificates.caKeyPem }) : undefined;
+  const dataPlane = options.dataPlane
+    ? await startDataPlane(store, { certPem: certificates.caCertPem, keyPem: certificates.caKeyPem })
+    : undefined;
   let stopped: Promise<void> | undefined;
   return {
     endpoint: state.baseUrl,

@@ -53,7 +53,20 @@ export type Operator =
 
 type Token = { type: 'word' | 'string' | 'number' | 'symbol'; text: string; at: number };
 
-const COMPARE_OPS = ['==', '!=', '=~', '!~', 'has', '!has', 'contains', '!contains', 'startswith', '!startswith', 'endswith', '!endswith'];
+const COMPARE_OPS = [
+  '==',
+  '!=',
+  '=~',
+  '!~',
+  'has',
+  '!has',
+  'contains',
+  '!contains',
+  'startswith',
+  '!startswith',
+  'endswith',
+  '!endswith',
+];
 
 export class KqlError extends Error {
   override readonly name = 'KqlError';
@@ -132,17 +145,20 @@ class Parser {
   }
   private expectSymbol(text: string): void {
     const token = this.next();
-    if (token.type !== 'symbol' || token.text !== text) invalid(`expected '${text}' at position ${token.at}, found '${token.text}'`);
+    if (token.type !== 'symbol' || token.text !== text)
+      invalid(`expected '${text}' at position ${token.at}, found '${token.text}'`);
   }
   private expectWord(text: string): void {
     const token = this.next();
-    if (token.type !== 'word' || token.text.toLowerCase() !== text) invalid(`expected '${text}' at position ${token.at}, found '${token.text}'`);
+    if (token.type !== 'word' || token.text.toLowerCase() !== text)
+      invalid(`expected '${text}' at position ${token.at}, found '${token.text}'`);
   }
 
   query(): Query {
     const table = this.next();
     const name = table.text.toLowerCase();
-    if (table.type !== 'word' || (name !== 'resources' && name !== 'dnsresources')) invalid(`unknown table '${table.text}' (this emulator serves resources and dnsresources)`);
+    if (table.type !== 'word' || (name !== 'resources' && name !== 'dnsresources'))
+      invalid(`unknown table '${table.text}' (this emulator serves resources and dnsresources)`);
     const operators: Operator[] = [];
     while (this.peek()) {
       this.expectSymbol('|');
@@ -167,7 +183,8 @@ class Parser {
       case 'limit':
       case 'take': {
         const count = this.next();
-        if (count.type !== 'number' || !/^\d+$/.test(count.text)) invalid(`'${token.text}' needs a whole number at position ${count.at}`);
+        if (count.type !== 'number' || !/^\d+$/.test(count.text))
+          invalid(`'${token.text}' needs a whole number at position ${count.at}`);
         return { kind: 'limit', count: Number(count.text) };
       }
       default:
@@ -206,7 +223,8 @@ class Parser {
 
   private path(): Path {
     const head = this.next();
-    if (head.type !== 'word' || head.text.startsWith('!')) invalid(`expected a column name at position ${head.at}, found '${head.text}'`);
+    if (head.type !== 'word' || head.text.startsWith('!'))
+      invalid(`expected a column name at position ${head.at}, found '${head.text}'`);
     const path: Path = [head.text];
     for (;;) {
       if (this.isSymbol('.')) {
@@ -300,7 +318,11 @@ function valueAt(row: JsonObject, path: Path): JsonValue | undefined {
     if (typeof part === 'number') current = Array.isArray(current) ? current[part] : undefined;
     else if (Array.isArray(current)) return undefined;
     // Column names are case-insensitive in ARG's tables; property names inside a column are not.
-    else current = index === 0 ? current[Object.keys(current).find((k) => k.toLowerCase() === part.toLowerCase()) ?? part] : current[part];
+    else
+      current =
+        index === 0
+          ? current[Object.keys(current).find((k) => k.toLowerCase() === part.toLowerCase()) ?? part]
+          : current[part];
   }
   return current;
 }
@@ -315,7 +337,7 @@ function hasTerm(haystack: string, term: string): boolean {
   const h = haystack.toLowerCase();
   const t = term.toLowerCase();
   for (let at = h.indexOf(t); at >= 0; at = h.indexOf(t, at + 1)) {
-    const before = at === 0 ? '' : h[at - 1] ?? '';
+    const before = at === 0 ? '' : (h[at - 1] ?? '');
     const after = h[at + t.length] ?? '';
     if (!/[a-z0-9]/.test(before) && !/[a-z0-9]/.test(after)) return true;
   }
@@ -351,7 +373,9 @@ export function matches(expr: Expr, row: JsonObject): boolean {
       return compare(valueAt(row, expr.path), expr.op, expr.value);
     case 'in': {
       const left = text(valueAt(row, expr.path));
-      const found = left !== undefined && expr.values.some((v) => (expr.caseless ? left.toLowerCase() === String(v).toLowerCase() : left === String(v)));
+      const found =
+        left !== undefined &&
+        expr.values.some((v) => (expr.caseless ? left.toLowerCase() === String(v).toLowerCase() : left === String(v)));
       return expr.negated ? !found : found;
     }
   }
@@ -370,10 +394,15 @@ export function evaluate(query: Query, rows: readonly JsonObject[]): JsonObject[
         current = current.filter((row) => matches(operator.expr, row));
         break;
       case 'project':
-        current = current.map((row) => Object.fromEntries(operator.columns.map((c) => [c.name, valueAt(row, c.path) ?? null])));
+        current = current.map((row) =>
+          Object.fromEntries(operator.columns.map((c) => [c.name, valueAt(row, c.path) ?? null])),
+        );
         break;
       case 'extend':
-        current = current.map((row) => ({ ...row, ...Object.fromEntries(operator.columns.map((c) => [c.name, valueAt(row, c.path) ?? null])) }));
+        current = current.map((row) => ({
+          ...row,
+          ...Object.fromEntries(operator.columns.map((c) => [c.name, valueAt(row, c.path) ?? null])),
+        }));
         break;
       case 'order':
         current = [...current].sort((a, b) => {
@@ -395,5 +424,8 @@ export function evaluate(query: Query, rows: readonly JsonObject[]): JsonObject[
 
 /** A parse failure as ARG answers it: 400 with code BadRequest and an InvalidQuery detail. */
 export function invalidQuery(error: KqlError): Error {
-  return badRequest('BadRequest', `Please provide below info when asking for support: timestamp, correlationId. Details: InvalidQuery: ${error.message}`);
+  return badRequest(
+    'BadRequest',
+    `Please provide below info when asking for support: timestamp, correlationId. Details: InvalidQuery: ${error.message}`,
+  );
 }

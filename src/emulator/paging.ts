@@ -18,7 +18,8 @@ function encodeToken(offset: number): string {
 function decodeToken(token: string): number {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset?: unknown };
-    if (typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0) return parsed.offset;
+    if (typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0)
+      return parsed.offset;
   } catch {
     // falls through to the 400 below
   }
@@ -33,12 +34,19 @@ function queryValue(query: URLSearchParams, name: string): string | undefined {
 export function pageSizeOf(query: URLSearchParams, defaultPageSize: number): number {
   const top = queryValue(query, '$top');
   if (top === undefined) return defaultPageSize;
-  if (!/^\d+$/.test(top) || Number(top) < 1) throw badRequest('InvalidTopParameter', `The value '${top}' of $top is invalid; it must be a positive integer.`);
+  if (!/^\d+$/.test(top) || Number(top) < 1)
+    throw badRequest('InvalidTopParameter', `The value '${top}' of $top is invalid; it must be a positive integer.`);
   return Number(top);
 }
 
 /** One page of `items`, for the request at `baseUrl + path + query`. */
-export function page<T>(items: readonly T[], baseUrl: string, path: string, query: URLSearchParams, defaultPageSize: number): Page<T> {
+export function page<T>(
+  items: readonly T[],
+  baseUrl: string,
+  path: string,
+  query: URLSearchParams,
+  defaultPageSize: number,
+): Page<T> {
   const token = queryValue(query, '$skiptoken');
   const offset = token === undefined ? 0 : decodeToken(token);
   const size = pageSizeOf(query, defaultPageSize);

@@ -66,7 +66,13 @@ export interface BuiltPeering {
  * the remote side Connected once every check of the PUT has passed. `localSpace` is the local VNet's
  * address space (from the VNet PUT body when it is one); `field` prefixes the body's field names.
  */
-export function buildPeering(store: ResourceStore, localVnetId: string, localSpace: JsonObject, value: JsonValue, field: string): BuiltPeering {
+export function buildPeering(
+  store: ResourceStore,
+  localVnetId: string,
+  localSpace: JsonObject,
+  value: JsonValue,
+  field: string,
+): BuiltPeering {
   const at = (name: string): string => (field ? `${field}.${name}` : name);
   const peering = requireObject(value, field || 'body');
   const name = requireString(peering.name, at('name'));
@@ -75,15 +81,26 @@ export function buildPeering(store: ResourceStore, localVnetId: string, localSpa
   const remoteId = requireRef(properties.remoteVirtualNetwork, at('properties.remoteVirtualNetwork'));
   const remote = store.get(remoteId);
   if (!remote || remote.type.toLowerCase() !== 'microsoft.network/virtualnetworks') {
-    throw badRequest('InvalidGlobalResourceReference', `Resource ${remoteId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists.`);
+    throw badRequest(
+      'InvalidGlobalResourceReference',
+      `Resource ${remoteId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists.`,
+    );
   }
   const remoteSpace = addressSpaceOf(remote);
-  const overlapping = rangesOf(localSpace).filter((l) => rangesOf(remoteSpace).some((r) => rangesOverlap(l.range, r.range)));
+  const overlapping = rangesOf(localSpace).filter((l) =>
+    rangesOf(remoteSpace).some((r) => rangesOverlap(l.range, r.range)),
+  );
   if (overlapping.length > 0) {
-    throw badRequest('VnetAddressSpacesOverlap', `Cannot create or update peering ${id}. Virtual networks ${localVnetId} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${overlapping.map((o) => o.prefix).join(', ')}.`);
+    throw badRequest(
+      'VnetAddressSpacesOverlap',
+      `Cannot create or update peering ${id}. Virtual networks ${localVnetId} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${overlapping.map((o) => o.prefix).join(', ')}.`,
+    );
   }
-  const back = peeringsBack(store, remote.id, localVnetId).filter((p) => asString(asObject(p.properties)?.peeringState) !== 'Disconnected');
-  const flag = (key: string, fallback: boolean): boolean => optionalBoolean(properties[key], at(`properties.${key}`)) ?? fallback;
+  const back = peeringsBack(store, remote.id, localVnetId).filter(
+    (p) => asString(asObject(p.properties)?.peeringState) !== 'Disconnected',
+  );
+  const flag = (key: string, fallback: boolean): boolean =>
+    optionalBoolean(properties[key], at(`properties.${key}`)) ?? fallback;
   const entry: JsonObject = {
     name,
     id,
@@ -139,7 +156,9 @@ export function putPeering(store: ResourceStore, target: ArmTarget, body: JsonOb
 
 export function peeringExists(store: ResourceStore, target: ArmTarget): boolean {
   const vnet = store.get(target.scope);
-  return vnet !== undefined && peeringsOf(vnet).some((p) => asString(p.name)?.toLowerCase() === target.name?.toLowerCase());
+  return (
+    vnet !== undefined && peeringsOf(vnet).some((p) => asString(p.name)?.toLowerCase() === target.name?.toLowerCase())
+  );
 }
 
 /** DELETE of one peering: 200, or 204 when there was none; the remote side becomes Disconnected. */
@@ -159,12 +178,25 @@ export function deletePeering(store: ResourceStore, target: ArmTarget): { status
  * PUT leaves out, https://github.com/Azure/arm-template-whatif/issues/163), an array replaces them and the
  * ones it drops disconnect their remote side.
  */
-export function vnetPeerings(store: ResourceStore, vnetId: string, localSpace: JsonObject, value: JsonValue | undefined, existing: ArmResource | undefined): { peerings: JsonValue[]; apply: () => void } {
+export function vnetPeerings(
+  store: ResourceStore,
+  vnetId: string,
+  localSpace: JsonObject,
+  value: JsonValue | undefined,
+  existing: ArmResource | undefined,
+): { peerings: JsonValue[]; apply: () => void } {
   const stored = existing ? peeringsOf(existing) : [];
   if (value === undefined || value === null) return { peerings: stored, apply: () => undefined };
   if (!Array.isArray(value)) throw invalidBody('properties.virtualNetworkPeerings', 'must be an array');
-  const built = value.map((p, i) => buildPeering(store, vnetId, localSpace, p, `properties.virtualNetworkPeerings[${i}]`));
-  const dropped = stored.filter((old) => !built.some((b) => sameId(asString(b.entry.id), asString(old.id)) && sameId(remoteIdOf(b.entry), remoteIdOf(old))));
+  const built = value.map((p, i) =>
+    buildPeering(store, vnetId, localSpace, p, `properties.virtualNetworkPeerings[${i}]`),
+  );
+  const dropped = stored.filter(
+    (old) =>
+      !built.some(
+        (b) => sameId(asString(b.entry.id), asString(old.id)) && sameId(remoteIdOf(b.entry), remoteIdOf(old)),
+      ),
+  );
   return {
     peerings: built.map((b) => b.entry),
     apply: () => {
@@ -178,6 +210,8 @@ export function vnetPeerings(store: ResourceStore, vnetId: string, localSpace: J
 export function disconnectPeeringsTo(store: ResourceStore, vnet: ArmResource): void {
   for (const other of store.all()) {
     if (other.type.toLowerCase() !== 'microsoft.network/virtualnetworks' || sameId(other.id, vnet.id)) continue;
-    peeringsOf(other).filter((p) => sameId(remoteIdOf(p), vnet.id)).forEach((p) => setState(p, 'Disconnected'));
+    peeringsOf(other)
+      .filter((p) => sameId(remoteIdOf(p), vnet.id))
+      .forEach((p) => setState(p, 'Disconnected'));
   }
 }

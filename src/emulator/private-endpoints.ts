@@ -1,5 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { asArray, asObject, asString, idKey, parentId, refId, sameId, type ArmResource, type JsonObject, type JsonValue } from '../model/arm';
+import {
+  asArray,
+  asObject,
+  asString,
+  idKey,
+  parentId,
+  refId,
+  sameId,
+  type ArmResource,
+  type JsonObject,
+  type JsonValue,
+} from '../model/arm';
 import { addARecords, removeARecords } from './dns-records';
 import { cidrRange, isAssignable, nextFreeAddress, type Range } from './addresses';
 import { ArmError, badRequest, invalidBody } from './errors';
@@ -29,7 +40,12 @@ export function findSubnet(store: ResourceStore, subnetId: string): SubnetRef | 
   const vnet = store.get(parentId(subnetId));
   const subnet = asArray(vnet?.properties?.subnets)
     .map(asObject)
-    .find((s) => s !== undefined && (sameId(asString(s.id), subnetId) || asString(s.name)?.toLowerCase() === parseTarget(subnetId).name?.toLowerCase()));
+    .find(
+      (s) =>
+        s !== undefined &&
+        (sameId(asString(s.id), subnetId) ||
+          asString(s.name)?.toLowerCase() === parseTarget(subnetId).name?.toLowerCase()),
+    );
   if (!vnet || !subnet) return undefined;
   const properties = asObject(subnet.properties) ?? {};
   const prefix = asString(properties.addressPrefix) ?? asString(asArray(properties.addressPrefixes)[0]);
@@ -67,11 +83,17 @@ function linkTarget(store: ResourceStore, serviceId: string, groupIds: readonly 
   const resource = store.get(serviceId);
   const type = resource?.type.toLowerCase();
   if (!resource || (type !== 'microsoft.keyvault/vaults' && type !== 'microsoft.keyvault/managedhsms')) {
-    throw badRequest('PrivateLinkServiceIdNotFound', `${field}.privateLinkServiceId: the resource '${serviceId}' was not found; this emulator links to Microsoft.KeyVault/vaults and managedHSMs.`);
+    throw badRequest(
+      'PrivateLinkServiceIdNotFound',
+      `${field}.privateLinkServiceId: the resource '${serviceId}' was not found; this emulator links to Microsoft.KeyVault/vaults and managedHSMs.`,
+    );
   }
   const expected = type === 'microsoft.keyvault/vaults' ? 'vault' : 'managedhsm';
   if (groupIds.length !== 1 || groupIds[0]?.toLowerCase() !== expected) {
-    throw badRequest('InvalidPrivateEndpointGroupId', `${field}.groupIds: must be ['${expected}'] for ${resource.type}, got [${groupIds.map((g) => `'${g}'`).join(', ')}].`);
+    throw badRequest(
+      'InvalidPrivateEndpointGroupId',
+      `${field}.groupIds: must be ['${expected}'] for ${resource.type}, got [${groupIds.map((g) => `'${g}'`).join(', ')}].`,
+    );
   }
   const uri = asString(resource.properties?.[expected === 'vault' ? 'vaultUri' : 'hsmUri']);
   let fqdn = `${resource.name}.${expected === 'vault' ? 'vault' : 'managedhsm'}.azure.net`;
@@ -93,13 +115,21 @@ interface ConnectionRequest {
 
 function connectionRequests(store: ResourceStore, properties: JsonObject): ConnectionRequest[] {
   const requests: ConnectionRequest[] = [];
-  for (const [key, manual] of [['privateLinkServiceConnections', false], ['manualPrivateLinkServiceConnections', true]] as const) {
+  for (const [key, manual] of [
+    ['privateLinkServiceConnections', false],
+    ['manualPrivateLinkServiceConnections', true],
+  ] as const) {
     optionalArray(properties[key], `properties.${key}`).forEach((value, index) => {
       const field = `properties.${key}[${index}]`;
       const connection = requireObject(value, field);
       const connectionProperties = requireObject(connection.properties, `${field}.properties`);
-      const serviceId = requireString(connectionProperties.privateLinkServiceId, `${field}.properties.privateLinkServiceId`);
-      const groupIds = optionalArray(connectionProperties.groupIds, `${field}.properties.groupIds`).map((g, i) => requireString(g, `${field}.properties.groupIds[${i}]`));
+      const serviceId = requireString(
+        connectionProperties.privateLinkServiceId,
+        `${field}.properties.privateLinkServiceId`,
+      );
+      const groupIds = optionalArray(connectionProperties.groupIds, `${field}.properties.groupIds`).map((g, i) =>
+        requireString(g, `${field}.properties.groupIds[${i}]`),
+      );
       requests.push({
         name: requireString(connection.name, `${field}.name`),
         manual,
@@ -109,25 +139,48 @@ function connectionRequests(store: ResourceStore, properties: JsonObject): Conne
       });
     });
   }
-  if (requests.length !== 1) throw badRequest('InvalidPrivateEndpointConnections', `A private endpoint needs exactly one connection in privateLinkServiceConnections or manualPrivateLinkServiceConnections; got ${requests.length}.`);
+  if (requests.length !== 1)
+    throw badRequest(
+      'InvalidPrivateEndpointConnections',
+      `A private endpoint needs exactly one connection in privateLinkServiceConnections or manualPrivateLinkServiceConnections; got ${requests.length}.`,
+    );
   return requests;
 }
 
 function vaultConnections(vault: ArmResource): JsonValue[] {
   const properties = (vault.properties ??= {});
-  return Array.isArray(properties.privateEndpointConnections) ? properties.privateEndpointConnections : (properties.privateEndpointConnections = []);
+  return Array.isArray(properties.privateEndpointConnections)
+    ? properties.privateEndpointConnections
+    : (properties.privateEndpointConnections = []);
 }
 
 function connectionFor(vault: ArmResource, endpointId: string): JsonObject | undefined {
-  return vaultConnections(vault).map(asObject).find((c) => sameId(refId(asObject(c?.properties)?.privateEndpoint), endpointId));
+  return vaultConnections(vault)
+    .map(asObject)
+    .find((c) => sameId(refId(asObject(c?.properties)?.privateEndpoint), endpointId));
 }
 
 /** The address the NIC gets: the one asked for in ipConfigurations, the one it had, or the next free one. */
-function allocate(store: ResourceStore, subnet: SubnetRef, subnetId: string, requested: string | undefined, previous: string | undefined, nicId: string | undefined): string {
+function allocate(
+  store: ResourceStore,
+  subnet: SubnetRef,
+  subnetId: string,
+  requested: string | undefined,
+  previous: string | undefined,
+  nicId: string | undefined,
+): string {
   const used = usedAddresses(store, subnetId, nicId);
   if (requested) {
-    if (!isAssignable(requested, subnet.range)) throw badRequest('PrivateIPAddressNotInSubnet', `Private IP address ${requested} is not usable in subnet ${subnetId} (outside it or one of Azure's five reserved addresses).`);
-    if (used.has(requested)) throw badRequest('PrivateIPAddressInUse', `Private IP address ${requested} is already in use in subnet ${subnetId}.`);
+    if (!isAssignable(requested, subnet.range))
+      throw badRequest(
+        'PrivateIPAddressNotInSubnet',
+        `Private IP address ${requested} is not usable in subnet ${subnetId} (outside it or one of Azure's five reserved addresses).`,
+      );
+    if (used.has(requested))
+      throw badRequest(
+        'PrivateIPAddressInUse',
+        `Private IP address ${requested} is already in use in subnet ${subnetId}.`,
+      );
     return requested;
   }
   if (previous && !used.has(previous) && isAssignable(previous, subnet.range)) return previous;
@@ -136,25 +189,47 @@ function allocate(store: ResourceStore, subnet: SubnetRef, subnetId: string, req
   return next;
 }
 
-export function putPrivateEndpoint(store: ResourceStore, target: ArmTarget, body: JsonObject, location: string): ArmResource {
+export function putPrivateEndpoint(
+  store: ResourceStore,
+  target: ArmTarget,
+  body: JsonObject,
+  location: string,
+): ArmResource {
   const properties = requireObject(body.properties, 'properties');
   const subnetId = requireRef(properties.subnet, 'properties.subnet');
   const subnet = findSubnet(store, subnetId);
-  if (!subnet) throw badRequest('InvalidResourceReference', `properties.subnet.id: subnet '${subnetId}' was not found.`);
-  if (!sameRegion(subnet.vnet.location, location)) throw badRequest('InvalidResourceLocation', `The private endpoint's location '${location}' differs from its virtual network's '${subnet.vnet.location}'.`);
+  if (!subnet)
+    throw badRequest('InvalidResourceReference', `properties.subnet.id: subnet '${subnetId}' was not found.`);
+  if (!sameRegion(subnet.vnet.location, location))
+    throw badRequest(
+      'InvalidResourceLocation',
+      `The private endpoint's location '${location}' differs from its virtual network's '${subnet.vnet.location}'.`,
+    );
   const [request] = connectionRequests(store, properties);
   if (!request) throw invalidBody('properties', 'has no connection');
   const existing = store.get(target.path);
   const endpointId = existing?.id ?? target.path;
   const previousNic = refId(asArray(existing?.properties?.networkInterfaces)[0]);
-  if (existing && !sameId(refId(existing.properties?.subnet), subnetId)) throw badRequest('PrivateEndpointSubnetCannotBeChanged', 'The subnet of an existing private endpoint cannot be changed.');
-  const previousAddress = asString(asObject(asObject(asArray(store.get(previousNic ?? '')?.properties?.ipConfigurations)[0])?.properties)?.privateIPAddress);
+  if (existing && !sameId(refId(existing.properties?.subnet), subnetId))
+    throw badRequest(
+      'PrivateEndpointSubnetCannotBeChanged',
+      'The subnet of an existing private endpoint cannot be changed.',
+    );
+  const previousAddress = asString(
+    asObject(asObject(asArray(store.get(previousNic ?? '')?.properties?.ipConfigurations)[0])?.properties)
+      ?.privateIPAddress,
+  );
   const staticConfig = asObject(optionalArray(properties.ipConfigurations, 'properties.ipConfigurations')[0]);
-  const requested = optionalString(asObject(staticConfig?.properties)?.privateIPAddress, 'properties.ipConfigurations[0].properties.privateIPAddress');
+  const requested = optionalString(
+    asObject(staticConfig?.properties)?.privateIPAddress,
+    'properties.ipConfigurations[0].properties.privateIPAddress',
+  );
   const address = allocate(store, subnet, subnetId, requested, previousAddress, previousNic);
   const resourceGroupId = `/subscriptions/${target.subscriptionId}/resourceGroups/${target.resourceGroup}`;
   const customNicName = optionalString(properties.customNetworkInterfaceName, 'properties.customNetworkInterfaceName');
-  const nicId = previousNic ?? `${resourceGroupId}/providers/Microsoft.Network/networkInterfaces/${customNicName ?? `${target.name}.nic.${randomBytes(4).toString('hex')}`}`;
+  const nicId =
+    previousNic ??
+    `${resourceGroupId}/providers/Microsoft.Network/networkInterfaces/${customNicName ?? `${target.name}.nic.${randomBytes(4).toString('hex')}`}`;
   const nic: ArmResource = {
     id: nicId,
     name: parseTarget(nicId).name ?? '',
@@ -177,7 +252,11 @@ export function putPrivateEndpoint(store: ResourceStore, target: ArmTarget, body
             privateIPAddressVersion: 'IPv4',
             subnet: { id: subnetId },
             primary: true,
-            privateLinkConnectionProperties: { groupId: request.target.groupId, requiredMemberName: 'default', fqdns: [request.target.fqdn] },
+            privateLinkConnectionProperties: {
+              groupId: request.target.groupId,
+              requiredMemberName: 'default',
+              fqdns: [request.target.fqdn],
+            },
           },
         },
       ],
@@ -194,23 +273,40 @@ export function putPrivateEndpoint(store: ResourceStore, target: ArmTarget, body
   const existingConnection = connectionFor(vault, endpointId);
   const state = asObject(asObject(existingConnection?.properties)?.privateLinkServiceConnectionState) ?? {
     status: request.manual ? 'Pending' : 'Approved',
-    description: request.manual ? request.requestMessage ?? 'Awaiting approval' : 'Auto-Approved',
+    description: request.manual ? (request.requestMessage ?? 'Awaiting approval') : 'Auto-Approved',
     actionsRequired: 'None',
   };
   const vaultConnection: JsonObject = {
     id: asString(existingConnection?.id) ?? `${vault.id}/privateEndpointConnections/${target.name}.${randomUUID()}`,
     etag: randomUUID(),
-    properties: { privateEndpoint: { id: endpointId }, privateLinkServiceConnectionState: state, provisioningState: 'Succeeded' },
+    properties: {
+      privateEndpoint: { id: endpointId },
+      privateLinkServiceConnectionState: state,
+      provisioningState: 'Succeeded',
+    },
   };
   const connections = vaultConnections(vault);
-  const index = connections.findIndex((c) => sameId(refId(asObject(asObject(c)?.properties)?.privateEndpoint), endpointId));
+  const index = connections.findIndex((c) =>
+    sameId(refId(asObject(asObject(c)?.properties)?.privateEndpoint), endpointId),
+  );
   if (index >= 0) connections[index] = vaultConnection;
   else connections.push(vaultConnection);
 
   const kind = request.manual ? 'manualPrivateLinkServiceConnections' : 'privateLinkServiceConnections';
-  const connectionProperties: JsonObject = { provisioningState: 'Succeeded', privateLinkServiceId: vault.id, groupIds: request.groupIds, privateLinkServiceConnectionState: structuredClone(state) };
+  const connectionProperties: JsonObject = {
+    provisioningState: 'Succeeded',
+    privateLinkServiceId: vault.id,
+    groupIds: request.groupIds,
+    privateLinkServiceConnectionState: structuredClone(state),
+  };
   if (request.requestMessage !== undefined) connectionProperties.requestMessage = request.requestMessage;
-  const endpointConnection: JsonObject = { id: `${endpointId}/${kind}/${request.name}`, name: request.name, type: 'Microsoft.Network/privateEndpoints/privateLinkServiceConnections', etag: `W/"${randomUUID()}"`, properties: connectionProperties };
+  const endpointConnection: JsonObject = {
+    id: `${endpointId}/${kind}/${request.name}`,
+    name: request.name,
+    type: 'Microsoft.Network/privateEndpoints/privateLinkServiceConnections',
+    etag: `W/"${randomUUID()}"`,
+    properties: connectionProperties,
+  };
   const endpointProperties: JsonObject = {
     ...properties,
     provisioningState: 'Succeeded',
@@ -221,9 +317,19 @@ export function putPrivateEndpoint(store: ResourceStore, target: ArmTarget, body
     privateLinkServiceConnections: request.manual ? [] : [endpointConnection],
     manualPrivateLinkServiceConnections: request.manual ? [endpointConnection] : [],
     ipConfigurations: optionalArray(properties.ipConfigurations, 'properties.ipConfigurations'),
-    applicationSecurityGroups: optionalArray(properties.applicationSecurityGroups, 'properties.applicationSecurityGroups'),
+    applicationSecurityGroups: optionalArray(
+      properties.applicationSecurityGroups,
+      'properties.applicationSecurityGroups',
+    ),
   };
-  return { id: endpointId, name: target.name ?? '', type: 'Microsoft.Network/privateEndpoints', location, etag: `W/"${randomUUID()}"`, properties: endpointProperties };
+  return {
+    id: endpointId,
+    name: target.name ?? '',
+    type: 'Microsoft.Network/privateEndpoints',
+    location,
+    etag: `W/"${randomUUID()}"`,
+    properties: endpointProperties,
+  };
 }
 
 /** The private endpoint a vault connection PUT approves or rejects follows: its connection state is the vault's. */
@@ -239,7 +345,8 @@ export function syncEndpointConnectionState(store: ResourceStore, endpointId: st
 
 /** Deleting an endpoint deletes its NIC, its zone groups (and their records) and its connection on the vault. */
 export function deletePrivateEndpoint(store: ResourceStore, endpoint: ArmResource): void {
-  for (const group of store.list('Microsoft.Network/privateEndpoints/privateDnsZoneGroups', endpoint.id)) deleteZoneGroup(store, group);
+  for (const group of store.list('Microsoft.Network/privateEndpoints/privateDnsZoneGroups', endpoint.id))
+    deleteZoneGroup(store, group);
   for (const nic of asArray(endpoint.properties?.networkInterfaces)) {
     const nicId = refId(nic);
     if (nicId) store.remove(nicId);
@@ -250,7 +357,9 @@ export function deletePrivateEndpoint(store: ResourceStore, endpoint: ArmResourc
       const vault = serviceId ? store.get(serviceId) : undefined;
       if (!vault) continue;
       const connections = vaultConnections(vault);
-      const kept = connections.filter((c) => !sameId(refId(asObject(asObject(c)?.properties)?.privateEndpoint), endpoint.id));
+      const kept = connections.filter(
+        (c) => !sameId(refId(asObject(asObject(c)?.properties)?.privateEndpoint), endpoint.id),
+      );
       connections.splice(0, connections.length, ...kept);
     }
   }
@@ -271,19 +380,36 @@ function endpointAddresses(store: ResourceStore, endpoint: ArmResource): { fqdn:
   return out;
 }
 
-export function putZoneGroup(store: ResourceStore, target: ArmTarget, body: JsonObject, endpoint: ArmResource): ArmResource {
+export function putZoneGroup(
+  store: ResourceStore,
+  target: ArmTarget,
+  body: JsonObject,
+  endpoint: ArmResource,
+): ArmResource {
   const properties = requireObject(body.properties, 'properties');
   const configs = optionalArray(properties.privateDnsZoneConfigs, 'properties.privateDnsZoneConfigs');
-  if (configs.length === 0 || configs.length > 5) throw badRequest('InvalidPrivateDnsZoneConfigs', 'properties.privateDnsZoneConfigs must hold 1 to 5 zones.');
+  if (configs.length === 0 || configs.length > 5)
+    throw badRequest('InvalidPrivateDnsZoneConfigs', 'properties.privateDnsZoneConfigs must hold 1 to 5 zones.');
   const zones = configs.map((value, index) => {
     const field = `properties.privateDnsZoneConfigs[${index}]`;
     const config = requireObject(value, field);
-    const zoneId = requireString(requireObject(config.properties, `${field}.properties`).privateDnsZoneId, `${field}.properties.privateDnsZoneId`);
+    const zoneId = requireString(
+      requireObject(config.properties, `${field}.properties`).privateDnsZoneId,
+      `${field}.properties.privateDnsZoneId`,
+    );
     const zone = store.get(zoneId);
-    if (!zone || zone.type.toLowerCase() !== 'microsoft.network/privatednszones') throw badRequest('PrivateDnsZoneDoesNotExist', `${field}.properties.privateDnsZoneId: private DNS zone '${zoneId}' does not exist.`);
+    if (!zone || zone.type.toLowerCase() !== 'microsoft.network/privatednszones')
+      throw badRequest(
+        'PrivateDnsZoneDoesNotExist',
+        `${field}.properties.privateDnsZoneId: private DNS zone '${zoneId}' does not exist.`,
+      );
     return { name: requireString(config.name, `${field}.name`), zone };
   });
-  if (new Set(zones.map((z) => idKey(z.zone.id))).size !== zones.length) throw badRequest('DuplicatePrivateDnsZoneIds', 'A private DNS zone appears twice in properties.privateDnsZoneConfigs.');
+  if (new Set(zones.map((z) => idKey(z.zone.id))).size !== zones.length)
+    throw badRequest(
+      'DuplicatePrivateDnsZoneIds',
+      'A private DNS zone appears twice in properties.privateDnsZoneConfigs.',
+    );
   const existing = store.get(target.path);
   if (existing) deleteZoneGroup(store, existing);
   const served = endpointAddresses(store, endpoint);
@@ -295,11 +421,24 @@ export function putZoneGroup(store: ResourceStore, target: ArmTarget, body: Json
     }
     const recordSets: JsonObject[] = [...byRecord.entries()].map(([recordName, addresses]) => {
       addARecords(store, zone, recordName, addresses);
-      return { recordType: 'A', recordSetName: recordName, fqdn: `${recordName}.${zone.name}`, ttl: 10, ipAddresses: addresses, provisioningState: 'Succeeded' };
+      return {
+        recordType: 'A',
+        recordSetName: recordName,
+        fqdn: `${recordName}.${zone.name}`,
+        ttl: 10,
+        ipAddresses: addresses,
+        provisioningState: 'Succeeded',
+      };
     });
     return { name, properties: { privateDnsZoneId: zone.id, recordSets } };
   });
-  return { id: existing?.id ?? target.path, name: target.name ?? '', type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups', etag: `W/"${randomUUID()}"`, properties: { provisioningState: 'Succeeded', privateDnsZoneConfigs: zoneConfigs } };
+  return {
+    id: existing?.id ?? target.path,
+    name: target.name ?? '',
+    type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+    etag: `W/"${randomUUID()}"`,
+    properties: { provisioningState: 'Succeeded', privateDnsZoneConfigs: zoneConfigs },
+  };
 }
 
 /** Deleting a zone group takes its addresses out of the A records it wrote. */
@@ -311,7 +450,9 @@ export function deleteZoneGroup(store: ResourceStore, group: ArmResource): void 
     for (const recordSet of asArray(properties?.recordSets)) {
       const record = asObject(recordSet);
       const name = asString(record?.recordSetName);
-      const addresses = asArray(record?.ipAddresses).map(asString).filter((a): a is string => a !== undefined);
+      const addresses = asArray(record?.ipAddresses)
+        .map(asString)
+        .filter((a): a is string => a !== undefined);
       if (name) removeARecords(store, zoneId, name, addresses);
     }
   }
@@ -320,6 +461,11 @@ export function deleteZoneGroup(store: ResourceStore, group: ArmResource): void 
 
 export function requireEndpoint(store: ResourceStore, endpointId: string): ArmResource {
   const endpoint = store.get(endpointId);
-  if (!endpoint) throw new ArmError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${parseTarget(endpointId).name}' not found.`);
+  if (!endpoint)
+    throw new ArmError(
+      404,
+      'ParentResourceNotFound',
+      `Can not perform requested operation on nested resource. Parent resource '${parseTarget(endpointId).name}' not found.`,
+    );
   return endpoint;
 }

@@ -1,4 +1,13 @@
-import { asArray, asObject, asString, asStrings, idKey, type ArmResource, type JsonObject, type JsonValue } from '../model/arm';
+import {
+  asArray,
+  asObject,
+  asString,
+  asStrings,
+  idKey,
+  type ArmResource,
+  type JsonObject,
+  type JsonValue,
+} from '../model/arm';
 import { TENANT } from '../fixtures/arm-factory';
 import { ALL_RECORD_SETS, GENERIC_RESOURCES, RESOURCE_GROUPS, SUBSCRIPTIONS } from './catalog';
 import { badRequest, parentNotFound, resourceGroupNotFound, resourceNotFound, subscriptionNotFound } from './errors';
@@ -12,8 +21,14 @@ import { parseTarget, type ArmTarget } from './target';
 export type ReadResult = { item: JsonObject } | { items: readonly (ArmResource | JsonObject)[] };
 
 export function requireScope(store: ResourceStore, target: ArmTarget): void {
-  if (target.subscriptionId && !store.hasSubscription(target.subscriptionId)) throw subscriptionNotFound(target.subscriptionId);
-  if (target.subscriptionId && target.resourceGroup && !store.resourceGroup(target.subscriptionId, target.resourceGroup)) throw resourceGroupNotFound(target.resourceGroup);
+  if (target.subscriptionId && !store.hasSubscription(target.subscriptionId))
+    throw subscriptionNotFound(target.subscriptionId);
+  if (
+    target.subscriptionId &&
+    target.resourceGroup &&
+    !store.resourceGroup(target.subscriptionId, target.resourceGroup)
+  )
+    throw resourceGroupNotFound(target.resourceGroup);
 }
 
 /** The parent of a child collection or item must exist (ARM: ParentResourceNotFound). Returns it. */
@@ -44,7 +59,11 @@ function genericResources(store: ResourceStore, target: ArmTarget, query: URLSea
   let type: string | undefined;
   if (filter) {
     const match = /^\s*resourceType\s+eq\s+'([^']+)'\s*$/i.exec(filter);
-    if (!match?.[1]) throw badRequest('InvalidFilterInQueryString', `The $filter '${filter}' is not supported; use resourceType eq '<type>'.`);
+    if (!match?.[1])
+      throw badRequest(
+        'InvalidFilterInQueryString',
+        `The $filter '${filter}' is not supported; use resourceType eq '<type>'.`,
+      );
     type = match[1].toLowerCase();
   }
   return store
@@ -82,33 +101,44 @@ function quoted(filter: string, pattern: RegExp): string | undefined {
  */
 function roleAssignments(store: ResourceStore, scope: string, filter: string): ArmResource[] {
   const atScope = /atScope\(\)/i.test(filter);
-  const aboveEverySubscription = (assignmentScope: string): boolean => MANAGEMENT_GROUP_SCOPE.test(assignmentScope) && /^\/?subscriptions\//i.test(scope);
+  const aboveEverySubscription = (assignmentScope: string): boolean =>
+    MANAGEMENT_GROUP_SCOPE.test(assignmentScope) && /^\/?subscriptions\//i.test(scope);
   const principal = quoted(filter, /principalId\s+eq\s+'([^']+)'/i) ?? quoted(filter, /assignedTo\('([^']+)'\)/i);
-  return store
-    .listEverywhere('Microsoft.Authorization/roleAssignments')
-    .filter((assignment) => {
-      const assignmentScope = asString(assignment.properties?.scope) ?? parseTarget(assignment.id).scope;
-      const inScope = scopeContains(assignmentScope, scope) || aboveEverySubscription(assignmentScope) || (!atScope && scopeContains(scope, assignmentScope));
-      return inScope && (principal === undefined || asString(assignment.properties?.principalId)?.toLowerCase() === principal);
-    });
+  return store.listEverywhere('Microsoft.Authorization/roleAssignments').filter((assignment) => {
+    const assignmentScope = asString(assignment.properties?.scope) ?? parseTarget(assignment.id).scope;
+    const inScope =
+      scopeContains(assignmentScope, scope) ||
+      aboveEverySubscription(assignmentScope) ||
+      (!atScope && scopeContains(scope, assignmentScope));
+    return (
+      inScope && (principal === undefined || asString(assignment.properties?.principalId)?.toLowerCase() === principal)
+    );
+  });
 }
 
 /** Role definitions usable at a scope: built-in ones and custom ones assignable at or above it; `roleName eq` and `type eq` filters. */
 function roleDefinitions(store: ResourceStore, scope: string, filter: string): ArmResource[] {
   const roleName = quoted(filter, /roleName\s+eq\s+'([^']+)'/i);
   const roleType = quoted(filter, /type\s+eq\s+'([^']+)'/i);
-  return store
-    .listEverywhere('Microsoft.Authorization/roleDefinitions')
-    .filter((definition) => {
-      const properties = definition.properties ?? {};
-      const builtIn = asString(properties.type)?.toLowerCase() === 'builtinrole';
-      const assignable = builtIn || asStrings(properties.assignableScopes).some((s) => s === '/' || scopeContains(s, scope));
-      return assignable && (roleName === undefined || asString(properties.roleName)?.toLowerCase() === roleName) && (roleType === undefined || asString(properties.type)?.toLowerCase() === roleType);
-    });
+  return store.listEverywhere('Microsoft.Authorization/roleDefinitions').filter((definition) => {
+    const properties = definition.properties ?? {};
+    const builtIn = asString(properties.type)?.toLowerCase() === 'builtinrole';
+    const assignable =
+      builtIn || asStrings(properties.assignableScopes).some((s) => s === '/' || scopeContains(s, scope));
+    return (
+      assignable &&
+      (roleName === undefined || asString(properties.roleName)?.toLowerCase() === roleName) &&
+      (roleType === undefined || asString(properties.type)?.toLowerCase() === roleType)
+    );
+  });
 }
 
 /** The stored objects themselves: the server copies only the page it answers. */
-function readCollection(store: ResourceStore, target: ArmTarget, query: URLSearchParams): readonly (ArmResource | JsonObject)[] {
+function readCollection(
+  store: ResourceStore,
+  target: ArmTarget,
+  query: URLSearchParams,
+): readonly (ArmResource | JsonObject)[] {
   const spec = target.spec;
   if (!spec) return [];
   if (spec === RESOURCE_GROUPS) return store.resourceGroups(target.subscriptionId ?? '');
@@ -123,7 +153,12 @@ function readCollection(store: ResourceStore, target: ArmTarget, query: URLSearc
     case 'embedded':
       return embeddedItems(requireParent(store, target.scope), spec.embeddedIn ?? '');
     case 'extension': {
-      if (target.scopeKind === 'resource' && !store.get(target.scope)) throw resourceNotFound(parseTarget(target.scope).typeName, parseTarget(target.scope).name ?? '', target.resourceGroup);
+      if (target.scopeKind === 'resource' && !store.get(target.scope))
+        throw resourceNotFound(
+          parseTarget(target.scope).typeName,
+          parseTarget(target.scope).name ?? '',
+          target.resourceGroup,
+        );
       const filter = query.get('$filter') ?? '';
       if (spec.type === 'Microsoft.Authorization/roleAssignments') return roleAssignments(store, target.scope, filter);
       if (spec.type === 'Microsoft.Authorization/roleDefinitions') return roleDefinitions(store, target.scope, filter);
@@ -136,7 +171,13 @@ function readItem(store: ResourceStore, target: ArmTarget): JsonObject {
   const spec = target.spec;
   if (spec === SUBSCRIPTIONS) {
     const id = target.subscriptionId ?? '';
-    return { id: `/subscriptions/${id}`, subscriptionId: id, tenantId: TENANT, displayName: `Subscription ${id}`, state: 'Enabled' };
+    return {
+      id: `/subscriptions/${id}`,
+      subscriptionId: id,
+      tenantId: TENANT,
+      displayName: `Subscription ${id}`,
+      state: 'Enabled',
+    };
   }
   if (spec === RESOURCE_GROUPS) {
     const group = store.resourceGroup(target.subscriptionId ?? '', target.name ?? '');
@@ -145,7 +186,11 @@ function readItem(store: ResourceStore, target: ArmTarget): JsonObject {
   }
   if (spec?.kind === 'embedded') {
     const parent = requireParent(store, target.scope);
-    const found = embeddedItems(parent, spec.embeddedIn ?? '').find((e) => idKey(asString(e.id) ?? '') === idKey(target.path) || asString(e.name)?.toLowerCase() === target.name?.toLowerCase());
+    const found = embeddedItems(parent, spec.embeddedIn ?? '').find(
+      (e) =>
+        idKey(asString(e.id) ?? '') === idKey(target.path) ||
+        asString(e.name)?.toLowerCase() === target.name?.toLowerCase(),
+    );
     if (!found) throw notFound(target);
     return copy(found);
   }

@@ -38,14 +38,35 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * Resource Graph's checks, in ARG's order: its own per-user quota (not the subscription's read bucket),
  * api-version, POST only. Returns the quota headers every ARG answer carries.
  */
-function graphHeaders(state: ServerState, principal: Principal, query: URLSearchParams, method: string): Record<string, string> {
+function graphHeaders(
+  state: ServerState,
+  principal: Principal,
+  query: URLSearchParams,
+  method: string,
+): Record<string, string> {
   const quota = state.throttle.graphQuery(principal.objectId);
   if (!quota.allowed) throw graphThrottled(quota.resetMs);
   const version = query.get('api-version');
-  if (!version) throw badRequest('MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
-  if (!GRAPH_API_VERSIONS.includes(version)) throw badRequest('InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${GRAPH_API_VERSIONS.join(',')}'.`);
-  if (method !== 'POST') throw new ArmError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported for 'Microsoft.ResourceGraph/resources'.`);
-  return { 'x-ms-user-quota-remaining': String(quota.remaining), 'x-ms-user-quota-resets-after': resetsAfter(quota.resetMs) };
+  if (!version)
+    throw badRequest(
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    );
+  if (!GRAPH_API_VERSIONS.includes(version))
+    throw badRequest(
+      'InvalidApiVersionParameter',
+      `The api-version '${version}' is invalid. The supported versions are '${GRAPH_API_VERSIONS.join(',')}'.`,
+    );
+  if (method !== 'POST')
+    throw new ArmError(
+      405,
+      'MethodNotAllowed',
+      `The HTTP method '${method}' is not supported for 'Microsoft.ResourceGraph/resources'.`,
+    );
+  return {
+    'x-ms-user-quota-remaining': String(quota.remaining),
+    'x-ms-user-quota-resets-after': resetsAfter(quota.resetMs),
+  };
 }
 
 export function operationName(method: string, target: ArmTarget): string {
@@ -65,7 +86,11 @@ function readBody(request: IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    request.on('end', () => (size > MAX_BODY_BYTES ? reject(badRequest('RequestContentTooLarge', 'The request content is too large.')) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    request.on('end', () =>
+      size > MAX_BODY_BYTES
+        ? reject(badRequest('RequestContentTooLarge', 'The request content is too large.'))
+        : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     request.on('error', reject);
   });
 }
@@ -87,30 +112,52 @@ function authenticate(authorization: string | undefined): Principal {
 
 function checkApiVersion(query: URLSearchParams, target: ArmTarget): void {
   const version = query.get('api-version');
-  if (!version) throw badRequest('MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+  if (!version)
+    throw badRequest(
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    );
   if (!target.spec) {
     if (!target.typeName) throw new ArmError(404, 'NotFound', `No route matches '${target.path}'.`);
     const namespace = target.typeName.split('/')[0] ?? '';
-    throw new ArmError(404, 'InvalidResourceType', `The resource type '${target.typeName.slice(namespace.length + 1)}' could not be found in the namespace '${namespace}' for api version '${version}'.`);
+    throw new ArmError(
+      404,
+      'InvalidResourceType',
+      `The resource type '${target.typeName.slice(namespace.length + 1)}' could not be found in the namespace '${namespace}' for api version '${version}'.`,
+    );
   }
   if (!target.spec.apiVersions.includes(version)) {
-    throw badRequest('InvalidApiVersionParameter', `The api-version '${version}' is invalid. The supported versions are '${target.spec.apiVersions.join(',')}'.`);
+    throw badRequest(
+      'InvalidApiVersionParameter',
+      `The api-version '${version}' is invalid. The supported versions are '${target.spec.apiVersions.join(',')}'.`,
+    );
   }
 }
 
 function throttled(decision: ThrottleDecision, message: string): ArmError | undefined {
   if (decision.allowed) return undefined;
-  return new ArmError(429, 'SubscriptionRequestsThrottled', message, { 'retry-after': String(decision.retryAfterSeconds) });
+  return new ArmError(429, 'SubscriptionRequestsThrottled', message, {
+    'retry-after': String(decision.retryAfterSeconds),
+  });
 }
 
 function injected(rule: FaultRule, principal: Principal, target: ArmTarget, method: string): ArmError | undefined {
   switch (rule.kind) {
     case '403': {
       const action = `${target.spec?.type ?? target.typeName}/${method === 'GET' ? 'read' : method === 'DELETE' ? 'delete' : 'write'}`;
-      return new ArmError(403, 'AuthorizationFailed', `The client '${principal.objectId}' with object id '${principal.objectId}' does not have authorization to perform action '${action}' over scope '${target.collection ? target.scope : target.path}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
+      return new ArmError(
+        403,
+        'AuthorizationFailed',
+        `The client '${principal.objectId}' with object id '${principal.objectId}' does not have authorization to perform action '${action}' over scope '${target.collection ? target.scope : target.path}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+      );
     }
     case '429':
-      return new ArmError(429, 'SubscriptionRequestsThrottled', 'Number of read requests for subscription exceeded the limit (injected fault).', { 'retry-after': String(rule.retryAfterSeconds ?? 1) });
+      return new ArmError(
+        429,
+        'SubscriptionRequestsThrottled',
+        'Number of read requests for subscription exceeded the limit (injected fault).',
+        { 'retry-after': String(rule.retryAfterSeconds ?? 1) },
+      );
     case '429-noretry':
       return new ArmError(429, 'TooManyRequests', 'Too many requests (injected fault, no Retry-After).');
     case '500':
@@ -120,7 +167,11 @@ function injected(rule: FaultRule, principal: Principal, target: ArmTarget, meth
     case '503':
       return new ArmError(503, 'ServiceUnavailable', 'The service is unavailable (injected fault).');
     case '504':
-      return new ArmError(504, 'GatewayTimeout', 'The gateway did not receive a response within the specified time period (injected fault).');
+      return new ArmError(
+        504,
+        'GatewayTimeout',
+        'The gateway did not receive a response within the specified time period (injected fault).',
+      );
     default:
       return undefined;
   }
@@ -141,11 +192,18 @@ function vanishAfterList(state: ServerState, items: readonly (ArmResource | Json
   items.forEach((item) => exposedIds(item as JsonObject, ids));
   for (const id of ids) {
     const resource = state.store.get(id);
-    if (resource && state.faults.vanishesAfterList(resource.id, resource.type, parseTarget(resource.id).subscriptionId)) state.store.remove(resource.id);
+    if (resource && state.faults.vanishesAfterList(resource.id, resource.type, parseTarget(resource.id).subscriptionId))
+      state.store.remove(resource.id);
   }
 }
 
-function send(response: ServerResponse, status: number, headers: Record<string, string>, body: JsonValue | undefined, truncate: boolean): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: JsonValue | undefined,
+  truncate: boolean,
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   const bytes = Buffer.from(text, 'utf8');
   const all: Record<string, string> = { ...headers, 'content-length': String(bytes.length) };
@@ -162,7 +220,8 @@ function send(response: ServerResponse, status: number, headers: Record<string, 
 export function armHandler(state: ServerState): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     handle(state, request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, {}, { error: { code: 'InternalServerError', message: String(error) } }, false);
+      if (!response.headersSent)
+        send(response, 500, {}, { error: { code: 'InternalServerError', message: String(error) } }, false);
       else response.destroy();
     });
   };
@@ -176,30 +235,58 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   const operation = operationName(method, target);
   state.counts.set(operation, (state.counts.get(operation) ?? 0) + 1);
   const requestId = randomUUID();
-  const headers: Record<string, string> = { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': requestId, 'x-ms-routing-request-id': `LOCAL:${requestId}` };
+  const headers: Record<string, string> = {
+    'x-ms-request-id': requestId,
+    'x-ms-correlation-request-id': requestId,
+    'x-ms-routing-request-id': `LOCAL:${requestId}`,
+  };
   let truncate = false;
   try {
     const bodyText = await readBody(request);
     const delay = state.latency();
     if (delay > 0) await sleep(delay);
     const principal = authenticate(request.headers.authorization);
-    if (isGraphRoute(url.pathname)) return send(response, 200, { ...headers, ...graphHeaders(state, principal, url.searchParams, method) }, graphQuery(state.store, bodyText), false);
+    if (isGraphRoute(url.pathname))
+      return send(
+        response,
+        200,
+        { ...headers, ...graphHeaders(state, principal, url.searchParams, method) },
+        graphQuery(state.store, bodyText),
+        false,
+      );
     // Every authenticated request spends from its bucket, bad ones included, and says what is left.
     const requestClass: RequestClass = method === 'GET' ? 'reads' : method === 'DELETE' ? 'deletes' : 'writes';
     const budget = state.throttle.request(target.subscriptionId ?? 'tenant', principal.objectId, requestClass);
     headers[`x-ms-ratelimit-remaining-subscription-${requestClass}`] = String(budget.remaining);
-    const limited = throttled(budget, `Number of ${requestClass} requests for subscription '${target.subscriptionId ?? 'tenant'}' and principal '${principal.objectId}' exceeded the limit. Please try again after some time.`);
+    const limited = throttled(
+      budget,
+      `Number of ${requestClass} requests for subscription '${target.subscriptionId ?? 'tenant'}' and principal '${principal.objectId}' exceeded the limit. Please try again after some time.`,
+    );
     if (limited) throw limited;
     checkApiVersion(url.searchParams, target);
-    if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE') throw new ArmError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported for '${target.typeName}'.`);
-    const faultRequest: FaultRequest = { method, path: target.path, subscriptionId: target.subscriptionId, type: (target.spec?.type ?? target.typeName).toLowerCase(), isList: target.collection };
+    if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE')
+      throw new ArmError(
+        405,
+        'MethodNotAllowed',
+        `The HTTP method '${method}' is not supported for '${target.typeName}'.`,
+      );
+    const faultRequest: FaultRequest = {
+      method,
+      path: target.path,
+      subscriptionId: target.subscriptionId,
+      type: (target.spec?.type ?? target.typeName).toLowerCase(),
+      isList: target.collection,
+    };
     const fault = state.faults.pick(faultRequest);
     if (fault?.kind === '403') throw injected(fault, principal, target, method);
     if (target.spec?.privateDns && method === 'GET' && target.subscriptionId) {
       const quota = state.throttle.privateDnsGet(target.subscriptionId);
       if (quota) {
         headers['x-ms-ratelimit-remaining-subscription-resource-requests'] = String(quota.remaining);
-        const dnsLimited = throttled(quota, `Too many private DNS GET requests for subscription '${target.subscriptionId}' in the last 5 minutes. Please try again after some time.`);
+        const dnsLimited = throttled(
+          quota,
+          `Too many private DNS GET requests for subscription '${target.subscriptionId}' in the last 5 minutes. Please try again after some time.`,
+        );
         if (dnsLimited) throw dnsLimited;
       }
     }
@@ -213,7 +300,13 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     if (method === 'GET') {
       const result = read(state.store, target, url.searchParams);
       if ('item' in result) return send(response, 200, headers, result.item, truncate);
-      const stored = page(result.items, state.baseUrl, url.pathname.replace(/\/{2,}/g, '/'), url.searchParams, state.pageSize);
+      const stored = page(
+        result.items,
+        state.baseUrl,
+        url.pathname.replace(/\/{2,}/g, '/'),
+        url.searchParams,
+        state.pageSize,
+      );
       const answer: JsonObject = { value: stored.value.map(copy) };
       if (stored.nextLink) answer.nextLink = stored.nextLink;
       vanishAfterList(state, stored.value);
@@ -224,7 +317,8 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     const outcome = write(state.store, target, method, bodyText);
     send(response, outcome.status, headers, outcome.body, truncate);
   } catch (error) {
-    if (error instanceof ArmError) return send(response, error.status, { ...headers, ...error.headers }, error.body(), truncate);
+    if (error instanceof ArmError)
+      return send(response, error.status, { ...headers, ...error.headers }, error.body(), truncate);
     throw error;
   }
 }

@@ -26,7 +26,8 @@ export class ResourceStore {
     for (const resource of seed) {
       const target = parseTarget(resource.id);
       if (target.subscriptionId) this.subscriptions.add(target.subscriptionId.toLowerCase());
-      if (target.subscriptionId && target.resourceGroup) this.implyGroup(target.subscriptionId, target.resourceGroup, resource.location);
+      if (target.subscriptionId && target.resourceGroup)
+        this.implyGroup(target.subscriptionId, target.resourceGroup, resource.location);
       if (resource.type.toLowerCase() === SUBSCRIPTIONS.type.toLowerCase()) continue;
       if (typeSpec(resource.type)?.kind === 'embedded') embedded.push(resource);
       else this.upsert(clone(resource));
@@ -52,7 +53,9 @@ export class ResourceStore {
     const parent = this.byKey.get(idKey(parentId(child.id)));
     if (!parent) throw new Error(`seed: ${child.type} ${child.id} has no parent ${parentId(child.id)} in the seed`);
     const properties = (parent.properties ??= {});
-    const list = Array.isArray(properties[property]) ? (properties[property] as JsonValue[]) : (properties[property] = []);
+    const list = Array.isArray(properties[property])
+      ? (properties[property] as JsonValue[])
+      : (properties[property] = []);
     list.push(child as JsonObject);
   }
 
@@ -69,7 +72,9 @@ export class ResourceStore {
     const explicit = this.list(RESOURCE_GROUPS.type, `/subscriptions/${subscriptionId}`);
     const keys = new Set(explicit.map((g) => idKey(g.id)));
     const prefix = `/subscriptions/${subscriptionId.toLowerCase()}/`;
-    const implied = [...this.impliedGroups.entries()].filter(([key]) => key.startsWith(prefix) && !keys.has(key)).map(([, group]) => group);
+    const implied = [...this.impliedGroups.entries()]
+      .filter(([key]) => key.startsWith(prefix) && !keys.has(key))
+      .map(([, group]) => group);
     return [...implied, ...explicit];
   }
 

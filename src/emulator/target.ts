@@ -33,7 +33,10 @@ function decode(segment: string): string {
 }
 
 export function pathSegments(path: string): string[] {
-  return path.split('/').filter((s) => s.length > 0).map(decode);
+  return path
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(decode);
 }
 
 function join(segments: readonly string[]): string {
@@ -59,14 +62,61 @@ function resourceManagerTarget(segments: string[], path: string): ArmTarget | un
   if (lower[0] !== 'subscriptions' || segments.length < 2) return undefined;
   const subscriptionId = segments[1];
   const base = { path, subscriptionId, typeName: '', name: undefined as string | undefined };
-  if (segments.length === 2) return { ...base, spec: SUBSCRIPTIONS, typeName: SUBSCRIPTIONS.type, collection: false, scope: '', scopeKind: 'tenant', resourceGroup: undefined, name: subscriptionId };
+  if (segments.length === 2)
+    return {
+      ...base,
+      spec: SUBSCRIPTIONS,
+      typeName: SUBSCRIPTIONS.type,
+      collection: false,
+      scope: '',
+      scopeKind: 'tenant',
+      resourceGroup: undefined,
+      name: subscriptionId,
+    };
   const subscriptionScope = join(segments.slice(0, 2));
-  if (segments.length === 3 && lower[2] === 'resources') return { ...base, spec: GENERIC_RESOURCES, typeName: GENERIC_RESOURCES.type, collection: true, scope: subscriptionScope, scopeKind: 'subscription', resourceGroup: undefined };
+  if (segments.length === 3 && lower[2] === 'resources')
+    return {
+      ...base,
+      spec: GENERIC_RESOURCES,
+      typeName: GENERIC_RESOURCES.type,
+      collection: true,
+      scope: subscriptionScope,
+      scopeKind: 'subscription',
+      resourceGroup: undefined,
+    };
   if (lower[2] !== 'resourcegroups') return undefined;
-  if (segments.length === 3) return { ...base, spec: RESOURCE_GROUPS, typeName: RESOURCE_GROUPS.type, collection: true, scope: subscriptionScope, scopeKind: 'subscription', resourceGroup: undefined };
+  if (segments.length === 3)
+    return {
+      ...base,
+      spec: RESOURCE_GROUPS,
+      typeName: RESOURCE_GROUPS.type,
+      collection: true,
+      scope: subscriptionScope,
+      scopeKind: 'subscription',
+      resourceGroup: undefined,
+    };
   const resourceGroup = segments[3];
-  if (segments.length === 4) return { ...base, spec: RESOURCE_GROUPS, typeName: RESOURCE_GROUPS.type, collection: false, scope: subscriptionScope, scopeKind: 'subscription', resourceGroup, name: resourceGroup };
-  if (segments.length === 5 && lower[4] === 'resources') return { ...base, spec: GENERIC_RESOURCES, typeName: GENERIC_RESOURCES.type, collection: true, scope: join(segments.slice(0, 4)), scopeKind: 'resourceGroup', resourceGroup };
+  if (segments.length === 4)
+    return {
+      ...base,
+      spec: RESOURCE_GROUPS,
+      typeName: RESOURCE_GROUPS.type,
+      collection: false,
+      scope: subscriptionScope,
+      scopeKind: 'subscription',
+      resourceGroup,
+      name: resourceGroup,
+    };
+  if (segments.length === 5 && lower[4] === 'resources')
+    return {
+      ...base,
+      spec: GENERIC_RESOURCES,
+      typeName: GENERIC_RESOURCES.type,
+      collection: true,
+      scope: join(segments.slice(0, 4)),
+      scopeKind: 'resourceGroup',
+      resourceGroup,
+    };
   return undefined;
 }
 

@@ -13,12 +13,18 @@ export interface ThrottleOptions {
   graphQueriesPer5s?: number;
 }
 
-export const ARM_READ_LIMITS: Required<ThrottleOptions> = { bucketSize: 250, refillPerSecond: 25, privateDnsGetsPer5Min: 500, graphQueriesPer5s: 15 };
+export const ARM_READ_LIMITS: Required<ThrottleOptions> = {
+  bucketSize: 250,
+  refillPerSecond: 25,
+  privateDnsGetsPer5Min: 500,
+  graphQueriesPer5s: 15,
+};
 const GRAPH_WINDOW_MS = 5000;
 const WRITE_LIMITS = { bucketSize: 200, refillPerSecond: 10 };
 const PRIVATE_DNS_WINDOW_MS = 5 * 60 * 1000;
 
-export type ThrottleDecision = { allowed: true; remaining: number } | { allowed: false; remaining: 0; retryAfterSeconds: number };
+export type ThrottleDecision =
+  { allowed: true; remaining: number } | { allowed: false; remaining: 0; retryAfterSeconds: number };
 
 export class TokenBucket {
   private tokens: number;
@@ -105,7 +111,10 @@ export class Throttle {
 
   /** Resource Graph queries, per principal (ARG's quota is per user, not per subscription); resetMs: until a slot frees. */
   graphQuery(principalId: string): { allowed: boolean; remaining: number; resetMs: number } {
-    const limit = this.options === false ? Number.POSITIVE_INFINITY : this.options.graphQueriesPer5s ?? ARM_READ_LIMITS.graphQueriesPer5s;
+    const limit =
+      this.options === false
+        ? Number.POSITIVE_INFINITY
+        : (this.options.graphQueriesPer5s ?? ARM_READ_LIMITS.graphQueriesPer5s);
     const now = this.now();
     let times = this.graph.get(principalId);
     if (!times) this.graph.set(principalId, (times = []));
@@ -113,6 +122,10 @@ export class Throttle {
     const resetMs = times.length > 0 ? (times[0] ?? now) + GRAPH_WINDOW_MS - now : GRAPH_WINDOW_MS;
     if (times.length >= limit) return { allowed: false, remaining: 0, resetMs };
     times.push(now);
-    return { allowed: true, remaining: Number.isFinite(limit) ? limit - times.length : 1000, resetMs: (times[0] ?? now) + GRAPH_WINDOW_MS - now };
+    return {
+      allowed: true,
+      remaining: Number.isFinite(limit) ? limit - times.length : 1000,
+      resetMs: (times[0] ?? now) + GRAPH_WINDOW_MS - now,
+    };
   }
 }

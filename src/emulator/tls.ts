@@ -35,11 +35,23 @@ export async function createCertificates(): Promise<EmulatorCertificates> {
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
     ],
   });
   const directory = mkdtempSync(join(tmpdir(), 'kvguard-emulator-'));
   const caCertPath = join(directory, 'ca.pem');
   writeFileSync(caCertPath, ca.cert);
-  return { caCertPem: ca.cert, caCertPath, caKeyPem: ca.private, serverKeyPem: server.private, serverCertPem: server.cert };
+  return {
+    caCertPem: ca.cert,
+    caCertPath,
+    caKeyPem: ca.private,
+    serverKeyPem: server.private,
+    serverCertPem: server.cert,
+  };
 }

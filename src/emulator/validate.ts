@@ -13,7 +13,8 @@ export function optionalObject(value: JsonValue | undefined, field: string): Jso
 }
 
 export function requireString(value: JsonValue | undefined, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalidBody(field, 'is required and must be a non-empty string');
+  if (typeof value !== 'string' || value.trim() === '')
+    throw invalidBody(field, 'is required and must be a non-empty string');
   return value;
 }
 
@@ -41,7 +42,12 @@ export function optionalArray(value: JsonValue | undefined, field: string): Json
   return value;
 }
 
-export function oneOf<T extends string>(value: JsonValue | undefined, field: string, allowed: readonly T[], fallback?: T): T {
+export function oneOf<T extends string>(
+  value: JsonValue | undefined,
+  field: string,
+  allowed: readonly T[],
+  fallback?: T,
+): T {
   if ((value === undefined || value === null) && fallback !== undefined) return fallback;
   const match = allowed.find((a) => typeof value === 'string' && a.toLowerCase() === value.toLowerCase());
   if (!match) throw invalidBody(field, `must be one of ${allowed.join(', ')}`);
@@ -50,7 +56,8 @@ export function oneOf<T extends string>(value: JsonValue | undefined, field: str
 
 export function requireGuid(value: JsonValue | undefined, field: string): string {
   const text = requireString(value, field);
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) throw invalidBody(field, `must be a GUID, got '${text}'`);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text))
+    throw invalidBody(field, `must be a GUID, got '${text}'`);
   return text;
 }
 
@@ -62,7 +69,8 @@ export function requireRef(value: JsonValue | undefined, field: string): string 
 export function optionalTags(value: JsonValue | undefined): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
   const tags = requireObject(value, 'tags');
-  for (const [key, tag] of Object.entries(tags)) if (typeof tag !== 'string') throw invalidBody(`tags.${key}`, 'must be a string');
+  for (const [key, tag] of Object.entries(tags))
+    if (typeof tag !== 'string') throw invalidBody(`tags.${key}`, 'must be a string');
   return tags as Record<string, string>;
 }
 

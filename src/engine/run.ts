@@ -39,8 +39,20 @@ export function runRules(options: RunOptions): RunResult {
     for (const rule of rules) {
       const setting = settingFor(options.settings, rule);
       const results = collectionError
-        ? [{ outcome: 'error' as const, resourceId: vault.id, message: `${vault.name} could not be evaluated: ${collectionError}` }]
-        : evaluate(rule, { estate: options.estate, vault, caller, now, options: { ...rule.defaults, ...(setting?.options ?? {}) } });
+        ? [
+            {
+              outcome: 'error' as const,
+              resourceId: vault.id,
+              message: `${vault.name} could not be evaluated: ${collectionError}`,
+            },
+          ]
+        : evaluate(rule, {
+            estate: options.estate,
+            vault,
+            caller,
+            now,
+            options: { ...rule.defaults, ...(setting?.options ?? {}) },
+          });
       for (const result of results) findings.push(toFinding(rule, vault, result, setting?.severity));
     }
   }
@@ -61,7 +73,9 @@ function evaluate(rule: Rule<object>, context: Parameters<Rule<object>['check']>
   try {
     const results = rule.check(context);
     if (results.length === 0) {
-      return [{ outcome: 'error', resourceId: vault.id, message: `${rule.meta.name} returned no result for ${vault.name}` }];
+      return [
+        { outcome: 'error', resourceId: vault.id, message: `${rule.meta.name} returned no result for ${vault.name}` },
+      ];
     }
     return results;
   } catch (thrown) {

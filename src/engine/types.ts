@@ -29,7 +29,8 @@ export interface RuleMeta {
 }
 
 /** The link of the access path a rule checks, caller to vault; reports draw the path from it. */
-export type PathLink = 'caller' | 'firewall' | 'dns-zone' | 'dns-link' | 'dns-record' | 'private-endpoint' | 'nic' | 'vault' | 'identity';
+export type PathLink =
+  'caller' | 'firewall' | 'dns-zone' | 'dns-link' | 'dns-record' | 'private-endpoint' | 'nic' | 'vault' | 'identity';
 
 export interface RuleContext<Options extends object = Record<string, never>> {
   estate: Estate;

@@ -7,5 +7,8 @@ import { idKey } from '../model/arm';
  * problem stays the same. Used by baselines and SARIF `partialFingerprints`.
  */
 export function findingFingerprint(ruleId: string, resourceId: string): string {
-  return createHash('sha256').update(`${ruleId.toUpperCase()}|${idKey(resourceId)}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${ruleId.toUpperCase()}|${idKey(resourceId)}`)
+    .digest('hex')
+    .slice(0, 32);
 }

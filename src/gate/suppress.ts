@@ -9,7 +9,9 @@ import { idGlob } from './glob';
  */
 export function applySuppressions(result: RunResult, suppressions: readonly Suppression[], now: Date): RunResult {
   const today = now.toISOString().slice(0, 10);
-  const active = suppressions.filter((s) => !isExpired(s, today)).map((s) => ({ suppression: s, pattern: idGlob(s.resourceId) }));
+  const active = suppressions
+    .filter((s) => !isExpired(s, today))
+    .map((s) => ({ suppression: s, pattern: idGlob(s.resourceId) }));
   const notices: Notice[] = [...result.notices];
   for (const expired of suppressions.filter((s) => isExpired(s, today))) {
     notices.push({
@@ -19,7 +21,9 @@ export function applySuppressions(result: RunResult, suppressions: readonly Supp
   }
   const findings = result.findings.map((finding): Finding => {
     if (finding.suppressed || (finding.outcome !== 'fail' && finding.outcome !== 'error')) return finding;
-    const match = active.find((a) => sameRule(a.suppression.ruleId, finding) && a.pattern.test(finding.resourceId.replace(/\/+$/, '')));
+    const match = active.find(
+      (a) => sameRule(a.suppression.ruleId, finding) && a.pattern.test(finding.resourceId.replace(/\/+$/, '')),
+    );
     if (!match) return finding;
     const suppressed: NonNullable<Finding['suppressed']> = { kind: 'suppression', reason: match.suppression.reason };
     if (match.suppression.expires !== undefined) suppressed.expires = match.suppression.expires;

@@ -31,7 +31,8 @@ function readBytes(file: string): Buffer {
 /** UTF-8 with or without BOM, or UTF-16 LE with BOM (Windows PowerShell 5 writes `>` redirections that way). */
 function decode(bytes: Buffer, file: string): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) throw new UsageError(`${file}: UTF-16 big-endian is not supported, save the file as UTF-8`);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    throw new UsageError(`${file}: UTF-16 big-endian is not supported, save the file as UTF-8`);
   const text = bytes.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -43,7 +44,9 @@ export function parseJsonText(text: string, file: string): unknown {
   } catch (thrown) {
     const offset = jsonErrorOffset(text);
     const { line, column } = lineAndColumn(text, offset);
-    throw new UsageError(`${file}: line ${line}, column ${column}: invalid JSON: ${reasonOf((thrown as Error).message, text, offset)}`);
+    throw new UsageError(
+      `${file}: line ${line}, column ${column}: invalid JSON: ${reasonOf((thrown as Error).message, text, offset)}`,
+    );
   }
 }
 

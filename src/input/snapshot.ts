@@ -84,17 +84,26 @@ function checkResources(resources: readonly ArmResource[], pointer: string, file
     const key = idKey(resource.id);
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new UsageError(`${file}: ${pointer}/${index}/id: expected a unique resource id, found the id of ${pointer}/${first} again (ARM ids are case-insensitive)`);
+      throw new UsageError(
+        `${file}: ${pointer}/${index}/id: expected a unique resource id, found the id of ${pointer}/${first} again (ARM ids are case-insensitive)`,
+      );
     }
     seen.set(key, index);
     if (isModelType(resource.type) && resource.properties === undefined) {
       // A Resource Graph query that projects only id, name, type yields rows no rule can judge.
-      throw new UsageError(`${file}: ${pointer}/${index}/properties: expected the ${resource.type} properties object, found nothing (a Resource Graph query must project properties)`);
+      throw new UsageError(
+        `${file}: ${pointer}/${index}/properties: expected the ${resource.type} properties object, found nothing (a Resource Graph query must project properties)`,
+      );
     }
   });
   if (!resources.some((r) => VAULT_TYPES.includes(r.type.toLowerCase()))) {
-    const found = resources.length === 0 ? 'an empty list' : `none among ${resources.length} resource${resources.length === 1 ? '' : 's'}`;
-    throw new UsageError(`${file}: ${pointer || '/'}: expected at least one Microsoft.KeyVault/vaults or Microsoft.KeyVault/managedHSMs resource, found ${found}`);
+    const found =
+      resources.length === 0
+        ? 'an empty list'
+        : `none among ${resources.length} resource${resources.length === 1 ? '' : 's'}`;
+    throw new UsageError(
+      `${file}: ${pointer || '/'}: expected at least one Microsoft.KeyVault/vaults or Microsoft.KeyVault/managedHSMs resource, found ${found}`,
+    );
   }
 }
 
@@ -112,5 +121,9 @@ export function ignoredTypes(resources: readonly ArmResource[]): string | undefi
 
 function isTruncated(response: ResourceGraphResponse): boolean {
   const token = response.$skipToken ?? response.skipToken ?? response.skip_token;
-  return (typeof token === 'string' && token !== '') || response.resultTruncated === true || response.resultTruncated === 'true';
+  return (
+    (typeof token === 'string' && token !== '') ||
+    response.resultTruncated === true ||
+    response.resultTruncated === 'true'
+  );
 }

@@ -2,8 +2,17 @@ import { ArmResource, idKey, parentId } from './arm';
 import * as normalize from './normalize';
 import * as rbac from '../rbac/model';
 import type {
-  ARecordSet, DiagnosticSetting, NetworkInterface, PrivateDnsZone, PrivateDnsZoneGroup, PrivateEndpoint, Subnet,
-  Vault, VaultPrivateEndpointConnection, VirtualNetwork, VirtualNetworkLink,
+  ARecordSet,
+  DiagnosticSetting,
+  NetworkInterface,
+  PrivateDnsZone,
+  PrivateDnsZoneGroup,
+  PrivateEndpoint,
+  Subnet,
+  Vault,
+  VaultPrivateEndpointConnection,
+  VirtualNetwork,
+  VirtualNetworkLink,
 } from './types';
 
 /**
@@ -66,7 +75,7 @@ function multiMap<T>(): { add(key: string, value: T): void; get(key: string | un
       else map.set(k, [value]);
     },
     get(key) {
-      return key === undefined ? [] : map.get(idKey(key)) ?? [];
+      return key === undefined ? [] : (map.get(idKey(key)) ?? []);
     },
   };
 }
@@ -132,7 +141,8 @@ export class Estate {
       if (!connection.privateEndpointId) continue;
       const endpoint = this.privateEndpoints.get(connection.privateEndpointId);
       if (endpoint) found.set(idKey(endpoint.id), endpoint);
-      else if (!missing.some((m) => idKey(m) === idKey(connection.privateEndpointId ?? ''))) missing.push(connection.privateEndpointId);
+      else if (!missing.some((m) => idKey(m) === idKey(connection.privateEndpointId ?? '')))
+        missing.push(connection.privateEndpointId);
     }
     for (const endpoint of this.endpointsByTarget.get(vault.id)) found.set(idKey(endpoint.id), endpoint);
     return { endpoints: [...found.values()].sort((a, b) => compareIds(a.id, b.id)), missing };
@@ -204,12 +214,19 @@ export class Estate {
         return;
       case MODEL_TYPES.vaultConnection:
       case MODEL_TYPES.managedHsmConnection:
-        this.pendingConnections.push({ vaultId: parentId(resource.id), connection: normalize.vaultPrivateEndpointConnection({ id: resource.id, properties: resource.properties ?? {} }) });
+        this.pendingConnections.push({
+          vaultId: parentId(resource.id),
+          connection: normalize.vaultPrivateEndpointConnection({
+            id: resource.id,
+            properties: resource.properties ?? {},
+          }),
+        });
         return;
       case MODEL_TYPES.privateEndpoint: {
         const endpoint = normalize.privateEndpoint(resource);
         this.privateEndpoints.set(endpoint);
-        for (const c of endpoint.connections) if (c.privateLinkServiceId) this.endpointsByTarget.add(c.privateLinkServiceId, endpoint);
+        for (const c of endpoint.connections)
+          if (c.privateLinkServiceId) this.endpointsByTarget.add(c.privateLinkServiceId, endpoint);
         return;
       }
       case MODEL_TYPES.zoneGroup: {
@@ -227,7 +244,10 @@ export class Estate {
       case MODEL_TYPES.privateDnsZone: {
         const zone = normalize.privateDnsZone(resource);
         this.zones.set(zone);
-        this.zonesByName.set(zone.name, [...(this.zonesByName.get(zone.name) ?? []), zone].sort((a, b) => compareIds(a.id, b.id)));
+        this.zonesByName.set(
+          zone.name,
+          [...(this.zonesByName.get(zone.name) ?? []), zone].sort((a, b) => compareIds(a.id, b.id)),
+        );
         return;
       }
       case MODEL_TYPES.virtualNetworkLink: {

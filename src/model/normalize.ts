@@ -1,12 +1,35 @@
 import {
-  ArmResource, JsonObject, JsonValue, asArray, asBoolean, asNumber, asObject, asString, asStrings, parentId,
-  parseId, props, refId,
+  ArmResource,
+  JsonObject,
+  JsonValue,
+  asArray,
+  asBoolean,
+  asNumber,
+  asObject,
+  asString,
+  asStrings,
+  parentId,
+  parseId,
+  props,
+  refId,
 } from './arm';
 import { inferCloud } from './cloud';
 import type {
-  ARecordSet, AccessPolicy, ConnectionState, DiagnosticSetting, EndpointConnection, NetworkAcls, NetworkInterface,
-  PrivateDnsZone, PrivateDnsZoneGroup, PrivateEndpoint, Subnet, Vault, VaultPrivateEndpointConnection,
-  VirtualNetwork, VirtualNetworkLink,
+  ARecordSet,
+  AccessPolicy,
+  ConnectionState,
+  DiagnosticSetting,
+  EndpointConnection,
+  NetworkAcls,
+  NetworkInterface,
+  PrivateDnsZone,
+  PrivateDnsZoneGroup,
+  PrivateEndpoint,
+  Subnet,
+  Vault,
+  VaultPrivateEndpointConnection,
+  VirtualNetwork,
+  VirtualNetworkLink,
 } from './types';
 
 /** One normalizer per ARM type: pure functions from an ARM GET body to the model's entity. */
@@ -118,7 +141,9 @@ export function privateEndpoint(resource: ArmResource): PrivateEndpoint {
     subscriptionId: parseId(resource.id).subscriptionId,
     location: resource.location,
     subnetId: refId(p.subnet),
-    networkInterfaceIds: asArray(p.networkInterfaces).map(refId).filter((id): id is string => id !== undefined),
+    networkInterfaceIds: asArray(p.networkInterfaces)
+      .map(refId)
+      .filter((id): id is string => id !== undefined),
     connections: [
       ...asArray(p.privateLinkServiceConnections).map((c) => endpointConnection(c, false)),
       ...asArray(p.manualPrivateLinkServiceConnections).map((c) => endpointConnection(c, true)),
@@ -277,7 +302,12 @@ export function diagnosticSetting(resource: ArmResource): DiagnosticSetting {
   const p = resource.properties ?? {};
   const cut = resource.id.toLowerCase().lastIndexOf(DIAGNOSTIC_SETTINGS_SEGMENT);
   const destinations: DiagnosticSetting['destinations'] = {};
-  for (const key of ['workspaceId', 'storageAccountId', 'eventHubAuthorizationRuleId', 'marketplacePartnerId'] as const) {
+  for (const key of [
+    'workspaceId',
+    'storageAccountId',
+    'eventHubAuthorizationRuleId',
+    'marketplacePartnerId',
+  ] as const) {
     const value = asString(p[key]);
     if (value) destinations[key] = value;
   }

@@ -191,6 +191,11 @@ export interface DiagnosticSetting {
   name: string;
   targetResourceId: string;
   logs: { category: string | undefined; categoryGroup: string | undefined; enabled: boolean }[];
-  destinations: { workspaceId?: string; storageAccountId?: string; eventHubAuthorizationRuleId?: string; marketplacePartnerId?: string };
+  destinations: {
+    workspaceId?: string;
+    storageAccountId?: string;
+    eventHubAuthorizationRuleId?: string;
+    marketplacePartnerId?: string;
+  };
   resource: ArmResource;
 }

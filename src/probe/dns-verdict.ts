@@ -21,11 +21,22 @@ function chainText(resolution: { chain: string[] }, addresses?: string[]): strin
   return steps.join(' → ');
 }
 
-function finding(code: string, outcome: ProbeFinding['outcome'], message: string, rules: string[] = [], detail?: string[]): ProbeFinding {
+function finding(
+  code: string,
+  outcome: ProbeFinding['outcome'],
+  message: string,
+  rules: string[] = [],
+  detail?: string[],
+): ProbeFinding {
   return { step: 'dns', code, outcome, message, rules, ...(detail ? { detail } : {}) };
 }
 
-export function dnsFindings(target: ProbeTarget, resolution: Resolution, expectPrivate: boolean, timeoutMs: number): ProbeFinding[] {
+export function dnsFindings(
+  target: ProbeTarget,
+  resolution: Resolution,
+  expectPrivate: boolean,
+  timeoutMs: number,
+): ProbeFinding[] {
   if (!resolution.ok) return [failureFinding(target, resolution, timeoutMs)];
   const { addresses } = resolution;
   const answer = chainText(resolution, addresses);
@@ -33,7 +44,8 @@ export function dnsFindings(target: ProbeTarget, resolution: Resolution, expectP
   const throughPrivateLink = resolution.chain.includes(target.privateLinkFqdn);
   const privateOnes = addresses.filter(isPrivateAddress);
   if (endpointIps.length > 0 && addresses.length > 0 && addresses.every((a) => endpointIps.includes(a))) {
-    if (throughPrivateLink) return [finding('dns-private-endpoint', 'pass', `${answer}: the private endpoint's address`)];
+    if (throughPrivateLink)
+      return [finding('dns-private-endpoint', 'pass', `${answer}: the private endpoint's address`)];
     return [
       finding(
         'dns-no-privatelink-cname',
@@ -47,10 +59,25 @@ export function dnsFindings(target: ProbeTarget, resolution: Resolution, expectP
   return [publicFinding(target, answer, expectPrivate)];
 }
 
-function privateFinding(target: ProbeTarget, answer: string, privateOnes: string[], endpointIps: string[]): ProbeFinding {
-  if (!target.estate) return finding('dns-private-address', 'pass', `${answer}: a private address (give --snapshot or --subscription to compare it with the private endpoint's)`);
+function privateFinding(
+  target: ProbeTarget,
+  answer: string,
+  privateOnes: string[],
+  endpointIps: string[],
+): ProbeFinding {
+  if (!target.estate)
+    return finding(
+      'dns-private-address',
+      'pass',
+      `${answer}: a private address (give --snapshot or --subscription to compare it with the private endpoint's)`,
+    );
   if (endpointIps.length === 0) {
-    return finding('dns-private-address-without-endpoint', 'fail', `${answer}: a private address, but the vault has no private endpoint in the estate: the A record in ${target.zoneName} is left over from a deleted endpoint, see KV101 and KV205`, ['KV101', 'KV205']);
+    return finding(
+      'dns-private-address-without-endpoint',
+      'fail',
+      `${answer}: a private address, but the vault has no private endpoint in the estate: the A record in ${target.zoneName} is left over from a deleted endpoint, see KV101 and KV205`,
+      ['KV101', 'KV205'],
+    );
   }
   const stale = privateOnes.filter((a) => !endpointIps.includes(a));
   const audited = target.estate.zones.filter((z) => z.recordAddresses !== undefined);
@@ -79,11 +106,23 @@ function publicFinding(target: ProbeTarget, answer: string, expectPrivate: boole
         ['KV203'],
       );
     }
-    return finding('dns-public-address', 'pass', `${answer}: a public address; ${view ? 'the vault has no approved private endpoint, so its public endpoint is the path' : 'the vault is reached over its public endpoint'}`);
+    return finding(
+      'dns-public-address',
+      'pass',
+      `${answer}: a public address; ${view ? 'the vault has no approved private endpoint, so its public endpoint is the path' : 'the vault is reached over its public endpoint'}`,
+    );
   }
-  const expected = endpointIps.length > 0 ? `the private endpoint's address (${endpointIps.join(', ')})` : 'a private endpoint address';
+  const expected =
+    endpointIps.length > 0
+      ? `the private endpoint's address (${endpointIps.join(', ')})`
+      : 'a private endpoint address';
   if (view && view.zones.length === 0) {
-    return finding('dns-public-address', 'fail', `${answer}: a public address where ${expected} was expected: no zone ${target.zoneName} exists in the estate, so nothing answers the privatelink name privately, see KV202`, ['KV202', 'KV203']);
+    return finding(
+      'dns-public-address',
+      'fail',
+      `${answer}: a public address where ${expected} was expected: no zone ${target.zoneName} exists in the estate, so nothing answers the privatelink name privately, see KV202`,
+      ['KV202', 'KV203'],
+    );
   }
   const linked = view ? [...new Set(view.zones.flatMap((z) => z.linkedVnets))] : [];
   const links = linked.length > 0 ? ` (it is linked to ${linked.join(', ')})` : '';
@@ -95,27 +134,61 @@ function publicFinding(target: ProbeTarget, answer: string, expectPrivate: boole
   );
 }
 
-function failureFinding(target: ProbeTarget, resolution: Extract<Resolution, { ok: false }>, timeoutMs: number): ProbeFinding {
+function failureFinding(
+  target: ProbeTarget,
+  resolution: Extract<Resolution, { ok: false }>,
+  timeoutMs: number,
+): ProbeFinding {
   const upTo = resolution.chain.length > 1 ? ` (after ${chainText(resolution)})` : '';
   const name = resolution.failedName;
   switch (resolution.failure) {
     case 'nxdomain':
       if (name === target.privateLinkFqdn) {
-        return finding('dns-nxdomain', 'fail', `${name}: NXDOMAIN from ${resolution.server}${upTo}: the zone ${target.zoneName} answers here but holds no A record ${target.vaultName}, see KV204`, ['KV204']);
+        return finding(
+          'dns-nxdomain',
+          'fail',
+          `${name}: NXDOMAIN from ${resolution.server}${upTo}: the zone ${target.zoneName} answers here but holds no A record ${target.vaultName}, see KV204`,
+          ['KV204'],
+        );
       }
       if (name === target.fqdn) {
-        return finding('dns-nxdomain', 'fail', `${name}: NXDOMAIN from ${resolution.server}: no such name: the vault name is misspelt or the vault was deleted, or this DNS server does not forward ${target.fqdn.split('.').slice(1).join('.')}`);
+        return finding(
+          'dns-nxdomain',
+          'fail',
+          `${name}: NXDOMAIN from ${resolution.server}: no such name: the vault name is misspelt or the vault was deleted, or this DNS server does not forward ${target.fqdn.split('.').slice(1).join('.')}`,
+        );
       }
       return finding('dns-nxdomain', 'fail', `${name}: NXDOMAIN from ${resolution.server}${upTo}`);
     case 'nodata':
-      return finding('dns-no-address', 'fail', `${name}: no A record from ${resolution.server}${upTo}`, name === target.privateLinkFqdn ? ['KV204'] : []);
+      return finding(
+        'dns-no-address',
+        'fail',
+        `${name}: no A record from ${resolution.server}${upTo}`,
+        name === target.privateLinkFqdn ? ['KV204'] : [],
+      );
     case 'timeout':
-      return finding('dns-timeout', 'fail', `${name}: no answer from ${resolution.server} within ${timeoutMs} ms${upTo}: the DNS server is unreachable (an NSG or firewall drops port 53) or its forwarders do not answer`);
+      return finding(
+        'dns-timeout',
+        'fail',
+        `${name}: no answer from ${resolution.server} within ${timeoutMs} ms${upTo}: the DNS server is unreachable (an NSG or firewall drops port 53) or its forwarders do not answer`,
+      );
     case 'refused':
-      return finding('dns-refused', 'fail', `${name}: ${resolution.server} refused the query (${resolution.detail})${upTo}`);
+      return finding(
+        'dns-refused',
+        'fail',
+        `${name}: ${resolution.server} refused the query (${resolution.detail})${upTo}`,
+      );
     case 'servfail':
-      return finding('dns-servfail', 'fail', `${name}: SERVFAIL from ${resolution.server}${upTo}: the server could not resolve it (a forwarder down, or a forwarding loop)`);
+      return finding(
+        'dns-servfail',
+        'fail',
+        `${name}: SERVFAIL from ${resolution.server}${upTo}: the server could not resolve it (a forwarder down, or a forwarding loop)`,
+      );
     default:
-      return finding('dns-error', 'fail', `${name}: DNS query to ${resolution.server} failed (${resolution.detail})${upTo}`);
+      return finding(
+        'dns-error',
+        'fail',
+        `${name}: DNS query to ${resolution.server} failed (${resolution.detail})${upTo}`,
+      );
   }
 }

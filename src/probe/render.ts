@@ -24,7 +24,13 @@ export function renderProbe(report: ProbeReport, format: 'text' | 'json'): strin
       fqdn: target.fqdn,
       privateLinkFqdn: target.privateLinkFqdn,
       audience: target.audience,
-      ...(target.estate ? { id: target.estate.vaultId, tenantId: target.estate.tenantId ?? null, endpointAddresses: target.estate.endpointAddresses } : {}),
+      ...(target.estate
+        ? {
+            id: target.estate.vaultId,
+            tenantId: target.estate.tenantId ?? null,
+            endpointAddresses: target.estate.endpointAddresses,
+          }
+        : {}),
     };
     return `${JSON.stringify(
       {
@@ -40,7 +46,10 @@ export function renderProbe(report: ProbeReport, format: 'text' | 'json'): strin
       2,
     )}\n`;
   }
-  const lines = [`kvguard probe ${target.fqdn}${target.estate ? ` (${target.estate.vaultId})` : ''}`, `  ${expectation(report)}`];
+  const lines = [
+    `kvguard probe ${target.fqdn}${target.estate ? ` (${target.estate.vaultId})` : ''}`,
+    `  ${expectation(report)}`,
+  ];
   if (report.resolution) lines.push(`  DNS server: ${report.resolution.server}`);
   lines.push('');
   for (const f of report.findings) {
@@ -51,6 +60,7 @@ export function renderProbe(report: ProbeReport, format: 'text' | 'json'): strin
   }
   const counts = summarize(report.findings);
   lines.push('', `${counts.pass} passed, ${counts.fail} failed, ${counts.warn} warnings, ${counts.skipped} skipped`);
-  if (!report.findings.some((f) => f.step === 'read')) lines.push('(add --authenticated to also read with a token from DefaultAzureCredential)');
+  if (!report.findings.some((f) => f.step === 'read'))
+    lines.push('(add --authenticated to also read with a token from DefaultAzureCredential)');
   return `${lines.join('\n')}\n`;
 }

@@ -36,7 +36,12 @@ export function sendRequest(probe: ProbeRequest): Promise<HttpOutcome> {
       path: probe.path,
       method: 'GET',
       ...(isIP(probe.hostname) ? {} : { servername: probe.hostname }),
-      headers: { host, accept: 'application/json', 'user-agent': 'kvguard-probe', ...(probe.bearer ? { authorization: `Bearer ${probe.bearer}` } : {}) },
+      headers: {
+        host,
+        accept: 'application/json',
+        'user-agent': 'kvguard-probe',
+        ...(probe.bearer ? { authorization: `Bearer ${probe.bearer}` } : {}),
+      },
       ...(probe.ca ? { ca: probe.ca } : {}),
       agent: false,
     });
@@ -53,12 +58,22 @@ export function sendRequest(probe: ProbeRequest): Promise<HttpOutcome> {
       });
       response.on('end', () => {
         const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-        settle({ kind: 'response', status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+        for (const [name, value] of Object.entries(response.headers))
+          if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+        settle({
+          kind: 'response',
+          status: response.statusCode ?? 0,
+          headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
       });
-      response.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'error', code: error.code ?? 'ERROR', message: error.message }));
+      response.on('error', (error: NodeJS.ErrnoException) =>
+        settle({ kind: 'error', code: error.code ?? 'ERROR', message: error.message }),
+      );
     });
-    request.on('error', (error: NodeJS.ErrnoException) => settle({ kind: 'error', code: error.code ?? 'ERROR', message: error.message }));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      settle({ kind: 'error', code: error.code ?? 'ERROR', message: error.message }),
+    );
     request.end();
   });
 }

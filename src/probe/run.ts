@@ -48,10 +48,15 @@ export async function runProbe(options: ProbeOptions, io: ProbeIo): Promise<Prob
   const findings = report.findings;
   const queryDns = options.address === undefined || (options.dnsServers?.length ?? 0) > 0;
   if (queryDns) {
-    report.resolution = await io.resolve(target.fqdn, { ...(options.dnsServers ? { servers: options.dnsServers } : {}), timeoutMs: options.timeoutMs });
+    report.resolution = await io.resolve(target.fqdn, {
+      ...(options.dnsServers ? { servers: options.dnsServers } : {}),
+      timeoutMs: options.timeoutMs,
+    });
     findings.push(...dnsFindings(target, report.resolution, options.expectPrivate, options.timeoutMs));
   } else {
-    findings.push(skipped('dns', 'dns-skipped', `not queried: --address ${options.address} given without --dns-server`));
+    findings.push(
+      skipped('dns', 'dns-skipped', `not queried: --address ${options.address} given without --dns-server`),
+    );
   }
   const address = options.address ?? (report.resolution?.ok ? report.resolution.addresses[0] : undefined);
   if (address === undefined) {
@@ -61,7 +66,14 @@ export async function runProbe(options: ProbeOptions, io: ProbeIo): Promise<Prob
   }
   const where = `${address}:${options.port}`;
   const path = readPath(target);
-  const request: ProbeRequest = { address, port: options.port, hostname: target.fqdn, path, timeoutMs: options.timeoutMs, ...(options.ca ? { ca: options.ca } : {}) };
+  const request: ProbeRequest = {
+    address,
+    port: options.port,
+    hostname: target.fqdn,
+    path,
+    timeoutMs: options.timeoutMs,
+    ...(options.ca ? { ca: options.ca } : {}),
+  };
   const first = await io.send(request);
   report.connect = { address, port: options.port, ...(first.kind === 'response' ? { status: first.status } : {}) };
   const challenged = challengeFindings(target, first, where, options.timeoutMs);
@@ -69,7 +81,9 @@ export async function runProbe(options: ProbeOptions, io: ProbeIo): Promise<Prob
   if (challenged.challenge) report.challenge = challenged.challenge;
   if (!options.authenticated) return report;
   if (first.kind === 'error') {
-    findings.push(skipped('read', 'read-skipped', `the network path to ${where} failed: no authenticated read attempted`));
+    findings.push(
+      skipped('read', 'read-skipped', `the network path to ${where} failed: no authenticated read attempted`),
+    );
     return report;
   }
   const scope = `${target.audience}/.default`;
@@ -78,11 +92,19 @@ export async function runProbe(options: ProbeOptions, io: ProbeIo): Promise<Prob
     token = await io.getToken(scope, challenged.challenge?.tenantId ?? target.estate?.tenantId);
   } catch (thrown) {
     const cause = (thrown instanceof Error ? thrown.message : String(thrown)).replace(/\s+/g, ' ').slice(0, 300);
-    findings.push({ step: 'read', code: 'read-no-token', outcome: 'fail', message: `no token for ${scope} from DefaultAzureCredential (az login, managed identity or AZURE_* environment): ${cause}`, rules: [] });
+    findings.push({
+      step: 'read',
+      code: 'read-no-token',
+      outcome: 'fail',
+      message: `no token for ${scope} from DefaultAzureCredential (az login, managed identity or AZURE_* environment): ${cause}`,
+      rules: [],
+    });
     return report;
   }
   const answer = await io.send({ ...request, bearer: token });
-  findings.push(...readFindings(answer, `GET ${path.split('?')[0] ?? path}`, callerOf(token), where, target, options.timeoutMs));
+  findings.push(
+    ...readFindings(answer, `GET ${path.split('?')[0] ?? path}`, callerOf(token), where, target, options.timeoutMs),
+  );
   return report;
 }
 

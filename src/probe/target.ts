@@ -9,7 +9,15 @@ function names(label: string, kind: VaultKind, cloud: CloudName): Omit<ProbeTarg
   const profile = CLOUDS[cloud];
   const zoneName = requiredZoneName(cloud, kind);
   const suffix = kind === 'managedHsm' ? profile.managedHsmSuffix : profile.vaultSuffix;
-  return { vaultName: label, kind, cloud, fqdn: `${label}.${suffix}`, privateLinkFqdn: `${label}.${zoneName}`, zoneName, audience: dataPlaneAudience(cloud, kind) };
+  return {
+    vaultName: label,
+    kind,
+    cloud,
+    fqdn: `${label}.${suffix}`,
+    privateLinkFqdn: `${label}.${zoneName}`,
+    zoneName,
+    audience: dataPlaneAudience(cloud, kind),
+  };
 }
 
 /**

@@ -9,7 +9,14 @@ import type { Challenge, HttpOutcome, ProbeFinding, ProbeStep, ProbeTarget } fro
  * request crossed the network, TLS and the service, and the challenge names the vault's tenant and audience.
  * https://learn.microsoft.com/azure/key-vault/general/authentication-requests-and-responses
  */
-function finding(step: ProbeStep, code: string, outcome: ProbeFinding['outcome'], message: string, rules: string[] = [], detail?: string[]): ProbeFinding {
+function finding(
+  step: ProbeStep,
+  code: string,
+  outcome: ProbeFinding['outcome'],
+  message: string,
+  rules: string[] = [],
+  detail?: string[],
+): ProbeFinding {
   return { step, code, outcome, message, rules, ...(detail && detail.length > 0 ? { detail } : {}) };
 }
 
@@ -17,7 +24,8 @@ function finding(step: ProbeStep, code: string, outcome: ProbeFinding['outcome']
 export function parseChallenge(header: string | undefined): Challenge | undefined {
   if (!header || !/^\s*Bearer\b/i.test(header)) return undefined;
   const params = new Map<string, string>();
-  for (const match of header.matchAll(/([A-Za-z_]+)\s*=\s*"([^"]*)"/g)) params.set((match[1] ?? '').toLowerCase(), match[2] ?? '');
+  for (const match of header.matchAll(/([A-Za-z_]+)\s*=\s*"([^"]*)"/g))
+    params.set((match[1] ?? '').toLowerCase(), match[2] ?? '');
   const authorization = params.get('authorization') ?? params.get('authorization_uri');
   const resource = params.get('resource') ?? params.get('scope')?.replace(/\/\.default$/, '');
   if (!authorization || !resource) return undefined;
@@ -60,20 +68,46 @@ function diagnosisDetail(d: Diagnosis): string[] {
 }
 
 /** The unauthenticated request: did it reach Key Vault, and does the challenge name the vault's tenant and audience? */
-export function challengeFindings(target: ProbeTarget, outcome: HttpOutcome, where: string, timeoutMs: number): { findings: ProbeFinding[]; challenge?: Challenge } {
+export function challengeFindings(
+  target: ProbeTarget,
+  outcome: HttpOutcome,
+  where: string,
+  timeoutMs: number,
+): { findings: ProbeFinding[]; challenge?: Challenge } {
   if (outcome.kind === 'error') return { findings: [networkFinding(target, outcome, where, timeoutMs)] };
   const challenge = outcome.status === 401 ? parseChallenge(outcome.headers['www-authenticate']) : undefined;
   if (challenge) {
-    const connected = finding('connect', 'connect-ok', 'pass', `HTTPS to ${where} as ${target.fqdn}: Key Vault answered 401 with its Bearer challenge, so the network path works`);
+    const connected = finding(
+      'connect',
+      'connect-ok',
+      'pass',
+      `HTTPS to ${where} as ${target.fqdn}: Key Vault answered 401 with its Bearer challenge, so the network path works`,
+    );
     return { findings: [connected, ...compareChallenge(target, challenge)], challenge };
   }
   if (outcome.status === 403) {
     const d = diagnosisOf(outcome);
-    return { findings: [finding('connect', `connect-${kebab(d.kind)}`, 'fail', `HTTPS to ${where} as ${target.fqdn}: ${d.summary}`, ruleIds(d.rules), diagnosisDetail(d))] };
+    return {
+      findings: [
+        finding(
+          'connect',
+          `connect-${kebab(d.kind)}`,
+          'fail',
+          `HTTPS to ${where} as ${target.fqdn}: ${d.summary}`,
+          ruleIds(d.rules),
+          diagnosisDetail(d),
+        ),
+      ],
+    };
   }
   return {
     findings: [
-      finding('challenge', 'challenge-missing', 'fail', `HTTPS to ${where} as ${target.fqdn}: HTTP ${outcome.status} without Key Vault's Bearer challenge: something else answers at this address (a proxy, a firewall's block page, another service)`),
+      finding(
+        'challenge',
+        'challenge-missing',
+        'fail',
+        `HTTPS to ${where} as ${target.fqdn}: HTTP ${outcome.status} without Key Vault's Bearer challenge: something else answers at this address (a proxy, a firewall's block page, another service)`,
+      ),
     ],
   };
 }
@@ -106,21 +140,56 @@ function compareChallenge(target: ProbeTarget, challenge: Challenge): ProbeFindi
   if (findings.length > 0) return findings;
   const authority = CLOUDS[target.cloud].authorityHost;
   const tenant = vaultTenant ? "the vault's tenant" : 'tenant not compared: no estate given';
-  const authorityNote = challenge.authorization.toLowerCase().startsWith(authority) ? '' : ` (not ${authority}: another cloud's authority)`;
-  return [finding('challenge', 'challenge-ok', 'pass', `challenge: authorization ${challenge.authorization} (${tenant})${authorityNote}, resource ${challenge.resource} (the audience for ${target.cloud})`)];
+  const authorityNote = challenge.authorization.toLowerCase().startsWith(authority)
+    ? ''
+    : ` (not ${authority}: another cloud's authority)`;
+  return [
+    finding(
+      'challenge',
+      'challenge-ok',
+      'pass',
+      `challenge: authorization ${challenge.authorization} (${tenant})${authorityNote}, resource ${challenge.resource} (the audience for ${target.cloud})`,
+    ),
+  ];
 }
 
-function networkFinding(target: ProbeTarget, outcome: Extract<HttpOutcome, { kind: 'error' }>, where: string, timeoutMs: number): ProbeFinding {
+function networkFinding(
+  target: ProbeTarget,
+  outcome: Extract<HttpOutcome, { kind: 'error' }>,
+  where: string,
+  timeoutMs: number,
+): ProbeFinding {
   switch (outcome.code) {
     case 'ECONNREFUSED':
-      return finding('connect', 'connect-refused', 'fail', `connection to ${where} refused: nothing listens there, so it is not (or no longer) the vault's endpoint; compare it with the private endpoint's address, see KV205`, ['KV205']);
+      return finding(
+        'connect',
+        'connect-refused',
+        'fail',
+        `connection to ${where} refused: nothing listens there, so it is not (or no longer) the vault's endpoint; compare it with the private endpoint's address, see KV205`,
+        ['KV205'],
+      );
     case 'ETIMEDOUT':
-      return finding('connect', 'connect-timeout', 'fail', `no answer from ${where} within ${timeoutMs} ms: an NSG, a route table sending the traffic to a firewall, or a missing VNet peering drops it`);
+      return finding(
+        'connect',
+        'connect-timeout',
+        'fail',
+        `no answer from ${where} within ${timeoutMs} ms: an NSG, a route table sending the traffic to a firewall, or a missing VNet peering drops it`,
+      );
     case 'ECONNRESET':
-      return finding('connect', 'connect-reset', 'fail', `the connection to ${where} was reset: a firewall or proxy on the way closed it`);
+      return finding(
+        'connect',
+        'connect-reset',
+        'fail',
+        `the connection to ${where} was reset: a firewall or proxy on the way closed it`,
+      );
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return finding('connect', 'connect-unreachable', 'fail', `no route to ${where} (${outcome.code}): this machine's network cannot reach that address (missing peering or route)`);
+      return finding(
+        'connect',
+        'connect-unreachable',
+        'fail',
+        `no route to ${where} (${outcome.code}): this machine's network cannot reach that address (missing peering or route)`,
+      );
     default:
       if (/CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO/i.test(outcome.code)) {
         return finding(
@@ -130,17 +199,46 @@ function networkFinding(target: ProbeTarget, outcome: Extract<HttpOutcome, { kin
           `TLS with ${where} as ${target.fqdn} failed (${outcome.code}: ${outcome.message}): a TLS-inspecting proxy or firewall whose CA this machine does not trust, or not Key Vault at this address`,
         );
       }
-      return finding('connect', 'connect-error', 'fail', `request to ${where} failed (${outcome.code}: ${outcome.message})`);
+      return finding(
+        'connect',
+        'connect-error',
+        'fail',
+        `request to ${where} failed (${outcome.code}: ${outcome.message})`,
+      );
   }
 }
 
 /** The authenticated read: 200, or Key Vault's error classified by `kvguard diagnose --error`'s rules. */
-export function readFindings(outcome: HttpOutcome, what: string, who: string, where: string, target: ProbeTarget, timeoutMs: number): ProbeFinding[] {
+export function readFindings(
+  outcome: HttpOutcome,
+  what: string,
+  who: string,
+  where: string,
+  target: ProbeTarget,
+  timeoutMs: number,
+): ProbeFinding[] {
   if (outcome.kind === 'error') {
     const network = networkFinding(target, outcome, where, timeoutMs);
     return [{ ...network, step: 'read', code: network.code.replace(/^connect-/, 'read-') }];
   }
-  if (outcome.status >= 200 && outcome.status < 300) return [finding('read', 'read-ok', 'pass', `${what} as ${who}: HTTP ${outcome.status}: the caller reaches the vault and holds the permission`)];
+  if (outcome.status >= 200 && outcome.status < 300)
+    return [
+      finding(
+        'read',
+        'read-ok',
+        'pass',
+        `${what} as ${who}: HTTP ${outcome.status}: the caller reaches the vault and holds the permission`,
+      ),
+    ];
   const d = diagnosisOf(outcome);
-  return [finding('read', `read-${kebab(d.kind)}`, 'fail', `${what} as ${who}: ${d.summary}`, ruleIds(d.rules), diagnosisDetail(d))];
+  return [
+    finding(
+      'read',
+      `read-${kebab(d.kind)}`,
+      'fail',
+      `${what} as ${who}: ${d.summary}`,
+      ruleIds(d.rules),
+      diagnosisDetail(d),
+    ),
+  ];
 }

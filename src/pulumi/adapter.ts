@@ -1,4 +1,13 @@
-import { asArray, asObject, asString, idKey, parentId, type ArmResource, type JsonObject, type JsonValue } from '../model/arm';
+import {
+  asArray,
+  asObject,
+  asString,
+  idKey,
+  parentId,
+  type ArmResource,
+  type JsonObject,
+  type JsonValue,
+} from '../model/arm';
 import { CLOUDS, type CloudName } from '../model/cloud';
 import { buildEstate, type Estate } from '../model/estate';
 import { armShape, mappingFor, type TypeMapping } from './arm-types';
@@ -76,7 +85,8 @@ export function adaptStack(views: readonly PulumiResourceView[], options: Adapte
     const { value, unknowns } = plainProps(view.props);
     pending.set(view.urn, { view, mapping, props: value, unknowns });
   }
-  const subscriptionId = knownSubscription([...pending.values()].map((p) => p.props)) ?? options.subscriptionId ?? PLACEHOLDER_SUBSCRIPTION;
+  const subscriptionId =
+    knownSubscription([...pending.values()].map((p) => p.props)) ?? options.subscriptionId ?? PLACEHOLDER_SUBSCRIPTION;
   const ids = new Map<string, string | undefined>();
   const resolving = new Set<string>();
 
@@ -99,7 +109,16 @@ export function adaptStack(views: readonly PulumiResourceView[], options: Adapte
     resolveReferences(entry, idOf);
     const planned = isPlanned(entry);
     if (planned) plan(entry, id, options.cloud ?? 'AzureCloud');
-    resources.push({ urn: entry.view.urn, name: entry.view.name, token: entry.view.type, mapping: entry.mapping, id, props: entry.props, unknowns: entry.unknowns, planned });
+    resources.push({
+      urn: entry.view.urn,
+      name: entry.view.name,
+      token: entry.view.type,
+      mapping: entry.mapping,
+      id,
+      props: entry.props,
+      unknowns: entry.unknowns,
+      planned,
+    });
   }
   return { resources, effects: [...plannedRecords(resources), ...reportedEffects(resources)], skipped, subscriptionId };
 }
@@ -124,13 +143,17 @@ const PEERING_TYPE = 'microsoft.network/virtualnetworks/virtualnetworkpeerings';
  * come later (`Connected` once the other side exists).
  */
 function foldPeerings(resources: ArmResource[]): ArmResource[] {
-  const vnets = new Map(resources.filter((r) => r.type.toLowerCase() === 'microsoft.network/virtualnetworks').map((r) => [idKey(r.id), r]));
+  const vnets = new Map(
+    resources.filter((r) => r.type.toLowerCase() === 'microsoft.network/virtualnetworks').map((r) => [idKey(r.id), r]),
+  );
   for (const peering of resources.filter((r) => r.type.toLowerCase() === PEERING_TYPE)) {
     const vnet = vnets.get(idKey(parentId(peering.id)));
     if (!vnet) continue;
     const properties = (vnet.properties ??= {});
     const entry: JsonObject = { name: peering.name, id: peering.id, properties: peering.properties ?? {} };
-    const others = asArray(properties.virtualNetworkPeerings).filter((p) => asString(asObject(p)?.name)?.toLowerCase() !== peering.name.toLowerCase());
+    const others = asArray(properties.virtualNetworkPeerings).filter(
+      (p) => asString(asObject(p)?.name)?.toLowerCase() !== peering.name.toLowerCase(),
+    );
     properties.virtualNetworkPeerings = [...others, entry];
   }
   return resources;
@@ -157,7 +180,12 @@ function knownId(entry: Pending): string | undefined {
 }
 
 /** `/subscriptions/{s}/resourceGroups/{rg}/providers/...`: unknown path parameters come from the resource they depend on. */
-function buildId(entry: Pending, subscriptionId: string, idOf: (urn: string) => string | undefined, problem: (reason: string) => void): string | undefined {
+function buildId(
+  entry: Pending,
+  subscriptionId: string,
+  idOf: (urn: string) => string | undefined,
+  problem: (reason: string) => void,
+): string | undefined {
   const parts = [`/subscriptions/${subscriptionId}`];
   for (const segment of entry.mapping.segments) {
     if (segment.literal) {
@@ -167,7 +195,8 @@ function buildId(entry: Pending, subscriptionId: string, idOf: (urn: string) => 
     const param = segment.param ?? '';
     let value = asString(entry.props[param]);
     // Without a name, azure-native auto-names the resource after its Pulumi name (plus a random suffix).
-    if (value === undefined && param === entry.mapping.nameParam && !entry.unknowns.includes(param)) value = entry.view.name;
+    if (value === undefined && param === entry.mapping.nameParam && !entry.unknowns.includes(param))
+      value = entry.view.name;
     if (value === undefined && entry.unknowns.includes(param)) {
       const [dependency, ...others] = entry.view.propertyDependencies?.[param] ?? [];
       const dependencyId = dependency && others.length === 0 ? idOf(dependency) : undefined;
@@ -205,7 +234,9 @@ function resolveReferences(entry: Pending, idOf: (urn: string) => string | undef
 
 /** Outputs carry the provisioningState ARM reports; planned state (inputs) does not. */
 function isPlanned(entry: Pending): boolean {
-  const state = entry.mapping.keepsProperties ? getPath(entry.props, 'properties.provisioningState') : entry.props.provisioningState;
+  const state = entry.mapping.keepsProperties
+    ? getPath(entry.props, 'properties.provisioningState')
+    : entry.props.provisioningState;
   return typeof state !== 'string';
 }
 
@@ -223,11 +254,16 @@ function plan(entry: Pending, id: string, cloud: CloudName): void {
     return;
   }
   if (armType === 'Microsoft.Network/privateEndpoints') {
-    for (const [key, manual] of [['privateLinkServiceConnections', false], ['manualPrivateLinkServiceConnections', true]] as const) {
+    for (const [key, manual] of [
+      ['privateLinkServiceConnections', false],
+      ['manualPrivateLinkServiceConnections', true],
+    ] as const) {
       for (const connection of asArray(entry.props[key])) {
         const c = asObject(connection);
         if (!c || c.privateLinkServiceConnectionState !== undefined) continue;
-        c.privateLinkServiceConnectionState = manual ? { status: 'Pending', description: asString(c.requestMessage) ?? '', actionsRequired: 'None' } : { ...AUTO_APPROVED };
+        c.privateLinkServiceConnectionState = manual
+          ? { status: 'Pending', description: asString(c.requestMessage) ?? '', actionsRequired: 'None' }
+          : { ...AUTO_APPROVED };
       }
     }
     markUnknown(entry, 'networkInterfaces');
@@ -292,13 +328,28 @@ function reportedEffects(resources: readonly AdaptedResource[]): AdaptedResource
     if (resource.planned) continue;
     const armType = resource.mapping.armType;
     if (armType === 'Microsoft.Network/privateEndpoints' && nicMapping) {
-      const addresses = asArray(resource.props.customDnsConfigs).flatMap((c) => asArray(asObject(c)?.ipAddresses).map(asString)).filter((a): a is string => a !== undefined);
+      const addresses = asArray(resource.props.customDnsConfigs)
+        .flatMap((c) => asArray(asObject(c)?.ipAddresses).map(asString))
+        .filter((a): a is string => a !== undefined);
       const subnet = asObject(resource.props.subnet);
       for (const nic of asArray(resource.props.networkInterfaces)) {
         const nicId = asString(asObject(nic)?.id);
         if (!nicId || declared.has(idKey(nicId))) continue;
-        const ipConfigurations = [...new Set(addresses)].map((address, i) => ({ name: `ipconfig${i + 1}`, privateIPAddress: address, ...(subnet ? { subnet } : {}) }));
-        effects.push({ urn: resource.urn, name: nicId.split('/').pop() ?? '', token: nicMapping.token, mapping: nicMapping, id: nicId, props: { privateEndpoint: { id: resource.id }, ipConfigurations, provisioningState: 'Succeeded' }, unknowns: [], planned: false });
+        const ipConfigurations = [...new Set(addresses)].map((address, i) => ({
+          name: `ipconfig${i + 1}`,
+          privateIPAddress: address,
+          ...(subnet ? { subnet } : {}),
+        }));
+        effects.push({
+          urn: resource.urn,
+          name: nicId.split('/').pop() ?? '',
+          token: nicMapping.token,
+          mapping: nicMapping,
+          id: nicId,
+          props: { privateEndpoint: { id: resource.id }, ipConfigurations, provisioningState: 'Succeeded' },
+          unknowns: [],
+          planned: false,
+        });
       }
     }
     if (armType === 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups' && recordMapping) {
@@ -307,9 +358,19 @@ function reportedEffects(resources: readonly AdaptedResource[]): AdaptedResource
         for (const recordSet of asArray(asObject(config)?.recordSets)) {
           const record = asObject(recordSet);
           const name = asString(record?.recordSetName);
-          if (!zoneId || !name || asString(record?.recordType) !== 'A' || declared.has(idKey(`${zoneId}/A/${name}`))) continue;
+          if (!zoneId || !name || asString(record?.recordType) !== 'A' || declared.has(idKey(`${zoneId}/A/${name}`)))
+            continue;
           const aRecords = asArray(record?.ipAddresses).map((address) => ({ ipv4Address: address }));
-          effects.push({ urn: resource.urn, name: `${name} (written by ${resource.name})`, token: recordMapping.token, mapping: recordMapping, id: `${zoneId}/A/${name}`, props: { recordType: 'A', ttl: record?.ttl ?? 10, aRecords, fqdn: record?.fqdn ?? null }, unknowns: [], planned: false });
+          effects.push({
+            urn: resource.urn,
+            name: `${name} (written by ${resource.name})`,
+            token: recordMapping.token,
+            mapping: recordMapping,
+            id: `${zoneId}/A/${name}`,
+            props: { recordType: 'A', ttl: record?.ttl ?? 10, aRecords, fqdn: record?.fqdn ?? null },
+            unknowns: [],
+            planned: false,
+          });
         }
       }
     }

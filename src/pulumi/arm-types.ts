@@ -32,49 +32,125 @@ export interface TypeMapping {
 
 const NETWORK = '2024-05-01';
 const PRIVATE_DNS = '2024-06-01';
-const rg = (...rest: IdSegment[]): IdSegment[] => [{ literal: 'resourceGroups' }, { param: 'resourceGroupName' }, ...rest];
+const rg = (...rest: IdSegment[]): IdSegment[] => [
+  { literal: 'resourceGroups' },
+  { param: 'resourceGroupName' },
+  ...rest,
+];
 const lit = (literal: string): IdSegment => ({ literal });
 const par = (param: string): IdSegment => ({ param });
 
 const MAPPINGS: TypeMapping[] = [
-  { token: 'azure-native:resources:ResourceGroup', armType: 'Microsoft.Resources/resourceGroups', apiVersion: '2024-03-01', segments: rg(), nameParam: 'resourceGroupName' },
-  { token: 'azure-native:keyvault:Vault', armType: 'Microsoft.KeyVault/vaults', apiVersion: '2023-07-01', segments: rg(lit('providers/Microsoft.KeyVault/vaults'), par('vaultName')), nameParam: 'vaultName', keepsProperties: true },
   {
-    token: 'azure-native:network:VirtualNetwork', armType: 'Microsoft.Network/virtualNetworks', apiVersion: NETWORK,
-    segments: rg(lit('providers/Microsoft.Network/virtualNetworks'), par('virtualNetworkName')), nameParam: 'virtualNetworkName', subResources: ['subnets', 'virtualNetworkPeerings'],
+    token: 'azure-native:resources:ResourceGroup',
+    armType: 'Microsoft.Resources/resourceGroups',
+    apiVersion: '2024-03-01',
+    segments: rg(),
+    nameParam: 'resourceGroupName',
   },
   {
-    token: 'azure-native:network:Subnet', armType: 'Microsoft.Network/virtualNetworks/subnets', apiVersion: NETWORK,
-    segments: rg(lit('providers/Microsoft.Network/virtualNetworks'), par('virtualNetworkName'), lit('subnets'), par('subnetName')), nameParam: 'subnetName',
+    token: 'azure-native:keyvault:Vault',
+    armType: 'Microsoft.KeyVault/vaults',
+    apiVersion: '2023-07-01',
+    segments: rg(lit('providers/Microsoft.KeyVault/vaults'), par('vaultName')),
+    nameParam: 'vaultName',
+    keepsProperties: true,
   },
   {
-    token: 'azure-native:network:VirtualNetworkPeering', armType: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings', apiVersion: NETWORK,
-    segments: rg(lit('providers/Microsoft.Network/virtualNetworks'), par('virtualNetworkName'), lit('virtualNetworkPeerings'), par('virtualNetworkPeeringName')), nameParam: 'virtualNetworkPeeringName',
+    token: 'azure-native:network:VirtualNetwork',
+    armType: 'Microsoft.Network/virtualNetworks',
+    apiVersion: NETWORK,
+    segments: rg(lit('providers/Microsoft.Network/virtualNetworks'), par('virtualNetworkName')),
+    nameParam: 'virtualNetworkName',
+    subResources: ['subnets', 'virtualNetworkPeerings'],
   },
   {
-    token: 'azure-native:network:PrivateEndpoint', armType: 'Microsoft.Network/privateEndpoints', apiVersion: NETWORK,
-    segments: rg(lit('providers/Microsoft.Network/privateEndpoints'), par('privateEndpointName')), nameParam: 'privateEndpointName',
+    token: 'azure-native:network:Subnet',
+    armType: 'Microsoft.Network/virtualNetworks/subnets',
+    apiVersion: NETWORK,
+    segments: rg(
+      lit('providers/Microsoft.Network/virtualNetworks'),
+      par('virtualNetworkName'),
+      lit('subnets'),
+      par('subnetName'),
+    ),
+    nameParam: 'subnetName',
+  },
+  {
+    token: 'azure-native:network:VirtualNetworkPeering',
+    armType: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+    apiVersion: NETWORK,
+    segments: rg(
+      lit('providers/Microsoft.Network/virtualNetworks'),
+      par('virtualNetworkName'),
+      lit('virtualNetworkPeerings'),
+      par('virtualNetworkPeeringName'),
+    ),
+    nameParam: 'virtualNetworkPeeringName',
+  },
+  {
+    token: 'azure-native:network:PrivateEndpoint',
+    armType: 'Microsoft.Network/privateEndpoints',
+    apiVersion: NETWORK,
+    segments: rg(lit('providers/Microsoft.Network/privateEndpoints'), par('privateEndpointName')),
+    nameParam: 'privateEndpointName',
     subResources: ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections', 'ipConfigurations'],
   },
   {
-    token: 'azure-native:network:NetworkInterface', armType: 'Microsoft.Network/networkInterfaces', apiVersion: NETWORK,
-    segments: rg(lit('providers/Microsoft.Network/networkInterfaces'), par('networkInterfaceName')), nameParam: 'networkInterfaceName', subResources: ['ipConfigurations'],
+    token: 'azure-native:network:NetworkInterface',
+    armType: 'Microsoft.Network/networkInterfaces',
+    apiVersion: NETWORK,
+    segments: rg(lit('providers/Microsoft.Network/networkInterfaces'), par('networkInterfaceName')),
+    nameParam: 'networkInterfaceName',
+    subResources: ['ipConfigurations'],
   },
   {
-    token: 'azure-native:network:PrivateDnsZoneGroup', armType: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups', apiVersion: NETWORK,
-    segments: rg(lit('providers/Microsoft.Network/privateEndpoints'), par('privateEndpointName'), lit('privateDnsZoneGroups'), par('privateDnsZoneGroupName')), nameParam: 'privateDnsZoneGroupName',
+    token: 'azure-native:network:PrivateDnsZoneGroup',
+    armType: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+    apiVersion: NETWORK,
+    segments: rg(
+      lit('providers/Microsoft.Network/privateEndpoints'),
+      par('privateEndpointName'),
+      lit('privateDnsZoneGroups'),
+      par('privateDnsZoneGroupName'),
+    ),
+    nameParam: 'privateDnsZoneGroupName',
     subResources: ['privateDnsZoneConfigs'],
   },
   ...['privatedns', 'network'].flatMap((module): TypeMapping[] => [
     // v3 moved private DNS to `privatedns`; the v2 `network:` tokens remain as aliases.
-    { token: `azure-native:${module}:PrivateZone`, armType: 'Microsoft.Network/privateDnsZones', apiVersion: PRIVATE_DNS, segments: rg(lit('providers/Microsoft.Network/privateDnsZones'), par('privateZoneName')), nameParam: 'privateZoneName', global: true },
     {
-      token: `azure-native:${module}:VirtualNetworkLink`, armType: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks', apiVersion: PRIVATE_DNS,
-      segments: rg(lit('providers/Microsoft.Network/privateDnsZones'), par('privateZoneName'), lit('virtualNetworkLinks'), par('virtualNetworkLinkName')), nameParam: 'virtualNetworkLinkName', global: true,
+      token: `azure-native:${module}:PrivateZone`,
+      armType: 'Microsoft.Network/privateDnsZones',
+      apiVersion: PRIVATE_DNS,
+      segments: rg(lit('providers/Microsoft.Network/privateDnsZones'), par('privateZoneName')),
+      nameParam: 'privateZoneName',
+      global: true,
     },
     {
-      token: `azure-native:${module}:PrivateRecordSet`, armType: 'Microsoft.Network/privateDnsZones/{recordType}', apiVersion: PRIVATE_DNS,
-      segments: rg(lit('providers/Microsoft.Network/privateDnsZones'), par('privateZoneName'), par('recordType'), par('relativeRecordSetName')), nameParam: 'relativeRecordSetName',
+      token: `azure-native:${module}:VirtualNetworkLink`,
+      armType: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+      apiVersion: PRIVATE_DNS,
+      segments: rg(
+        lit('providers/Microsoft.Network/privateDnsZones'),
+        par('privateZoneName'),
+        lit('virtualNetworkLinks'),
+        par('virtualNetworkLinkName'),
+      ),
+      nameParam: 'virtualNetworkLinkName',
+      global: true,
+    },
+    {
+      token: `azure-native:${module}:PrivateRecordSet`,
+      armType: 'Microsoft.Network/privateDnsZones/{recordType}',
+      apiVersion: PRIVATE_DNS,
+      segments: rg(
+        lit('providers/Microsoft.Network/privateDnsZones'),
+        par('privateZoneName'),
+        par('recordType'),
+        par('relativeRecordSetName'),
+      ),
+      nameParam: 'relativeRecordSetName',
     },
   ]),
 ];
@@ -86,7 +162,19 @@ export function mappingFor(token: string): TypeMapping | undefined {
 }
 
 /** Inputs that are ARM top-level fields rather than `properties`. */
-const TOP_LEVEL = new Set(['id', 'name', 'type', 'location', 'tags', 'etag', 'kind', 'sku', 'zones', 'extendedLocation', 'systemData']);
+const TOP_LEVEL = new Set([
+  'id',
+  'name',
+  'type',
+  'location',
+  'tags',
+  'etag',
+  'kind',
+  'sku',
+  'zones',
+  'extendedLocation',
+  'systemData',
+]);
 /** Inputs and outputs that exist only on the Pulumi side. */
 const PULUMI_ONLY = new Set(['azureApiVersion', 'urn']);
 
@@ -121,7 +209,9 @@ export function armShape(mapping: TypeMapping, props: JsonObject): JsonObject {
     if (params.has(key) || PULUMI_ONLY.has(key) || key === 'id' || key === 'name' || key === 'type') continue;
     if (TOP_LEVEL.has(key)) shaped[key] = value;
     else if (mapping.keepsProperties && key === 'properties') properties = { ...(asObject(value) ?? {}) };
-    else if (!mapping.keepsProperties) properties[key] = mapping.subResources?.includes(key) && Array.isArray(value) ? value.map(nestSubResource) : value;
+    else if (!mapping.keepsProperties)
+      properties[key] =
+        mapping.subResources?.includes(key) && Array.isArray(value) ? value.map(nestSubResource) : value;
   }
   if (mapping.global) shaped.location = 'global';
   shaped.properties = properties;

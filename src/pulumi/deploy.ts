@@ -43,8 +43,8 @@ const OFFLINE_DEFAULTS: StackConfig = {
 };
 
 function loadProgram(): () => unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   // Next to this module: stacks/program.ts from src/ (tests), dist/stacks/program.js once `tsc -p stacks` built it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- path known only at run time
   const module = require(path.resolve(__dirname, '../../stacks/program')) as { accessPath: () => unknown };
   return () => module.accessPath();
 }
@@ -63,7 +63,14 @@ export async function deployStack(stack: string, target: DeployTarget): Promise<
     const answer = await armPut(target, id, mapping.apiVersion, armShape(mapping, args.inputs));
     return { id: asString(answer.id) ?? id, state: pulumiOutputs(mapping, answer) };
   };
-  const run = await runProgram({ project: PROJECT, stack, config, preview: false, program: loadProgram(), newResource });
+  const run = await runProgram({
+    project: PROJECT,
+    stack,
+    config,
+    preview: false,
+    program: loadProgram(),
+    newResource,
+  });
   return { stack, config, resources: run.resources, outputs: run.outputs };
 }
 
@@ -96,7 +103,8 @@ export function armId(mapping: TypeMapping, inputs: JsonObject, subscriptionId: 
   for (const segment of mapping.segments) {
     if (segment.literal) parts.push(segment.literal);
     else {
-      const value = asString(inputs[segment.param ?? '']) ?? (segment.param === mapping.nameParam ? pulumiName : undefined);
+      const value =
+        asString(inputs[segment.param ?? '']) ?? (segment.param === mapping.nameParam ? pulumiName : undefined);
       if (value === undefined) throw new Error(`${pulumiName} (${mapping.token}): ${segment.param} is missing`);
       parts.push(value);
     }
@@ -105,17 +113,36 @@ export function armId(mapping: TypeMapping, inputs: JsonObject, subscriptionId: 
 }
 
 /** PUT through ARM's REST API: HTTPS with the emulator's CA, a bearer token, the api-version it serves. */
-export async function armPut(target: DeployTarget, id: string, apiVersion: string, body: JsonObject): Promise<JsonObject> {
+export async function armPut(
+  target: DeployTarget,
+  id: string,
+  apiVersion: string,
+  body: JsonObject,
+): Promise<JsonObject> {
   const token = await target.token();
   const url = new URL(`${target.endpoint}${id}?api-version=${apiVersion}`);
   const text = JSON.stringify(body);
   const { status, payload } = await new Promise<{ status: number; payload: string }>((resolve, reject) => {
-    const request = https.request(url, { method: 'PUT', ca: target.caCertPem, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, payload: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const request = https.request(
+      url,
+      {
+        method: 'PUT',
+        ca: target.caCertPem,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, payload: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(text);
   });
@@ -127,7 +154,9 @@ export async function armPut(target: DeployTarget, id: string, apiVersion: strin
   }
   if (status < 200 || status > 299) {
     const error = asObject(asObject(parsed)?.error);
-    throw new Error(`PUT ${id}: ${status} ${asString(error?.code) ?? ''}: ${asString(error?.message) ?? payload.slice(0, 200)}`);
+    throw new Error(
+      `PUT ${id}: ${status} ${asString(error?.code) ?? ''}: ${asString(error?.message) ?? payload.slice(0, 200)}`,
+    );
   }
   const object = asObject(parsed);
   if (!object) throw new Error(`PUT ${id}: ${status} with a body that is not a JSON object`);

@@ -1,4 +1,12 @@
-import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
+import type {
+  EnforcementLevel,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from '@pulumi/policy';
 import type { PolicyConfigJSONSchema } from '@pulumi/policy/schema';
 import { RULES } from '../../rules/index';
 import { ruleDocUrl } from '../engine/docs';
@@ -20,23 +28,54 @@ import { recording, taintOf, taintedReads, type AccessLog } from './taint';
  * which a stack does not declare.
  */
 export const RESOURCE_RULES: readonly string[] = ['KV302', 'KV405', 'KV501', 'KV502'];
-export const STACK_RULES: readonly string[] = ['KV101', 'KV102', 'KV103', 'KV104', 'KV201', 'KV202', 'KV203', 'KV204', 'KV205', 'KV301', 'KV303', 'KV304', 'KV503'];
+export const STACK_RULES: readonly string[] = [
+  'KV101',
+  'KV102',
+  'KV103',
+  'KV104',
+  'KV201',
+  'KV202',
+  'KV203',
+  'KV204',
+  'KV205',
+  'KV301',
+  'KV303',
+  'KV304',
+  'KV503',
+];
 
 const VAULT_TOKEN = 'azure-native:keyvault:Vault';
 
 /** kvguard severities as Pulumi enforcement levels and severities; a user's config overrides the level. */
-export const ENFORCEMENT: Record<Severity, EnforcementLevel> = { error: 'mandatory', warning: 'advisory', note: 'advisory' };
+export const ENFORCEMENT: Record<Severity, EnforcementLevel> = {
+  error: 'mandatory',
+  warning: 'advisory',
+  note: 'advisory',
+};
 const PULUMI_SEVERITY = { error: 'high', warning: 'medium', note: 'low' } as const;
 
 const STRING_LIST: PolicyConfigJSONSchema = { type: 'array', items: { type: 'string' } };
 const COMMON_SCHEMA: Record<string, PolicyConfigJSONSchema> = {
-  cloud: { type: 'string', enum: [...CLOUD_NAMES], default: 'AzureCloud', description: 'Azure cloud of the stack (decides the vault URI and the private DNS zone name)' },
-  subscriptionId: { type: 'string', description: 'Subscription used in ARM ids while no resource of the stack has one (a first preview)' },
+  cloud: {
+    type: 'string',
+    enum: [...CLOUD_NAMES],
+    default: 'AzureCloud',
+    description: 'Azure cloud of the stack (decides the vault URI and the private DNS zone name)',
+  },
+  subscriptionId: {
+    type: 'string',
+    description: 'Subscription used in ARM ids while no resource of the stack has one (a first preview)',
+  },
 };
 const CALLER_SCHEMA: PolicyConfigJSONSchema = {
   type: 'object',
-  description: 'Who reaches the vault (DESIGN 2.2); default: a client in the private endpoint\'s own VNet',
-  properties: { ips: STRING_LIST, subnetId: { type: 'string' }, vnetId: { type: 'string' }, trustedService: { type: 'boolean' } },
+  description: "Who reaches the vault (DESIGN 2.2); default: a client in the private endpoint's own VNet",
+  properties: {
+    ips: STRING_LIST,
+    subnetId: { type: 'string' },
+    vnetId: { type: 'string' },
+    trustedService: { type: 'boolean' },
+  },
   additionalProperties: false,
 };
 
@@ -52,10 +91,16 @@ export interface KvguardPolicyOptions {
   now?: () => Date;
 }
 
-export function kvguardPolicies(options: KvguardPolicyOptions = {}): (ResourceValidationPolicy | StackValidationPolicy)[] {
+export function kvguardPolicies(
+  options: KvguardPolicyOptions = {},
+): (ResourceValidationPolicy | StackValidationPolicy)[] {
   const ruleById = new Map(RULES.map((rule) => [rule.meta.id, rule]));
-  const pick = (ids: readonly string[]): Rule<object>[] => ids.map((id) => ruleById.get(id)).filter((r): r is Rule<object> => r !== undefined);
-  return [...pick(RESOURCE_RULES).map((rule) => resourcePolicy(rule, options)), ...pick(STACK_RULES).map((rule) => stackPolicy(rule, options))];
+  const pick = (ids: readonly string[]): Rule<object>[] =>
+    ids.map((id) => ruleById.get(id)).filter((r): r is Rule<object> => r !== undefined);
+  return [
+    ...pick(RESOURCE_RULES).map((rule) => resourcePolicy(rule, options)),
+    ...pick(STACK_RULES).map((rule) => stackPolicy(rule, options)),
+  ];
 }
 
 function policyBase(rule: Rule<object>, extra: Record<string, PolicyConfigJSONSchema>) {
@@ -67,7 +112,9 @@ function policyBase(rule: Rule<object>, extra: Record<string, PolicyConfigJSONSc
     severity: PULUMI_SEVERITY[rule.meta.severity],
     remediationSteps: rule.meta.remediation,
     url: ruleDocUrl(rule.meta.name),
-    configSchema: { properties: { ...COMMON_SCHEMA, ...extra, ...(ruleOptions as Record<string, PolicyConfigJSONSchema>) } },
+    configSchema: {
+      properties: { ...COMMON_SCHEMA, ...extra, ...(ruleOptions as Record<string, PolicyConfigJSONSchema>) },
+    },
   };
 }
 
@@ -92,17 +139,27 @@ function stackPolicy(rule: Rule<object>, options: KvguardPolicyOptions): StackVa
   };
 }
 
-export function viewOf(resource: Pick<PolicyResource, 'urn' | 'type' | 'name' | 'props' | 'propertyDependencies'>): PulumiResourceView {
+export function viewOf(
+  resource: Pick<PolicyResource, 'urn' | 'type' | 'name' | 'props' | 'propertyDependencies'>,
+): PulumiResourceView {
   const propertyDependencies: Record<string, string[]> = {};
-  for (const [key, resources] of Object.entries(resource.propertyDependencies ?? {})) propertyDependencies[key] = resources.map((r) => r.urn);
+  for (const [key, resources] of Object.entries(resource.propertyDependencies ?? {}))
+    propertyDependencies[key] = resources.map((r) => r.urn);
   return { urn: resource.urn, type: resource.type, name: resource.name, props: resource.props, propertyDependencies };
 }
 
 /** Runs one rule on the adapted resources and reports its fail and error results; undetermined ones are skipped. */
-function validate(rule: Rule<object>, views: PulumiResourceView[], config: PolicyConfig, report: ReportViolation, options: KvguardPolicyOptions): void {
+function validate(
+  rule: Rule<object>,
+  views: PulumiResourceView[],
+  config: PolicyConfig,
+  report: ReportViolation,
+  options: KvguardPolicyOptions,
+): void {
   for (const finding of evaluate(rule, views, config, options)) {
     if (finding.outcome === 'fail') report(`${finding.ruleId}: ${finding.message}`, finding.urn);
-    else if (finding.outcome === 'error') report(`${finding.ruleId}: could not be evaluated: ${finding.message}`, finding.urn);
+    else if (finding.outcome === 'error')
+      report(`${finding.ruleId}: could not be evaluated: ${finding.message}`, finding.urn);
   }
 }
 
@@ -112,24 +169,47 @@ export interface PolicyFinding extends Finding {
 }
 
 /** The rule's findings for every vault the resources declare, with undetermined results turned into `skipped`. */
-export function evaluate(rule: Rule<object>, views: PulumiResourceView[], config: PolicyConfig, options: KvguardPolicyOptions = {}): PolicyFinding[] {
+export function evaluate(
+  rule: Rule<object>,
+  views: PulumiResourceView[],
+  config: PolicyConfig,
+  options: KvguardPolicyOptions = {},
+): PolicyFinding[] {
   const stack = adaptStack(views, { cloud: config.cloud, subscriptionId: config.subscriptionId });
   const known = estateOf(stack);
   const taint = taintOf(stack, known);
   const caller: CallerProfile = { ...DEFAULT_CALLER, ...(config.caller ?? {}), ips: config.caller?.ips ?? [] };
-  const ruleOptions = Object.fromEntries(Object.keys(rule.defaults).filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
+  const ruleOptions = Object.fromEntries(
+    Object.keys(rule.defaults)
+      .filter((k) => config[k] !== undefined)
+      .map((k) => [k, config[k]]),
+  );
   const findings: PolicyFinding[] = [];
   for (const vault of known.allVaults()) {
     const log: AccessLog = { read: new Set() };
     const recorded = recording(known, log);
-    const oneVault = new Proxy(recorded, { get: (target, property, receiver) => (property === 'allVaults' ? () => [recording(vault, log)] : Reflect.get(target, property, receiver)) });
-    const run = runRules({ estate: oneVault, rules: [rule], caller, settings: { [rule.meta.id]: { options: ruleOptions } }, now: options.now?.() });
+    const oneVault = new Proxy(recorded, {
+      get: (target, property, receiver) =>
+        property === 'allVaults' ? () => [recording(vault, log)] : Reflect.get(target, property, receiver),
+    });
+    const run = runRules({
+      estate: oneVault,
+      rules: [rule],
+      caller,
+      settings: { [rule.meta.id]: { options: ruleOptions } },
+      now: options.now?.(),
+    });
     const undetermined = taintedReads(taint, log);
     for (const finding of run.findings) {
       const decided = finding.outcome === 'pass' || finding.outcome === 'skipped' || undetermined.length === 0;
       const result: PolicyFinding = decided
         ? { ...finding, urn: urnFor(stack, finding.resourceId, vault.id, known) }
-        : { ...finding, outcome: 'skipped', message: `${finding.message} (not decided before deployment: ${describeUnknowns(taint.unknownValues)} unknown)`, urn: urnFor(stack, finding.resourceId, vault.id, known) };
+        : {
+            ...finding,
+            outcome: 'skipped',
+            message: `${finding.message} (not decided before deployment: ${describeUnknowns(taint.unknownValues)} unknown)`,
+            urn: urnFor(stack, finding.resourceId, vault.id, known),
+          };
       findings.push(result);
     }
   }
@@ -145,11 +225,18 @@ function describeUnknowns(values: readonly string[]): string {
  * The URN of the resource at fault: the resource with that ARM id; for a vault's connection, the private
  * endpoint behind it; else the nearest declared parent (a record Azure wrote → its zone); else the vault.
  */
-export function urnFor(stack: AdaptedStack, resourceId: string, vaultId: string, estate: ReturnType<typeof estateOf>): string | undefined {
+export function urnFor(
+  stack: AdaptedStack,
+  resourceId: string,
+  vaultId: string,
+  estate: ReturnType<typeof estateOf>,
+): string | undefined {
   const byId = new Map(stack.resources.map((r) => [idKey(r.id), r.urn]));
   const exact = byId.get(idKey(resourceId));
   if (exact) return exact;
-  const connection = estate.vaults.get(vaultId)?.privateEndpointConnections.find((c) => idKey(c.id) === idKey(resourceId));
+  const connection = estate.vaults
+    .get(vaultId)
+    ?.privateEndpointConnections.find((c) => idKey(c.id) === idKey(resourceId));
   const endpointUrn = connection?.privateEndpointId ? byId.get(idKey(connection.privateEndpointId)) : undefined;
   if (endpointUrn) return endpointUrn;
   // Only parents that are resources themselves (a record's zone), never the resource group.
@@ -159,4 +246,3 @@ export function urnFor(stack: AdaptedStack, resourceId: string, vaultId: string,
   }
   return byId.get(idKey(vaultId));
 }
-

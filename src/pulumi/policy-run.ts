@@ -1,4 +1,12 @@
-import type { EnforcementLevel, Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
+import type {
+  EnforcementLevel,
+  Policy,
+  PolicyResource,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from '@pulumi/policy';
 import type { JsonObject } from '../model/arm';
 import type { RegisteredResource } from './runtime';
 
@@ -25,7 +33,11 @@ export interface PolicyRunResult {
 export type PackConfig = Record<string, { enforcementLevel?: EnforcementLevel; [key: string]: unknown }>;
 
 /** The props the analyzer sees: after `pulumi up` a resource's outputs (inputs kept where outputs lack them); in a preview, its inputs. */
-export function policyResources(resources: readonly RegisteredResource[], when: 'deployed' | 'preview', wrap: (props: JsonObject) => JsonObject): PolicyResource[] {
+export function policyResources(
+  resources: readonly RegisteredResource[],
+  when: 'deployed' | 'preview',
+  wrap: (props: JsonObject) => JsonObject,
+): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource>();
   for (const r of resources) {
     const props = wrap(when === 'deployed' ? { ...r.inputs, ...r.state } : r.inputs);
@@ -34,7 +46,13 @@ export function policyResources(resources: readonly RegisteredResource[], when: 
       props,
       urn: r.urn,
       name: r.name,
-      opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} } as unknown as PolicyResource['opts'],
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        additionalSecretOutputs: [],
+        customTimeouts: {},
+      } as unknown as PolicyResource['opts'],
       dependencies: [],
       propertyDependencies: {},
       isType: () => false,
@@ -46,7 +64,9 @@ export function policyResources(resources: readonly RegisteredResource[], when: 
     const resource = byUrn.get(r.urn);
     if (!resource) continue;
     for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-      resource.propertyDependencies[key] = urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => d !== undefined);
+      resource.propertyDependencies[key] = urns
+        .map((u) => byUrn.get(u))
+        .filter((d): d is PolicyResource => d !== undefined);
     }
     resource.dependencies = [...new Set(Object.values(resource.propertyDependencies).flat())];
   }
@@ -65,13 +85,18 @@ function configFor(policy: Policy, config: PackConfig): Record<string, unknown> 
   return { ...defaults, ...own };
 }
 
-export async function runPolicies(policies: readonly (ResourceValidationPolicy | StackValidationPolicy)[], resources: readonly PolicyResource[], config: PackConfig = {}): Promise<PolicyRunResult> {
+export async function runPolicies(
+  policies: readonly (ResourceValidationPolicy | StackValidationPolicy)[],
+  resources: readonly PolicyResource[],
+  config: PackConfig = {},
+): Promise<PolicyRunResult> {
   const violations: Violation[] = [];
   const notApplicable: string[] = [];
   for (const policy of policies) {
     const level = config[policy.name]?.enforcementLevel ?? policy.enforcementLevel ?? 'advisory';
     if (level === 'disabled') continue;
-    const report = (message: string, urn?: string): void => void violations.push({ policy: policy.name, enforcementLevel: level, urn, message });
+    const report = (message: string, urn?: string): void =>
+      void violations.push({ policy: policy.name, enforcementLevel: level, urn, message });
     const common = {
       stackTags: new Map<string, string>(),
       getConfig: <T extends object>() => configFor(policy, config) as T,
@@ -92,10 +117,25 @@ export async function runPolicies(policies: readonly (ResourceValidationPolicy |
       await attempt(() => policy.validateStack(args, report));
       continue;
     }
-    const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    const validations =
+      policy.validateResource === undefined
+        ? []
+        : Array.isArray(policy.validateResource)
+          ? policy.validateResource
+          : [policy.validateResource];
     for (const resource of resources) {
-      const args: ResourceValidationArgs = { ...common, type: resource.type, props: resource.props, urn: resource.urn, name: resource.name, opts: resource.opts, isType: resource.isType, asType: (() => undefined) as ResourceValidationArgs['asType'] };
-      for (const validate of validations) await attempt(() => validate(args, (message) => report(message, resource.urn)));
+      const args: ResourceValidationArgs = {
+        ...common,
+        type: resource.type,
+        props: resource.props,
+        urn: resource.urn,
+        name: resource.name,
+        opts: resource.opts,
+        isType: resource.isType,
+        asType: (() => undefined) as ResourceValidationArgs['asType'],
+      };
+      for (const validate of validations)
+        await attempt(() => validate(args, (message) => report(message, resource.urn)));
     }
   }
   return { violations, notApplicable };

@@ -49,31 +49,46 @@ type Callback = (error: unknown, response: unknown) => void;
 
 /** What the mock runtime hands over as an unknown value (an `Unknown` object). */
 function isUnknownObject(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && (value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true;
+  return (
+    value !== null && typeof value === 'object' && (value as { __pulumiUnknown?: unknown }).__pulumiUnknown === true
+  );
 }
 
 /** Unknown values as the engine sends them to the policy analyzer: the unknown sentinel string. */
 function onTheWire(value: unknown): unknown {
   if (isUnknownObject(value)) return UNKNOWN_STRING;
   if (Array.isArray(value)) return value.map(onTheWire);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, onTheWire(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, onTheWire(v)]));
   return value;
 }
 
 /** One program at a time: the Pulumi runtime keeps its settings in module state. */
 let queue: Promise<unknown> = Promise.resolve();
 
-export function runProgram(run: ProgramRun): Promise<{ resources: RegisteredResource[]; outputs: Record<string, unknown> }> {
+export function runProgram(
+  run: ProgramRun,
+): Promise<{ resources: RegisteredResource[]; outputs: Record<string, unknown> }> {
   const next = queue.then(() => runExclusive(run));
   queue = next.catch(() => undefined);
   return next;
 }
 
-async function runExclusive(run: ProgramRun): Promise<{ resources: RegisteredResource[]; outputs: Record<string, unknown> }> {
+async function runExclusive(
+  run: ProgramRun,
+): Promise<{ resources: RegisteredResource[]; outputs: Record<string, unknown> }> {
   /* eslint-disable @typescript-eslint/no-require-imports -- internal modules, loaded lazily */
   const pulumi = await import('@pulumi/pulumi');
-  const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as { MockMonitor: new (mocks: object) => { registerResource(req: RegisterRequest, callback: Callback): Promise<void>; newUrn(parent: string, type: string, name: string): string } };
-  const settings = require('@pulumi/pulumi/runtime/settings') as { setMockOptions(monitor: object, project: string, stack: string, preview: boolean): void; waitForRPCs(): Promise<void> };
+  const { MockMonitor } = require('@pulumi/pulumi/runtime/mocks') as {
+    MockMonitor: new (mocks: object) => {
+      registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+      newUrn(parent: string, type: string, name: string): string;
+    };
+  };
+  const settings = require('@pulumi/pulumi/runtime/settings') as {
+    setMockOptions(monitor: object, project: string, stack: string, preview: boolean): void;
+    waitForRPCs(): Promise<void>;
+  };
   /* eslint-enable @typescript-eslint/no-require-imports */
   const registered = new Map<string, RegisteredResource>();
   // Filled by the monitor before it calls newResource: URN (the monitor's, with the parent's type) and dependencies.
@@ -93,16 +108,26 @@ async function runExclusive(run: ProgramRun): Promise<{ resources: RegisteredRes
     },
   };
   const register = async (args: { type: string; name: string; inputs: JsonObject }) => {
-      let answer: { id: string | undefined; state: JsonObject };
-      try {
-        answer = args.type.startsWith('pulumi:') ? { id: undefined, state: args.inputs } : await run.newResource({ type: args.type, name: args.name, inputs: args.inputs });
-      } catch (thrown) {
-        errors.push(thrown instanceof Error ? thrown : new Error(String(thrown)));
-        throw thrown;
-      }
-      const { urn, deps } = pending.get(keyOf(args.type, args.name)) ?? { urn: keyOf(args.type, args.name), deps: {} };
-      registered.set(urn, { urn, type: args.type, name: args.name, inputs: onTheWire(args.inputs) as JsonObject, id: answer.id, state: onTheWire(answer.state) as JsonObject, propertyDependencies: deps });
-      return { id: answer.id, state: answer.state };
+    let answer: { id: string | undefined; state: JsonObject };
+    try {
+      answer = args.type.startsWith('pulumi:')
+        ? { id: undefined, state: args.inputs }
+        : await run.newResource({ type: args.type, name: args.name, inputs: args.inputs });
+    } catch (thrown) {
+      errors.push(thrown instanceof Error ? thrown : new Error(String(thrown)));
+      throw thrown;
+    }
+    const { urn, deps } = pending.get(keyOf(args.type, args.name)) ?? { urn: keyOf(args.type, args.name), deps: {} };
+    registered.set(urn, {
+      urn,
+      type: args.type,
+      name: args.name,
+      inputs: onTheWire(args.inputs) as JsonObject,
+      id: answer.id,
+      state: onTheWire(answer.state) as JsonObject,
+      propertyDependencies: deps,
+    });
+    return { id: answer.id, state: answer.state };
   };
   class RecordingMonitor extends MockMonitor {
     override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
@@ -110,7 +135,10 @@ async function runExclusive(run: ProgramRun): Promise<{ resources: RegisteredRes
       req.getPropertydependenciesMap().forEach((value, key) => {
         deps[key] = value.getUrnsList();
       });
-      pending.set(keyOf(req.getType(), req.getName()), { urn: this.newUrn(req.getParent(), req.getType(), req.getName()), deps });
+      pending.set(keyOf(req.getType(), req.getName()), {
+        urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
+        deps,
+      });
       return super.registerResource(req, callback);
     }
   }
@@ -125,5 +153,8 @@ async function runExclusive(run: ProgramRun): Promise<{ resources: RegisteredRes
   }
   const failed = errors[0];
   if (failed) throw failed;
-  return { resources: [...registered.values()].filter((r) => !r.type.startsWith('pulumi:')), outputs: (outputs ?? {}) as Record<string, unknown> };
+  return {
+    resources: [...registered.values()].filter((r) => !r.type.startsWith('pulumi:')),
+    outputs: (outputs ?? {}) as Record<string, unknown>,
+  };
 }

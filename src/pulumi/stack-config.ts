@@ -25,19 +25,25 @@ export function readStackConfig(file: string): StackConfig {
   if (!fs.existsSync(file)) throw new UsageError(`${file}: no such stack file`);
   const config: StackConfig = {};
   let inConfig = false;
-  fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
-    if (line.trim() === '') return;
-    const where = `${file}:${index + 1}`;
-    if (!/^\s/.test(line)) {
-      if (line.trim() !== 'config:') throw new UsageError(`${where}: only a top-level config: map is supported, found ${JSON.stringify(line.trim())}`);
-      inConfig = true;
-      return;
-    }
-    const match = /^\s+([\w.-]+:[\w.-]+):\s*(.*)$/.exec(line);
-    if (!inConfig || !match?.[1]) throw new UsageError(`${where}: expected "  namespace:key: value", found ${JSON.stringify(line.trim())}`);
-    config[match[1]] = scalar(match[2] ?? '', where);
-  });
+  fs.readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .forEach((raw, index) => {
+      const line = raw.replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
+      if (line.trim() === '') return;
+      const where = `${file}:${index + 1}`;
+      if (!/^\s/.test(line)) {
+        if (line.trim() !== 'config:')
+          throw new UsageError(
+            `${where}: only a top-level config: map is supported, found ${JSON.stringify(line.trim())}`,
+          );
+        inConfig = true;
+        return;
+      }
+      const match = /^\s+([\w.-]+:[\w.-]+):\s*(.*)$/.exec(line);
+      if (!inConfig || !match?.[1])
+        throw new UsageError(`${where}: expected "  namespace:key: value", found ${JSON.stringify(line.trim())}`);
+      config[match[1]] = scalar(match[2] ?? '', where);
+    });
   return config;
 }
 

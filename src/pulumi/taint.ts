@@ -8,10 +8,36 @@ import { estateOf, type AdaptedStack } from './adapter';
  * an entity field that changes with the stand-in is tainted. A rule is then run on an estate that records
  * every entity field it reads; a result that read a tainted field is undetermined, and becomes `skipped`.
  */
-const STAND_INS: JsonValue[] = ['kvguard-unknown', true, 1, [{ id: '/kvguard-unknown', name: 'kvguard-unknown', properties: {} }]];
+const STAND_INS: JsonValue[] = [
+  'kvguard-unknown',
+  true,
+  1,
+  [{ id: '/kvguard-unknown', name: 'kvguard-unknown', properties: {} }],
+];
 
-type EntityIndexes = Pick<Estate, 'vaults' | 'privateEndpoints' | 'zoneGroups' | 'networkInterfaces' | 'zones' | 'links' | 'aRecords' | 'virtualNetworks' | 'subnets'>;
-const INDEXES: (keyof EntityIndexes)[] = ['vaults', 'privateEndpoints', 'zoneGroups', 'networkInterfaces', 'zones', 'links', 'aRecords', 'virtualNetworks', 'subnets'];
+type EntityIndexes = Pick<
+  Estate,
+  | 'vaults'
+  | 'privateEndpoints'
+  | 'zoneGroups'
+  | 'networkInterfaces'
+  | 'zones'
+  | 'links'
+  | 'aRecords'
+  | 'virtualNetworks'
+  | 'subnets'
+>;
+const INDEXES: (keyof EntityIndexes)[] = [
+  'vaults',
+  'privateEndpoints',
+  'zoneGroups',
+  'networkInterfaces',
+  'zones',
+  'links',
+  'aRecords',
+  'virtualNetworks',
+  'subnets',
+];
 
 /** Entity id (idKey) → its tainted fields, with the unknown values behind them for the skip reason. */
 export interface Taint {
@@ -22,11 +48,15 @@ export interface Taint {
 
 export function taintOf(stack: AdaptedStack, known: Estate): Taint {
   const fields = new Map<string, Set<string>>();
-  const unknownValues = [...stack.resources, ...stack.effects].flatMap((r) => r.unknowns.map((path) => `${r.name}.${path}`));
+  const unknownValues = [...stack.resources, ...stack.effects].flatMap((r) =>
+    r.unknowns.map((path) => `${r.name}.${path}`),
+  );
   if (unknownValues.length === 0) return { fields, unknownValues };
   const entries = (estate: Estate): Map<string, Record<string, unknown>> => {
     const map = new Map<string, Record<string, unknown>>();
-    for (const index of INDEXES) for (const entity of estate[index].all()) map.set(`${index}:${idKey(entity.id)}`, entity as unknown as Record<string, unknown>);
+    for (const index of INDEXES)
+      for (const entity of estate[index].all())
+        map.set(`${index}:${idKey(entity.id)}`, entity as unknown as Record<string, unknown>);
     return map;
   };
   const base = entries(known);
@@ -57,9 +87,11 @@ export interface AccessLog {
 export function recording<T extends object>(target: T, log: AccessLog, cache = new WeakMap<object, object>()): T {
   const cached = cache.get(target);
   if (cached) return cached as T;
-  const wrap = (value: unknown): unknown => (value !== null && typeof value === 'object' ? recording(value, log, cache) : value);
+  const wrap = (value: unknown): unknown =>
+    value !== null && typeof value === 'object' ? recording(value, log, cache) : value;
   const isArray = Array.isArray(target);
-  const entityId = !isArray && typeof (target as { id?: unknown }).id === 'string' ? idKey((target as { id: string }).id) : undefined;
+  const entityId =
+    !isArray && typeof (target as { id?: unknown }).id === 'string' ? idKey((target as { id: string }).id) : undefined;
   const proxy = new Proxy(target, {
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, isArray ? receiver : object);

@@ -14,8 +14,10 @@ export interface AssignmentSpec {
 }
 
 export function roleAssignment(spec: AssignmentSpec): ArmResource {
-  const subscriptionId = spec.subscriptionId ?? /\/subscriptions\/([^/]+)/i.exec(spec.scope)?.[1] ?? '00000000-0000-0000-0000-000000000000';
-  const name = spec.name ?? `${spec.principalId.slice(0, 8)}-${spec.roleGuid.slice(0, 4)}-4000-8000-${scopeHash(spec.scope)}`;
+  const subscriptionId =
+    spec.subscriptionId ?? /\/subscriptions\/([^/]+)/i.exec(spec.scope)?.[1] ?? '00000000-0000-0000-0000-000000000000';
+  const name =
+    spec.name ?? `${spec.principalId.slice(0, 8)}-${spec.roleGuid.slice(0, 4)}-4000-8000-${scopeHash(spec.scope)}`;
   const scope = spec.scope === '/' ? '' : spec.scope.replace(/\/+$/, '');
   const properties: JsonObject = {
     roleDefinitionId: roleDefinitionId(subscriptionId, spec.roleGuid),
@@ -29,10 +31,21 @@ export function roleAssignment(spec: AssignmentSpec): ArmResource {
     properties.condition = spec.condition;
     properties.conditionVersion = '2.0';
   }
-  return { id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, name, type: 'Microsoft.Authorization/roleAssignments', properties };
+  return {
+    id: `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    name,
+    type: 'Microsoft.Authorization/roleAssignments',
+    properties,
+  };
 }
 
-export function customRole(subscriptionId: string, guid: string, roleName: string, dataActions: string[], notDataActions: string[] = []): ArmResource {
+export function customRole(
+  subscriptionId: string,
+  guid: string,
+  roleName: string,
+  dataActions: string[],
+  notDataActions: string[] = [],
+): ArmResource {
   return {
     id: roleDefinitionId(subscriptionId, guid),
     name: guid,

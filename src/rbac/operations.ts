@@ -85,7 +85,9 @@ export function parseOperation(text: string): Operation | undefined {
 }
 
 export function knownOperations(): string[] {
-  return (Object.keys(CATALOG) as ObjectArea[]).flatMap((area) => Object.keys(CATALOG[area]).map((p) => `${area}/${p}`));
+  return (Object.keys(CATALOG) as ObjectArea[]).flatMap((area) =>
+    Object.keys(CATALOG[area]).map((p) => `${area}/${p}`),
+  );
 }
 
 /** The first operation that needs this data action (reading a ForbiddenByRbac body back into an operation). */
@@ -93,7 +95,8 @@ export function operationForDataAction(dataAction: string): Operation | undefine
   const wanted = dataAction.toLowerCase();
   for (const area of Object.keys(CATALOG) as ObjectArea[]) {
     for (const [permission, action] of Object.entries(CATALOG[area])) {
-      if (action.toLowerCase() === wanted) return { name: `${area}/${permission}`, area, permission, dataAction: action };
+      if (action.toLowerCase() === wanted)
+        return { name: `${area}/${permission}`, area, permission, dataAction: action };
     }
   }
   return undefined;

@@ -30,7 +30,11 @@ export function describeScope(scope: string, vaultId: string): string {
   const parts = s.split('/').filter((p) => p !== '');
   if (parts.length === 2) return `subscription ${parsed.subscriptionId}`;
   if (parts.length === 4) return `resource group ${parsed.resourceGroup}`;
-  const below = s.slice(vaultId.length).split('/').filter((p) => p !== '');
-  if (idKey(s).startsWith(`${idKey(vaultId)}/`) && below.length >= 2) return `${(below[0] ?? '').replace(/s$/, '')} ${below[1]}`;
+  const below = s
+    .slice(vaultId.length)
+    .split('/')
+    .filter((p) => p !== '');
+  if (idKey(s).startsWith(`${idKey(vaultId)}/`) && below.length >= 2)
+    return `${(below[0] ?? '').replace(/s$/, '')} ${below[1]}`;
   return s;
 }

@@ -20,13 +20,15 @@ export const HOPS: readonly { hop: Hop; label: string }[] = [
 
 /** How reports name a rule's link: the hop's label, and the caller's identity for token and permission rules. */
 export function linkLabel(link: PathLink): string {
-  return link === 'identity' ? 'Caller identity' : HOPS.find((h) => h.hop === link)?.label ?? link;
+  return link === 'identity' ? 'Caller identity' : (HOPS.find((h) => h.hop === link)?.label ?? link);
 }
 
 export function hopOf(finding: Finding): Hop {
   if (finding.link === 'identity') return 'caller';
   // The private endpoint's NIC is its own hop; KV103 reports on it by the NIC's id.
-  return (parseId(finding.resourceId).type ?? '').toLowerCase() === 'microsoft.network/networkinterfaces' ? 'nic' : finding.link;
+  return (parseId(finding.resourceId).type ?? '').toLowerCase() === 'microsoft.network/networkinterfaces'
+    ? 'nic'
+    : finding.link;
 }
 
 /** A hop is broken (red) when a finding on it fails, even a suppressed one: suppressing accepts a broken link, it does not mend it. */

@@ -28,5 +28,9 @@ export function escapeMarkdownCell(text: string): string {
 
 /** Markdown text where GitHub would otherwise render HTML or formatting from ARM names. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]])/g, '\\$1');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]])/g, '\\$1');
 }

@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import type { Finding, RunResult } from '../engine/types';
 import { CallerProfile, isDefaultCaller } from '../model/caller';
 import { HOPS, hopOf, hopStatus } from './access-path';
-import { docUrlOf, lastSegment, ruleMetaOf, shortResource, SHOWN_ORDER, ShownOutcome, shownOutcome, suppressionText } from './common';
+import {
+  docUrlOf,
+  lastSegment,
+  ruleMetaOf,
+  shortResource,
+  SHOWN_ORDER,
+  ShownOutcome,
+  shownOutcome,
+  suppressionText,
+} from './common';
 import { escapeHtml as h } from './escape';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets';
 import type { ReportOptions, Reporter } from './types';
@@ -30,7 +39,11 @@ export const htmlReport: Reporter = (result, options) => {
 <body>
 ${header(result, options, title)}
 ${notices(result)}
-${findingsByVault(result).map((vault) => vaultSection(vault, options)).join('\n')}${result.findings.length === 0 ? '\n<section class="vault"><p>No vault was found in the audited scope, so no rule was evaluated.</p></section>' : ''}
+${findingsByVault(result)
+  .map((vault) => vaultSection(vault, options))
+  .join(
+    '\n',
+  )}${result.findings.length === 0 ? '\n<section class="vault"><p>No vault was found in the audited scope, so no rule was evaluated.</p></section>' : ''}
 <script>${HTML_SCRIPT}</script>
 </body>
 </html>
@@ -40,7 +53,14 @@ ${findingsByVault(result).map((vault) => vaultSection(vault, options)).join('\n'
 function header(result: RunResult, options: ReportOptions, title: string): string {
   const s = result.summary;
   const when = options.generatedAt ? ` at ${h(options.generatedAt.toISOString())}` : '';
-  const counts: [ShownOutcome | 'vaults', number][] = [['vaults', s.vaults], ['fail', s.fail], ['error', s.error], ['suppressed', s.suppressed], ['skipped', s.skipped], ['pass', s.pass]];
+  const counts: [ShownOutcome | 'vaults', number][] = [
+    ['vaults', s.vaults],
+    ['fail', s.fail],
+    ['error', s.error],
+    ['suppressed', s.suppressed],
+    ['skipped', s.skipped],
+    ['pass', s.pass],
+  ];
   return `<header>
 <h1>${h(title)}</h1>
 <div class="muted">${h(options.tool.name)} ${h(options.tool.version)}${when}. Caller: ${h(describeCaller(options.caller))}.${s.complete ? '' : ' <strong class="outcome-fail">Incomplete run: some checks could not be evaluated.</strong>'}</div>
@@ -51,7 +71,10 @@ function header(result: RunResult, options: ReportOptions, title: string): strin
 
 function notices(result: RunResult): string {
   if (result.notices.length === 0) return '';
-  const items = result.notices.map((n) => `<li class="notice-${n.level}">${h(n.level)}: ${h(n.message)}${n.resourceId ? ` <code>${h(n.resourceId)}</code>` : ''}</li>`);
+  const items = result.notices.map(
+    (n) =>
+      `<li class="notice-${n.level}">${h(n.level)}: ${h(n.message)}${n.resourceId ? ` <code>${h(n.resourceId)}</code>` : ''}</li>`,
+  );
   return `<div class="notices"><h2>Notices</h2><ul>${items.join('')}</ul></div>`;
 }
 
@@ -59,7 +82,8 @@ function vaultSection(vault: VaultFindings, options: ReportOptions): string {
   const hops = HOPS.map(({ hop, label }) => {
     const findings = vault.findings.filter((f) => hopOf(f) === hop);
     const status = hopStatus(findings);
-    const names = hop === 'caller' ? [describeCaller(options.caller)] : unique(findings.map((f) => shortResource(f.resourceId)));
+    const names =
+      hop === 'caller' ? [describeCaller(options.caller)] : unique(findings.map((f) => shortResource(f.resourceId)));
     return `<li class="hop hop-${status}" data-hop="${hop}" data-status="${status}">
 <div class="hop-title">${h(label)}</div><div class="hop-state">${status === 'none' ? 'not checked' : status}</div>
 <div class="muted">${names.map(h).join(', ')}</div>
@@ -68,7 +92,10 @@ function vaultSection(vault: VaultFindings, options: ReportOptions): string {
   });
   const rows = [...vault.findings]
     .sort((a, b) => SHOWN_ORDER.indexOf(shownOutcome(a)) - SHOWN_ORDER.indexOf(shownOutcome(b)))
-    .map((f) => `<tr data-outcome="${shownOutcome(f)}" data-rule="${h(f.ruleId)}"><td class="outcome outcome-${shownOutcome(f)}">${shownOutcome(f)}</td><td>${ruleLink(f, options)}</td><td>${h(f.message)}${suppressedNote(f)}<div class="muted">${h(f.remediation)}</div></td><td><code>${h(f.resourceId)}</code></td></tr>`);
+    .map(
+      (f) =>
+        `<tr data-outcome="${shownOutcome(f)}" data-rule="${h(f.ruleId)}"><td class="outcome outcome-${shownOutcome(f)}">${shownOutcome(f)}</td><td>${ruleLink(f, options)}</td><td>${h(f.message)}${suppressedNote(f)}<div class="muted">${h(f.remediation)}</div></td><td><code>${h(f.resourceId)}</code></td></tr>`,
+    );
   return `<section class="vault" data-vault="${h(vault.label)}">
 <h2>${h(vault.label)}</h2><code class="muted">${h(vault.vaultId)}</code>
 <ol class="path" aria-label="access path of ${h(vault.label)}">
@@ -94,7 +121,11 @@ function describeCaller(caller: CallerProfile | undefined): string {
   if (!caller || isDefaultCaller(caller)) return "a client in the private endpoint's own VNet";
   const parts = [
     caller.ips.length > 0 ? `from ${caller.ips.join(', ')}` : '',
-    caller.subnetId ? `in subnet ${lastSegment(caller.subnetId)}` : caller.vnetId ? `in VNet ${lastSegment(caller.vnetId)}` : '',
+    caller.subnetId
+      ? `in subnet ${lastSegment(caller.subnetId)}`
+      : caller.vnetId
+        ? `in VNet ${lastSegment(caller.vnetId)}`
+        : '',
     caller.trustedService ? 'as a trusted Microsoft service' : '',
     caller.identity?.objectId ? `as identity ${caller.identity.objectId}` : '',
   ];

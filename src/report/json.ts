@@ -9,7 +9,11 @@ import type { Reporter } from './types';
 export const jsonReport: Reporter = (result, options) => {
   const report = {
     tool: { name: options.tool.name, version: options.tool.version },
-    summary: { ...result.summary, rules: options.rules.length, ...(result.collection ? { collection: result.collection } : {}) },
+    summary: {
+      ...result.summary,
+      rules: options.rules.length,
+      ...(result.collection ? { collection: result.collection } : {}),
+    },
     findings: result.findings.map(toJson),
     notices: result.notices,
   };

@@ -35,7 +35,8 @@ export const junitReport: Reporter = (result, options) => {
   }));
   if (suites.length === 0) suites.push(emptySuite());
   if (result.notices.length > 0) suites.push(noticeSuite(result.notices));
-  const count = (verdict: Verdict) => suites.reduce((n, s) => n + s.cases.filter((c) => c.verdict === verdict).length, 0);
+  const count = (verdict: Verdict) =>
+    suites.reduce((n, s) => n + s.cases.filter((c) => c.verdict === verdict).length, 0);
   const tests = suites.reduce((n, s) => n + s.cases.length, 0);
   const stamp = options.generatedAt ? ` timestamp="${options.generatedAt.toISOString().slice(0, 19)}"` : '';
   const lines = [
@@ -52,16 +53,30 @@ function testCase(classname: string, findings: Finding[], options: ReportOptions
   const active = findings.filter((f) => !f.suppressed);
   const failed = active.filter((f) => f.outcome === 'fail');
   const errored = active.filter((f) => f.outcome === 'error');
-  const verdict: Verdict = failed.length > 0 ? 'failure' : errored.length > 0 ? 'error' : findings.every((f) => f.outcome === 'skipped') ? 'skipped' : 'pass';
+  const verdict: Verdict =
+    failed.length > 0
+      ? 'failure'
+      : errored.length > 0
+        ? 'error'
+        : findings.every((f) => f.outcome === 'skipped')
+          ? 'skipped'
+          : 'pass';
   const decisive = failed[0] ?? errored[0] ?? findings[0];
-  const lines = findings.map((f) => `[${f.suppressed ? suppressionText(f) : f.outcome}] ${f.message} (${f.resourceId})`);
-  if (verdict === 'failure' || verdict === 'error') lines.push('', `Remediation: ${rule.remediation}`, `Docs: ${docUrlOf(rule)}`);
+  const lines = findings.map(
+    (f) => `[${f.suppressed ? suppressionText(f) : f.outcome}] ${f.message} (${f.resourceId})`,
+  );
+  if (verdict === 'failure' || verdict === 'error')
+    lines.push('', `Remediation: ${rule.remediation}`, `Docs: ${docUrlOf(rule)}`);
   return { classname, name: `${rule.id} ${rule.name}`, verdict, message: decisive.message, body: lines.join('\n') };
 }
 
 function emptySuite(): Suite {
   const message = 'no vault was found in the audited scope, so no rule was evaluated';
-  return { name: 'kvguard', properties: {}, cases: [{ classname: 'kvguard', name: 'vaults audited', verdict: 'skipped', message, body: message }] };
+  return {
+    name: 'kvguard',
+    properties: {},
+    cases: [{ classname: 'kvguard', name: 'vaults audited', verdict: 'skipped', message, body: message }],
+  };
 }
 
 function noticeSuite(notices: readonly Notice[]): Suite {
@@ -84,7 +99,13 @@ function suiteXml(suite: Suite, index: number, stamp: string): string[] {
   return [
     `  <testsuite id="${index}" name="${escapeXml(suite.name)}" tests="${suite.cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="0"${stamp}>`,
     ...(properties.length > 0
-      ? ['    <properties>', ...properties.map(([name, value]) => `      <property name="${escapeXml(name)}" value="${escapeXml(value)}"/>`), '    </properties>']
+      ? [
+          '    <properties>',
+          ...properties.map(
+            ([name, value]) => `      <property name="${escapeXml(name)}" value="${escapeXml(value)}"/>`,
+          ),
+          '    </properties>',
+        ]
       : []),
     ...suite.cases.flatMap(caseXml),
     '  </testsuite>',

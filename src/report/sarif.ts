@@ -75,7 +75,11 @@ function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
   };
 }
 
-function sarifResult(finding: Finding, ruleIndex: number, artifact: ReportOptions['artifact']): Record<string, unknown> {
+function sarifResult(
+  finding: Finding,
+  ruleIndex: number,
+  artifact: ReportOptions['artifact'],
+): Record<string, unknown> {
   const text = finding.outcome === 'error' ? `Could not be evaluated: ${finding.message}` : finding.message;
   const sarif: Record<string, unknown> = {
     ruleId: finding.ruleId,
@@ -86,15 +90,23 @@ function sarifResult(finding: Finding, ruleIndex: number, artifact: ReportOption
     locations: [
       {
         physicalLocation: physicalLocation(finding.resourceId, artifact),
-        logicalLocations: [{ name: lastSegment(finding.resourceId), fullyQualifiedName: finding.resourceId, kind: 'resource' }],
+        logicalLocations: [
+          { name: lastSegment(finding.resourceId), fullyQualifiedName: finding.resourceId, kind: 'resource' },
+        ],
       },
     ],
     partialFingerprints: { 'kvguardFinding/v1': findingFingerprint(finding.ruleId, finding.resourceId) },
-    properties: { outcome: finding.outcome, vaultId: finding.vaultId, resourceId: finding.resourceId, remediation: finding.remediation },
+    properties: {
+      outcome: finding.outcome,
+      vaultId: finding.vaultId,
+      resourceId: finding.resourceId,
+      remediation: finding.remediation,
+    },
   };
   if (finding.suppressed) {
     const { kind, reason, expires } = finding.suppressed;
-    const justification = kind === 'baseline' ? `baseline: ${reason}` : `${reason}${expires ? ` (until ${expires})` : ''}`;
+    const justification =
+      kind === 'baseline' ? `baseline: ${reason}` : `${reason}${expires ? ` (until ${expires})` : ''}`;
     // External: the suppression lives in kvguard.config.json or the baseline, not beside the resource.
     sarif.suppressions = [{ kind: 'external', status: 'accepted', justification }];
   }
@@ -102,12 +114,17 @@ function sarifResult(finding: Finding, ruleIndex: number, artifact: ReportOption
 }
 
 function notifications(result: RunResult): Record<string, unknown>[] {
-  const out = result.notices.map((notice) => ({ level: NOTICE_LEVEL[notice.level], message: { text: sentence(notice.message) } }));
+  const out = result.notices.map((notice) => ({
+    level: NOTICE_LEVEL[notice.level],
+    message: { text: sentence(notice.message) },
+  }));
   if (!result.summary.complete) {
     const errors = result.findings.filter((f) => f.outcome === 'error').length;
     out.push({
       level: 'error',
-      message: { text: `The run is incomplete: ${errors} rule evaluation(s) ended in error and ${result.notices.filter((n) => n.level === 'error').length} collection error(s) were reported.` },
+      message: {
+        text: `The run is incomplete: ${errors} rule evaluation(s) ended in error and ${result.notices.filter((n) => n.level === 'error').length} collection error(s) were reported.`,
+      },
     });
   }
   return out;
@@ -122,11 +139,18 @@ function physicalLocation(resourceId: string, artifact: ReportOptions['artifact'
 }
 
 function resourcePath(resourceId: string): string {
-  return resourceId.replace(/^\/+|\/+$/g, '').split('/').map(encodeURIComponent).join('/');
+  return resourceId
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .map(encodeURIComponent)
+    .join('/');
 }
 
 function pascalCase(name: string): string {
-  return name.split('-').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
+  return name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
 }
 
 /** SARIF messages are sentences: a rule message written as a clause gets its full stop. */

@@ -19,7 +19,12 @@ export const textReport: Reporter = (result, options) => {
   const verbosity = options.verbosity ?? 'normal';
   const lines: string[] = [];
   if (verbosity !== 'quiet') {
-    lines.push(c.bold(`kvguard ${options.tool.version}: ${plural(result.summary.vaults, 'vault')}, caller: ${describeCaller(options.caller)}`), '');
+    lines.push(
+      c.bold(
+        `kvguard ${options.tool.version}: ${plural(result.summary.vaults, 'vault')}, caller: ${describeCaller(options.caller)}`,
+      ),
+      '',
+    );
   }
   for (const block of vaultBlocks(result)) {
     if (verbosity === 'quiet' && !block.failing) continue;
@@ -27,7 +32,11 @@ export const textReport: Reporter = (result, options) => {
   }
   const notices = result.notices.filter((n) => verbosity !== 'quiet' || n.level !== 'info');
   if (notices.length > 0) {
-    lines.push(c.bold('notices'), ...notices.map((n) => `  ${noticeMark(n, c)} ${n.message}${n.resourceId ? c.dim(` (${n.resourceId})`) : ''}`), '');
+    lines.push(
+      c.bold('notices'),
+      ...notices.map((n) => `  ${noticeMark(n, c)} ${n.message}${n.resourceId ? c.dim(` (${n.resourceId})`) : ''}`),
+      '',
+    );
   }
   lines.push(totals(result, c));
   return `${lines.join('\n')}\n`;
@@ -56,7 +65,9 @@ function renderVault(block: VaultBlock, verbosity: NonNullable<ReportOptions['ve
   const lines = [`${mark} ${c.bold(block.label)}  ${c.dim(where)}`];
   const hops = HOPS.map(({ hop, label }) => ({ label, findings: block.findings.filter((f) => hopOf(f) === hop) }));
   if (verbosity !== 'quiet') {
-    lines.push(`  ${hops.map((h) => (h.findings.length === 0 ? c.dim(h.label) : `${h.label} ${hopMark(h.findings, c)}`)).join(c.dim(' → '))}`);
+    lines.push(
+      `  ${hops.map((h) => (h.findings.length === 0 ? c.dim(h.label) : `${h.label} ${hopMark(h.findings, c)}`)).join(c.dim(' → '))}`,
+    );
   }
   for (const { label, findings } of hops) {
     const shown = findings.filter((f) => isFailing(f) || f.suppressed || verbosity === 'verbose').sort(byOutcome);
@@ -79,8 +90,12 @@ function renderFinding(finding: Finding, verbosity: NonNullable<ReportOptions['v
   const lines = [head];
   if (finding.suppressed) lines.push(`        ${c.dim(suppressionText(finding))}`);
   if (!isFailing(finding) || verbosity === 'quiet') return lines;
-  if (finding.resourceId.toLowerCase() !== finding.vaultId.toLowerCase()) lines.push(`        ${c.dim('resource')} ${finding.resourceId}`);
-  lines.push(`        ${c.dim('fix')}      ${finding.remediation}`, `        ${c.dim('docs')}     ${ruleDocUrl(finding.rule)}`);
+  if (finding.resourceId.toLowerCase() !== finding.vaultId.toLowerCase())
+    lines.push(`        ${c.dim('resource')} ${finding.resourceId}`);
+  lines.push(
+    `        ${c.dim('fix')}      ${finding.remediation}`,
+    `        ${c.dim('docs')}     ${ruleDocUrl(finding.rule)}`,
+  );
   return lines;
 }
 
@@ -116,7 +131,13 @@ function noticeMark(notice: Notice, c: Colors): string {
 function totals(result: RunResult, c: Colors): string {
   const s = result.summary;
   const failingVaults = vaultBlocks(result).filter((b) => b.failing).length;
-  const parts = [`${s.pass} passed`, `${s.fail} failed`, `${plural(s.error, 'error')}`, `${s.skipped} skipped`, `${s.suppressed} suppressed`];
+  const parts = [
+    `${s.pass} passed`,
+    `${s.fail} failed`,
+    `${plural(s.error, 'error')}`,
+    `${s.skipped} skipped`,
+    `${s.suppressed} suppressed`,
+  ];
   const head = `${plural(s.vaults, 'vault')} (${failingVaults} failing)`;
   const line = `${head}: ${parts.join(', ')}${s.complete ? '' : ', incomplete: some vaults or resources could not be evaluated'}`;
   return failingVaults > 0 || !s.complete ? c.red(c.bold(line)) : c.green(c.bold(line));
@@ -124,10 +145,14 @@ function totals(result: RunResult, c: Colors): string {
 
 /** "203.0.113.10", "subnet snet-workload of vnet-spoke", "a trusted Microsoft service", or the default. */
 export function describeCaller(caller: CallerProfile | undefined): string {
-  if (!caller || isDefaultCaller(caller)) return "a client in the private endpoint's own VNet (default; give --caller-ip or --caller-subnet)";
+  if (!caller || isDefaultCaller(caller))
+    return "a client in the private endpoint's own VNet (default; give --caller-ip or --caller-subnet)";
   const parts: string[] = [];
   if (caller.ips.length > 0) parts.push(caller.ips.join(', '));
-  if (caller.subnetId) parts.push(`subnet ${parseId(caller.subnetId).name} of ${parseId(caller.subnetId.replace(/\/subnets\/[^/]+\/?$/i, '')).name}`);
+  if (caller.subnetId)
+    parts.push(
+      `subnet ${parseId(caller.subnetId).name} of ${parseId(caller.subnetId.replace(/\/subnets\/[^/]+\/?$/i, '')).name}`,
+    );
   else if (caller.vnetId) parts.push(`VNet ${parseId(caller.vnetId).name}`);
   if (caller.trustedService) parts.push('a trusted Microsoft service');
   return parts.join(', ');

@@ -20,7 +20,8 @@ function audienceOwner(audience: string): string | undefined {
     if (bare === profile.managedHsmAudience) return `the managed HSM audience of ${cloud}`;
     if (bare === profile.resourceManager) return `Azure Resource Manager's audience (${cloud}), not Key Vault's`;
   }
-  if (bare === 'https://graph.microsoft.com' || bare === '00000003-0000-0000-c000-000000000000') return "Microsoft Graph's audience, not Key Vault's";
+  if (bare === 'https://graph.microsoft.com' || bare === '00000003-0000-0000-c000-000000000000')
+    return "Microsoft Graph's audience, not Key Vault's";
   if (bare === 'https://vault.keyvault.net') return 'a mistyped audience';
   return undefined;
 }
@@ -33,7 +34,10 @@ export function checkAudience(claims: TokenClaims, vault: Vault, cloud: CloudNam
   }
   const fix = `request the token for ${expected} (scope ${expected}/.default)`;
   if (claims.aud.some((a) => a === `${expected}/`)) {
-    return { ok: false, message: `token audience ${expected}/ has a trailing slash; ${vault.name} accepts exactly ${expected}: ${fix}` };
+    return {
+      ok: false,
+      message: `token audience ${expected}/ has a trailing slash; ${vault.name} accepts exactly ${expected}: ${fix}`,
+    };
   }
   const owner = claims.aud.map(audienceOwner).find((o) => o !== undefined);
   const why = owner ? ` is ${owner}` : ' is not a Key Vault audience';
@@ -45,15 +49,27 @@ export function checkLifetime(claims: TokenClaims, now: Date, skewSeconds: numbe
   const skew = `the ${skewSeconds} s clock skew`;
   const window = `${claims.nbf !== undefined ? `from ${isoSeconds(claims.nbf)} ` : ''}until ${isoSeconds(claims.exp)}`;
   if (nowSeconds >= claims.exp + skewSeconds) {
-    return { ok: false, message: `token expired at ${isoSeconds(claims.exp)}, ${duration(nowSeconds - claims.exp)} before now (${isoSeconds(nowSeconds)}), beyond ${skew}: get a new token (SDK credentials refresh it; a token pasted into a config file does not)` };
+    return {
+      ok: false,
+      message: `token expired at ${isoSeconds(claims.exp)}, ${duration(nowSeconds - claims.exp)} before now (${isoSeconds(nowSeconds)}), beyond ${skew}: get a new token (SDK credentials refresh it; a token pasted into a config file does not)`,
+    };
   }
   if (claims.nbf !== undefined && nowSeconds < claims.nbf - skewSeconds) {
-    return { ok: false, message: `token is not valid before ${isoSeconds(claims.nbf)}, ${duration(claims.nbf - nowSeconds)} after now (${isoSeconds(nowSeconds)}), beyond ${skew}: check the caller's clock` };
+    return {
+      ok: false,
+      message: `token is not valid before ${isoSeconds(claims.nbf)}, ${duration(claims.nbf - nowSeconds)} after now (${isoSeconds(nowSeconds)}), beyond ${skew}: check the caller's clock`,
+    };
   }
   if (nowSeconds >= claims.exp || (claims.nbf !== undefined && nowSeconds < claims.nbf)) {
-    return { ok: true, message: `token is valid ${window} only within ${skew} of now (${isoSeconds(nowSeconds)}): it is about to fail` };
+    return {
+      ok: true,
+      message: `token is valid ${window} only within ${skew} of now (${isoSeconds(nowSeconds)}): it is about to fail`,
+    };
   }
-  return { ok: true, message: `token is valid ${window}, ${duration(claims.exp - nowSeconds)} from now (${isoSeconds(nowSeconds)})` };
+  return {
+    ok: true,
+    message: `token is valid ${window}, ${duration(claims.exp - nowSeconds)} from now (${isoSeconds(nowSeconds)})`,
+  };
 }
 
 /** The issuers Entra uses for a tenant in a cloud: v1 (`sts`) and v2 (`{authority}/{tid}/v2.0`) access tokens. */
@@ -80,7 +96,10 @@ export function checkTenant(claims: TokenClaims, vault: Vault, cloud: CloudName,
   const accepted = issuersFor(cloud, vaultTenant).map((i) => i.toLowerCase());
   if (!accepted.includes(claims.iss.toLowerCase())) {
     const [v1, v2] = issuersFor(cloud, vaultTenant);
-    return { ok: false, message: `token issuer ${claims.iss} is not an issuer of tenant ${vaultTenant} in ${cloud} (expected ${v1} or ${v2}): ${invalidIssuer}; get the token from ${login}` };
+    return {
+      ok: false,
+      message: `token issuer ${claims.iss} is not an issuer of tenant ${vaultTenant} in ${cloud} (expected ${v1} or ${v2}): ${invalidIssuer}; get the token from ${login}`,
+    };
   }
   return { ok: true, message: `token tenant ${vaultTenant} (issuer ${claims.iss}) is the tenant of ${vault.name}` };
 }

@@ -30,14 +30,24 @@ export function claimsView(claims: TokenClaims): Record<string, string> {
 export function renderTokenReport(report: TokenReport, format: 'text' | 'json'): string {
   const claims = claimsView(report.claims);
   if (format === 'json') {
-    const findings = report.findings.map(({ ruleId, rule, outcome, vaultId, message, remediation }) => ({ ruleId, rule, outcome, vaultId, message, ...(outcome === 'fail' ? { remediation } : {}) }));
+    const findings = report.findings.map(({ ruleId, rule, outcome, vaultId, message, remediation }) => ({
+      ruleId,
+      rule,
+      outcome,
+      vaultId,
+      message,
+      ...(outcome === 'fail' ? { remediation } : {}),
+    }));
     return `${JSON.stringify({ claims, ...(report.lifetime ? { lifetime: report.lifetime } : {}), findings }, null, 2)}\n`;
   }
   const lines = ['Token claims (decoded locally: not verified, not sent anywhere, the token itself is not shown)'];
   for (const [name, value] of Object.entries(claims)) lines.push(`  ${name.padEnd(6)} ${value}`);
   if (report.lifetime) {
     lines.push('', `${report.lifetime.ok ? 'PASS' : 'FAIL'} KV402 token-lifetime: ${report.lifetime.message}`);
-    lines.push('', 'Give --snapshot FILE or --subscription ID (with --vault NAME) to check the audience (KV401) and the tenant (KV403) against a vault.');
+    lines.push(
+      '',
+      'Give --snapshot FILE or --subscription ID (with --vault NAME) to check the audience (KV401) and the tenant (KV403) against a vault.',
+    );
   }
   const byVault = new Map<string, Finding[]>();
   for (const f of report.findings) byVault.set(f.vaultId, [...(byVault.get(f.vaultId) ?? []), f]);

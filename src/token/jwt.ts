@@ -40,10 +40,14 @@ export function decodeJwt(input: string): DecodedToken {
   if (raw === '') throw new TokenError('no token given: pass a JWT on stdin or with --file');
   const parts = raw.split('.');
   if (parts.length === 5) {
-    throw new TokenError('the token has five parts: it is an encrypted token (JWE), which cannot be read without its key; Key Vault takes signed access tokens (three parts)');
+    throw new TokenError(
+      'the token has five parts: it is an encrypted token (JWE), which cannot be read without its key; Key Vault takes signed access tokens (three parts)',
+    );
   }
   if (parts.length !== 3) {
-    throw new TokenError(`the token has ${parts.length} part${parts.length === 1 ? '' : 's'} separated by dots; a JWT has three (header.payload.signature)`);
+    throw new TokenError(
+      `the token has ${parts.length} part${parts.length === 1 ? '' : 's'} separated by dots; a JWT has three (header.payload.signature)`,
+    );
   }
   const header = decodePart(parts[0] ?? '', 'header');
   const payload = decodePart(parts[1] ?? '', 'payload');
@@ -75,10 +79,18 @@ function decodePart(part: string, name: 'header' | 'payload'): Record<string, un
 
 function claimsOf(payload: Record<string, unknown>): TokenClaims {
   const missing = ['aud', 'iss', 'exp'].filter((name) => payload[name] === undefined);
-  if (missing.length > 0) throw new TokenError(`the token lacks the claim${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: it is not an access token`);
-  const aud = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud.filter((a): a is string => typeof a === 'string') : [];
-  if (aud.length === 0) throw new TokenError('the token\'s aud claim is not a string');
-  if (typeof payload.iss !== 'string') throw new TokenError('the token\'s iss claim is not a string');
+  if (missing.length > 0)
+    throw new TokenError(
+      `the token lacks the claim${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: it is not an access token`,
+    );
+  const aud =
+    typeof payload.aud === 'string'
+      ? [payload.aud]
+      : Array.isArray(payload.aud)
+        ? payload.aud.filter((a): a is string => typeof a === 'string')
+        : [];
+  if (aud.length === 0) throw new TokenError("the token's aud claim is not a string");
+  if (typeof payload.iss !== 'string') throw new TokenError("the token's iss claim is not a string");
   const exp = numericDate(payload.exp, 'exp');
   if (exp === undefined) throw new TokenError('the token lacks the claim exp: it is not an access token');
   return {
@@ -97,7 +109,8 @@ function claimsOf(payload: Record<string, unknown>): TokenClaims {
 
 function numericDate(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TokenError(`the token's ${name} claim is not a number of seconds`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new TokenError(`the token's ${name} claim is not a number of seconds`);
   return value;
 }
 

@@ -12,7 +12,10 @@ import { TokenClaims, TokenError, decodeJwt } from './jwt';
 export type TokenRuleInput = { claims: TokenClaims; cloud: CloudName; results?: undefined } | { results: RuleResult[] };
 
 export function tokenRuleInput(vault: Vault, caller: CallerProfile): TokenRuleInput {
-  if (!caller.token) return { results: [skip(vault.id, 'no caller token given (kvguard token explain, or the caller profile\'s token)')] };
+  if (!caller.token)
+    return {
+      results: [skip(vault.id, "no caller token given (kvguard token explain, or the caller profile's token)")],
+    };
   let claims: TokenClaims;
   try {
     claims = decodeJwt(caller.token).claims;
@@ -21,7 +24,14 @@ export function tokenRuleInput(vault: Vault, caller: CallerProfile): TokenRuleIn
     return { results: [error(vault.id, `the caller token cannot be decoded: ${thrown.message}`)] };
   }
   if (!vault.cloud) {
-    return { results: [error(vault.id, `${vault.name} has no recognizable ${vault.kind === 'managedHsm' ? 'hsmUri' : 'vaultUri'} (${vault.uri ?? 'absent'}), so its cloud and token audience are unknown`)] };
+    return {
+      results: [
+        error(
+          vault.id,
+          `${vault.name} has no recognizable ${vault.kind === 'managedHsm' ? 'hsmUri' : 'vaultUri'} (${vault.uri ?? 'absent'}), so its cloud and token audience are unknown`,
+        ),
+      ],
+    };
   }
   return { claims, cloud: vault.cloud };
 }

@@ -18,9 +18,17 @@ interface Finding {
   suppressed?: { kind: string; reason: string; expires?: string };
 }
 
-async function audit(args: string[]): Promise<{ code: number; findings: Finding[]; summary: Record<string, unknown>; notices: unknown[]; stderr: string }> {
+async function audit(args: string[]): Promise<{
+  code: number;
+  findings: Finding[];
+  summary: Record<string, unknown>;
+  notices: unknown[];
+  stderr: string;
+}> {
   const run = await runCli(['audit', '--snapshot', softDeleteOff, '--format', 'json', ...args]);
-  const report = run.stdout ? (JSON.parse(run.stdout) as { findings: Finding[]; summary: Record<string, unknown>; notices: unknown[] }) : { findings: [], summary: {}, notices: [] };
+  const report = run.stdout
+    ? (JSON.parse(run.stdout) as { findings: Finding[]; summary: Record<string, unknown>; notices: unknown[] })
+    : { findings: [], summary: {}, notices: [] };
   return { code: run.code, ...report, stderr: run.stderr };
 }
 
@@ -34,7 +42,9 @@ test('config rule severity applies to findings and to the rules reporters list',
   const config = writeJson('severity.json', { rules: { 'soft-delete': { severity: 'error' } } });
   const run = await audit(['--config', config]);
   expect(run.code).toBe(1);
-  expect(run.findings.filter((f) => f.ruleId === 'KV501').map((f) => [f.outcome, f.severity])).toEqual([['fail', 'error']]);
+  expect(run.findings.filter((f) => f.ruleId === 'KV501').map((f) => [f.outcome, f.severity])).toEqual([
+    ['fail', 'error'],
+  ]);
 });
 
 test('a rule disabled in the config does not run', async () => {
@@ -47,26 +57,52 @@ test('a rule disabled in the config does not run', async () => {
 test('a suppression keeps the finding visible and out of the gate; an expired one stops suppressing', async () => {
   const active = writeJson('suppress.json', {
     failOn: 'warning',
-    suppressions: [{ ruleId: 'KV501', resourceId: '/subscriptions/*/resourceGroups/rg-payments/**', reason: 'legacy vault, tracked in JIRA-1', expires: '2999-01-01' }],
+    suppressions: [
+      {
+        ruleId: 'KV501',
+        resourceId: '/subscriptions/*/resourceGroups/rg-payments/**',
+        reason: 'legacy vault, tracked in JIRA-1',
+        expires: '2999-01-01',
+      },
+    ],
   });
   const run = await audit(['--config', active]);
   expect(run.code).toBe(0);
   expect(run.findings.filter((f) => f.ruleId === 'KV501')).toEqual([
-    expect.objectContaining({ outcome: 'fail', suppressed: { kind: 'suppression', reason: 'legacy vault, tracked in JIRA-1', expires: '2999-01-01' } }),
+    expect.objectContaining({
+      outcome: 'fail',
+      suppressed: { kind: 'suppression', reason: 'legacy vault, tracked in JIRA-1', expires: '2999-01-01' },
+    }),
   ]);
   expect(run.summary).toMatchObject({ fail: 0, suppressed: 1 });
 
-  const expired = writeJson('expired.json', { failOn: 'warning', suppressions: [{ ruleId: 'KV501', resourceId: '**', reason: 'old', expires: '2001-01-01' }] });
+  const expired = writeJson('expired.json', {
+    failOn: 'warning',
+    suppressions: [{ ruleId: 'KV501', resourceId: '**', reason: 'old', expires: '2001-01-01' }],
+  });
   const late = await audit(['--config', expired]);
   expect(late.code).toBe(1);
-  expect(late.notices).toEqual([{ level: 'warning', message: 'suppression of KV501 for ** expired on 2001-01-01: it no longer applies (reason was: old)' }]);
+  expect(late.notices).toEqual([
+    {
+      level: 'warning',
+      message: 'suppression of KV501 for ** expired on 2001-01-01: it no longer applies (reason was: old)',
+    },
+  ]);
 });
 
 test('config caller, overridden by flags', async () => {
   const config = writeJson('caller.json', { caller: { ips: ['198.51.100.7'] } });
   const fromConfig = await runCli(['audit', '--snapshot', softDeleteOff, '--config', config]);
   expect(fromConfig.stdout.split('\n')[0]).toBe('kvguard 0.1.0: 1 vault, caller: 198.51.100.7');
-  const fromFlag = await runCli(['audit', '--snapshot', softDeleteOff, '--config', config, '--caller-ip', '203.0.113.10']);
+  const fromFlag = await runCli([
+    'audit',
+    '--snapshot',
+    softDeleteOff,
+    '--config',
+    config,
+    '--caller-ip',
+    '203.0.113.10',
+  ]);
   expect(fromFlag.stdout.split('\n')[0]).toBe('kvguard 0.1.0: 1 vault, caller: 203.0.113.10');
 });
 
@@ -74,7 +110,9 @@ test('a bad config is one line, exit 2', async () => {
   const config = writeJson('bad.json', { failOn: 'fatal' });
   const run = await runCli(['audit', '--snapshot', softDeleteOff, '--config', config]);
   expect(run.code).toBe(2);
-  expect(run.stderr).toMatch(new RegExp(`^kvguard: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: /failOn: [^\\n]+\\n$`));
+  expect(run.stderr).toMatch(
+    new RegExp(`^kvguard: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: /failOn: [^\\n]+\\n$`),
+  );
   expect(run.stdout).toBe('');
 });
 
@@ -84,16 +122,24 @@ test('a baseline accepts known fails; new ones still fail', async () => {
   const { buildEstate } = await import('../../src/model/estate');
   const { RULES } = await import('../../rules/index');
   const resources = JSON.parse(fs.readFileSync(softDeleteOff, 'utf8'));
-  const baseline = writeJson('baseline.json', baselineFrom(runRules({ estate: buildEstate(resources), rules: RULES }), new Date('2026-01-01T00:00:00Z')));
+  const baseline = writeJson(
+    'baseline.json',
+    baselineFrom(runRules({ estate: buildEstate(resources), rules: RULES }), new Date('2026-01-01T00:00:00Z')),
+  );
   const known = await audit(['--baseline', baseline, '--fail-on', 'warning']);
   expect(known.code).toBe(0);
   expect(known.findings.filter((f) => f.ruleId === 'KV501').map((f) => f.suppressed?.kind)).toEqual(['baseline']);
 
   // A baseline recorded while the vault was healthy knows nothing of the soft-delete fail: it is new, the gate fails.
-  const before = writeJson('baseline-healthy.json', baselineFrom(runRules({ estate: buildEstate(path0.resources), rules: RULES }), new Date('2026-01-01T00:00:00Z')));
+  const before = writeJson(
+    'baseline-healthy.json',
+    baselineFrom(runRules({ estate: buildEstate(path0.resources), rules: RULES }), new Date('2026-01-01T00:00:00Z')),
+  );
   const fresh = await audit(['--baseline', before, '--fail-on', 'warning']);
   expect(fresh.code).toBe(1);
-  expect(fresh.findings.filter((f) => f.outcome === 'fail').map((f) => [f.ruleId, f.suppressed])).toEqual([['KV501', undefined]]);
+  expect(fresh.findings.filter((f) => f.outcome === 'fail').map((f) => [f.ruleId, f.suppressed])).toEqual([
+    ['KV501', undefined],
+  ]);
 });
 
 test('a missing baseline file is one line, exit 2', async () => {

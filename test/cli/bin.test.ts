@@ -5,12 +5,18 @@ import { ROOT, example } from '../support/run-cli';
 
 /** The installed entry point, `node bin/kvguard.js`, on the build `npm test` makes first (npm run build). */
 function kvguard(args: string[], input?: string): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'kvguard.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, ...(input === undefined ? {} : { input }) });
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'kvguard.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    ...(input === undefined ? {} : { input }),
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) before this suite');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'main.js')))
+    throw new Error('dist/ is missing: run `npm run build` (npm test does) before this suite');
 });
 
 test('audit of the healthy example exits 0 with a JSON report on stdout', () => {
@@ -31,11 +37,21 @@ test("an unknown command is a usage error, with commander's suggestion", () => {
 });
 
 test('--snapshot - reads a Resource Graph response from stdin (az graph query ... | kvguard audit --snapshot -)', () => {
-  const resources = (JSON.parse(fs.readFileSync(example('healthy'), 'utf8')) as { resources: { type: string }[] }).resources;
-  const response = { count: resources.length, data: resources.map((r) => ({ ...r, type: r.type.toLowerCase() })), skip_token: null, total_records: resources.length };
+  const resources = (JSON.parse(fs.readFileSync(example('healthy'), 'utf8')) as { resources: { type: string }[] })
+    .resources;
+  const response = {
+    count: resources.length,
+    data: resources.map((r) => ({ ...r, type: r.type.toLowerCase() })),
+    skip_token: null,
+    total_records: resources.length,
+  };
   const run = kvguard(['audit', '--snapshot', '-', '--format', 'json'], JSON.stringify(response));
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout).summary).toMatchObject({ vaults: 1, fail: 0 });
-  expect(kvguard(['audit', '--snapshot', '-'], '[')).toEqual({ code: 2, stdout: '', stderr: 'kvguard: -: line 1, column 2: invalid JSON: unexpected end of input\n' });
+  expect(kvguard(['audit', '--snapshot', '-'], '[')).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: 'kvguard: -: line 1, column 2: invalid JSON: unexpected end of input\n',
+  });
 });

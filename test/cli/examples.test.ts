@@ -11,7 +11,10 @@ interface Finding {
   vaultId: string;
 }
 
-async function auditJson(name: string, extra: string[] = []): Promise<{ code: number; failing: Map<string, string[]>; errors: Finding[] }> {
+async function auditJson(
+  name: string,
+  extra: string[] = [],
+): Promise<{ code: number; failing: Map<string, string[]>; errors: Finding[] }> {
   const run = await runCli(['audit', '--snapshot', example(name), '--format', 'json', ...extra]);
   expect(run.stderr).toBe('');
   const findings = (JSON.parse(run.stdout) as { findings: Finding[] }).findings;

@@ -12,7 +12,13 @@ describe('kvguard rules', () => {
     expect(lines[0]).toMatch(/^ID +NAME +SEVERITY +LINK +TITLE$/);
     expect(lines).toHaveLength(RULES.length + 2);
     RULES.forEach((rule, i) => {
-      expect(lines[i + 1]?.split(/ {2,}/)).toEqual([rule.meta.id, rule.meta.name, rule.meta.severity, rule.meta.link, rule.meta.title]);
+      expect(lines[i + 1]?.split(/ {2,}/)).toEqual([
+        rule.meta.id,
+        rule.meta.name,
+        rule.meta.severity,
+        rule.meta.link,
+        rule.meta.title,
+      ]);
     });
     expect(lines[lines.length - 1]).toBe(`${RULES.length} rules; kvguard explain <id> prints a rule's doc`);
   });
@@ -21,20 +27,31 @@ describe('kvguard rules', () => {
     const run = await runCli(['rules', '--format', 'json']);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual(
-      RULES.map(({ meta }) => ({ id: meta.id, name: meta.name, severity: meta.severity, link: meta.link, title: meta.title, appliesTo: meta.appliesTo, docs: ruleDocUrl(meta.name) })),
+      RULES.map(({ meta }) => ({
+        id: meta.id,
+        name: meta.name,
+        severity: meta.severity,
+        link: meta.link,
+        title: meta.title,
+        appliesTo: meta.appliesTo,
+        docs: ruleDocUrl(meta.name),
+      })),
     );
   });
 });
 
 describe('kvguard explain', () => {
-  test.each(RULES.map((r) => [r.meta.id, r.meta.name] as const))('%s prints rules/%s.md, by id, lower-case id or name', async (id, name) => {
-    const doc = fs.readFileSync(ruleDocPath(name), 'utf8');
-    for (const key of [id, id.toLowerCase(), name]) {
-      const run = await runCli(['explain', key]);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toBe(doc);
-    }
-  });
+  test.each(RULES.map((r) => [r.meta.id, r.meta.name] as const))(
+    '%s prints rules/%s.md, by id, lower-case id or name',
+    async (id, name) => {
+      const doc = fs.readFileSync(ruleDocPath(name), 'utf8');
+      for (const key of [id, id.toLowerCase(), name]) {
+        const run = await runCli(['explain', key]);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toBe(doc);
+      }
+    },
+  );
 
   test('an unknown rule is one line, exit 2', async () => {
     const run = await runCli(['explain', 'KV999']);

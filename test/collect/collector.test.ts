@@ -24,8 +24,16 @@ describe('collectEstate (traversal over an in-memory reader)', () => {
     expect(result.notices).toEqual([]);
     expect(result.vaultsListed).toBe(1);
     expect(reader.calls).toEqual({
-      listVaults: 2, listManagedHsms: 2, listPrivateEndpoints: 2, listNetworkInterfaces: 2, listVirtualNetworks: 2, listPrivateDnsZones: 2,
-      listDiagnosticSettings: 1, listZoneGroups: 1, listVirtualNetworkLinks: 1, listARecordSets: 1,
+      listVaults: 2,
+      listManagedHsms: 2,
+      listPrivateEndpoints: 2,
+      listNetworkInterfaces: 2,
+      listVirtualNetworks: 2,
+      listPrivateDnsZones: 2,
+      listDiagnosticSettings: 1,
+      listZoneGroups: 1,
+      listVirtualNetworkLinks: 1,
+      listARecordSets: 1,
     });
   });
 
@@ -53,29 +61,47 @@ describe('collectEstate (traversal over an in-memory reader)', () => {
     expect(onlyB.resources.some((r) => idKey(r.id) === idKey(a.ids.endpoint))).toBe(false);
     const none = await collectEstate(fakeReader(seed), settings([SPOKE_SUB], { resourceGroup: 'rg-nowhere' }));
     expect(none.vaultsListed).toBe(0);
-    expect(none.notices).toEqual([{ level: 'error', message: `no key vault or managed HSM found in subscription(s) ${SPOKE_SUB} matching resource group rg-nowhere` }]);
+    expect(none.notices).toEqual([
+      {
+        level: 'error',
+        message: `no key vault or managed HSM found in subscription(s) ${SPOKE_SUB} matching resource group rg-nowhere`,
+      },
+    ]);
   });
 
   it('marks the vaults of a subscription error when one of its lists is refused', async () => {
     const path = healthyPath();
-    const denied = new ArmError(403, 'AuthorizationFailed', 'The client does not have authorization to perform action.');
-    const reader = fakeReader(path.resources, (call, arg) => (call === 'listPrivateEndpoints' && arg === SPOKE_SUB ? denied : undefined));
+    const denied = new ArmError(
+      403,
+      'AuthorizationFailed',
+      'The client does not have authorization to perform action.',
+    );
+    const reader = fakeReader(path.resources, (call, arg) =>
+      call === 'listPrivateEndpoints' && arg === SPOKE_SUB ? denied : undefined,
+    );
     const result = await collectEstate(reader, settings([SPOKE_SUB, HUB_SUB]));
     expect([...result.vaultErrors]).toEqual([
-      [idKey(path.ids.vault), `subscription ${SPOKE_SUB}: could not list private endpoints: 403 AuthorizationFailed: The client does not have authorization to perform action.`],
+      [
+        idKey(path.ids.vault),
+        `subscription ${SPOKE_SUB}: could not list private endpoints: 403 AuthorizationFailed: The client does not have authorization to perform action.`,
+      ],
     ]);
   });
 
   it('adds an error notice when a subscription refuses to list its vaults (no vault can be named)', async () => {
     const path = healthyPath();
     const denied = new ArmError(403, 'AuthorizationFailed', 'denied');
-    const reader = fakeReader(path.resources, (call, arg) => (arg === HUB_SUB || arg.includes(HUB_SUB) ? denied : undefined));
+    const reader = fakeReader(path.resources, (call, arg) =>
+      arg === HUB_SUB || arg.includes(HUB_SUB) ? denied : undefined,
+    );
     const result = await collectEstate(reader, settings([SPOKE_SUB, HUB_SUB]));
     expect(result.notices.map((n) => n.message)).toEqual(
       expect.arrayContaining([`subscription ${HUB_SUB}: could not list key vaults: 403 AuthorizationFailed: denied`]),
     );
     // The hub's zone could not be listed nor read: the spoke's vault depends on it.
-    expect(result.vaultErrors.get(idKey(path.ids.vault))).toBe(`could not read ${path.ids.zone}: 403 AuthorizationFailed: denied`);
+    expect(result.vaultErrors.get(idKey(path.ids.vault))).toBe(
+      `could not read ${path.ids.zone}: 403 AuthorizationFailed: denied`,
+    );
   });
 
   it('marks the vault error when a child list under a listed parent returns 404', async () => {
@@ -88,13 +114,19 @@ describe('collectEstate (traversal over an in-memory reader)', () => {
     );
   });
 
-  it('does not GET a Disconnected connection\'s endpoint, nor what a listed subscription did not return', async () => {
+  it("does not GET a Disconnected connection's endpoint, nor what a listed subscription did not return", async () => {
     const path = healthyPath();
     const deletedPe = arm.privateEndpointId('33333333-3333-3333-3333-333333333333', 'rg-x', 'pe-deleted');
     const missingInSpoke = arm.privateEndpointId(SPOKE_SUB, 'rg-payments', 'pe-missing');
     const vault = arm.vault({
-      subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name: 'kv-payments-prod',
-      connections: [{ privateEndpointId: path.ids.endpoint }, { privateEndpointId: deletedPe, status: 'Disconnected' }, { privateEndpointId: missingInSpoke }],
+      subscriptionId: SPOKE_SUB,
+      resourceGroup: 'rg-payments',
+      name: 'kv-payments-prod',
+      connections: [
+        { privateEndpointId: path.ids.endpoint },
+        { privateEndpointId: deletedPe, status: 'Disconnected' },
+        { privateEndpointId: missingInSpoke },
+      ],
     });
     const seed = path.resources.map((r) => (idKey(r.id) === idKey(path.ids.vault) ? vault : r));
     const reader = fakeReader(seed);

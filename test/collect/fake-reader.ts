@@ -8,7 +8,11 @@ import { scopeRelation } from '../../src/rbac/scope';
  * test make any call fail. The SDK path is tested against the emulator (live.test.ts).
  */
 export class ArmError extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string) {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -24,8 +28,11 @@ export function fakeReader(
 ): ArmReader & { calls: Record<string, number> } {
   const calls: Record<string, number> = {};
   const inSub = (sub: string, type: string): ArmResource[] =>
-    seed.filter((r) => r.type.toLowerCase() === type && (parseId(r.id).subscriptionId ?? '').toLowerCase() === sub.toLowerCase());
-  const children = (parent: string, type: string): ArmResource[] => seed.filter((r) => r.type.toLowerCase() === type && idKey(parentId(r.id)) === idKey(parent));
+    seed.filter(
+      (r) => r.type.toLowerCase() === type && (parseId(r.id).subscriptionId ?? '').toLowerCase() === sub.toLowerCase(),
+    );
+  const children = (parent: string, type: string): ArmResource[] =>
+    seed.filter((r) => r.type.toLowerCase() === type && idKey(parentId(r.id)) === idKey(parent));
   const call = async <T>(name: string, arg: string, answer: () => T): Promise<T> => {
     calls[name] = (calls[name] ?? 0) + 1;
     const error = fail(name, arg);
@@ -37,17 +44,27 @@ export function fakeReader(
     listVaults: (s) => call('listVaults', s, () => inSub(s, 'microsoft.keyvault/vaults')),
     listManagedHsms: (s) => call('listManagedHsms', s, () => inSub(s, 'microsoft.keyvault/managedhsms')),
     listPrivateEndpoints: (s) => call('listPrivateEndpoints', s, () => inSub(s, 'microsoft.network/privateendpoints')),
-    listNetworkInterfaces: (s) => call('listNetworkInterfaces', s, () => inSub(s, 'microsoft.network/networkinterfaces')),
+    listNetworkInterfaces: (s) =>
+      call('listNetworkInterfaces', s, () => inSub(s, 'microsoft.network/networkinterfaces')),
     listVirtualNetworks: (s) => call('listVirtualNetworks', s, () => inSub(s, 'microsoft.network/virtualnetworks')),
     listPrivateDnsZones: (s) => call('listPrivateDnsZones', s, () => inSub(s, 'microsoft.network/privatednszones')),
-    listZoneGroups: (id) => call('listZoneGroups', id, () => children(id, 'microsoft.network/privateendpoints/privatednszonegroups')),
-    listVirtualNetworkLinks: (id) => call('listVirtualNetworkLinks', id, () => children(id, 'microsoft.network/privatednszones/virtualnetworklinks')),
+    listZoneGroups: (id) =>
+      call('listZoneGroups', id, () => children(id, 'microsoft.network/privateendpoints/privatednszonegroups')),
+    listVirtualNetworkLinks: (id) =>
+      call('listVirtualNetworkLinks', id, () => children(id, 'microsoft.network/privatednszones/virtualnetworklinks')),
     listARecordSets: (id) => call('listARecordSets', id, () => children(id, 'microsoft.network/privatednszones/a')),
     listDiagnosticSettings: (id) =>
-      call('listDiagnosticSettings', id, () => seed.filter((r) => r.type.toLowerCase() === 'microsoft.insights/diagnosticsettings' && r.id.toLowerCase().startsWith(`${idKey(id)}/providers/`))),
+      call('listDiagnosticSettings', id, () =>
+        seed.filter(
+          (r) =>
+            r.type.toLowerCase() === 'microsoft.insights/diagnosticsettings' &&
+            r.id.toLowerCase().startsWith(`${idKey(id)}/providers/`),
+        ),
+      ),
     listRoleAssignments: (s, filter) =>
       call('listRoleAssignments', s, () => {
-        const principals = 'assignedTo' in filter ? [filter.assignedTo, ...(membership[filter.assignedTo] ?? [])] : [filter.principalId];
+        const principals =
+          'assignedTo' in filter ? [filter.assignedTo, ...(membership[filter.assignedTo] ?? [])] : [filter.principalId];
         return seed
           .filter((r) => r.type.toLowerCase() === 'microsoft.authorization/roleassignments')
           .filter((r) => principals.some((p) => p.toLowerCase() === roleAssignment(r).principalId.toLowerCase()))
@@ -55,8 +72,16 @@ export function fakeReader(
       }),
     getRoleDefinition: (id) =>
       call('getRoleDefinition', id, () => {
-        const found = seed.find((r) => r.type.toLowerCase() === 'microsoft.authorization/roledefinitions' && r.name.toLowerCase() === roleGuid(id));
-        if (!found) throw new ArmError(404, 'RoleDefinitionDoesNotExist', 'The specified role definition with ID \'' + roleGuid(id) + '\' does not exist.');
+        const found = seed.find(
+          (r) =>
+            r.type.toLowerCase() === 'microsoft.authorization/roledefinitions' && r.name.toLowerCase() === roleGuid(id),
+        );
+        if (!found)
+          throw new ArmError(
+            404,
+            'RoleDefinitionDoesNotExist',
+            "The specified role definition with ID '" + roleGuid(id) + "' does not exist.",
+          );
         return found;
       }),
     getById: (id) =>

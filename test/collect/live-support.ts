@@ -11,7 +11,11 @@ import { useEmulatorIdentity } from '../../src/emulator/identity-env';
  * Service sets IDENTITY_ENDPOINT / IDENTITY_HEADER), so the collector authenticates through the same
  * DefaultAzureCredential path users get. Restores the environment and stops the emulator afterwards.
  */
-export async function withEmulator<T>(seed: ArmResource[], options: Partial<EmulatorOptions>, run: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
+export async function withEmulator<T>(
+  seed: ArmResource[],
+  options: Partial<EmulatorOptions>,
+  run: (emulator: RunningEmulator) => Promise<T>,
+): Promise<T> {
   const emulator = await startEmulator({ seed, throttle: false, ...options });
   const restoreIdentity = useEmulatorIdentity(emulator);
   try {
@@ -23,7 +27,11 @@ export async function withEmulator<T>(seed: ArmResource[], options: Partial<Emul
 }
 
 /** Live options for the emulator, with retry waits short enough for tests. */
-export function liveOptions(emulator: RunningEmulator, subscriptions: string[], extra: Partial<LiveOptions> = {}): LiveOptions {
+export function liveOptions(
+  emulator: RunningEmulator,
+  subscriptions: string[],
+  extra: Partial<LiveOptions> = {},
+): LiveOptions {
   return {
     subscriptions,
     cloud: 'AzureCloud',

@@ -14,8 +14,10 @@ import { liveOptions, tempFile, withEmulator } from './live-support';
 const NOW = new Date('2026-03-01T00:00:00Z');
 const THIRD_SUB = '33333333-3333-3333-3333-333333333333';
 
-const findingsOf = async (source: Parameters<typeof runAudit>[0]['source']) => (await runAudit({ source, caller: DEFAULT_CALLER, now: NOW })).result;
-const sorted = <T extends { id: string }>(resources: readonly T[]): T[] => [...resources].sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : 1));
+const findingsOf = async (source: Parameters<typeof runAudit>[0]['source']) =>
+  (await runAudit({ source, caller: DEFAULT_CALLER, now: NOW })).result;
+const sorted = <T extends { id: string }>(resources: readonly T[]): T[] =>
+  [...resources].sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : 1));
 
 /** Two spokes in two subscriptions, one hub zone in a third. */
 function twoSpokes() {
@@ -25,7 +27,7 @@ function twoSpokes() {
 }
 
 describe('live collection through the Azure SDKs against the emulator', () => {
-  it('reads the healthy path exactly as ARM serves it, and its findings equal the seed\'s', async () => {
+  it("reads the healthy path exactly as ARM serves it, and its findings equal the seed's", async () => {
     const path = healthyPath();
     await withEmulator(path.resources, {}, async (emulator) => {
       const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB]));
@@ -70,7 +72,14 @@ describe('live collection through the Azure SDKs against the emulator', () => {
     const { seed } = twoSpokes();
     await withEmulator(seed, {}, async (emulator) => {
       const file = tempFile('estate.json');
-      const args = ['--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath, '--subscription', `${SPOKE_SUB},${THIRD_SUB},${HUB_SUB}`];
+      const args = [
+        '--endpoint',
+        emulator.endpoint,
+        '--ca-cert',
+        emulator.caCertPath,
+        '--subscription',
+        `${SPOKE_SUB},${THIRD_SUB},${HUB_SUB}`,
+      ];
       const run = await runCli(['snapshot', ...args, '-o', file, '--quiet']);
       expect(run.code).toBe(0);
       expect(run.stdout).toBe('');
@@ -86,7 +95,16 @@ describe('live collection through the Azure SDKs against the emulator', () => {
   it('never writes a token or an Authorization header, --verbose included', async () => {
     const path = healthyPath();
     await withEmulator(path.resources, {}, async (emulator) => {
-      const args = ['--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath, '--subscription', SPOKE_SUB, '--subscription', HUB_SUB];
+      const args = [
+        '--endpoint',
+        emulator.endpoint,
+        '--ca-cert',
+        emulator.caCertPath,
+        '--subscription',
+        SPOKE_SUB,
+        '--subscription',
+        HUB_SUB,
+      ];
       const audit = await runCli(['audit', ...args, '--verbose', '--format', 'json']);
       const snap = await runCli(['snapshot', ...args, '--verbose']);
       expect(audit.code).toBe(0);
@@ -112,13 +130,17 @@ describe('faults: each ends with its expected outcome and exit code', () => {
   };
 
   it('429 with Retry-After is waited out (the SDK honours it): complete, exit 0', async () => {
-    await withEmulator(healthyPath().resources, { throttle: { bucketSize: 4, refillPerSecond: 20 } }, async (emulator) => {
-      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { concurrency: 8 }));
-      expect(collected.stats.throttled).toBeGreaterThan(0);
-      expect(collected.vaultErrors.size).toBe(0);
-      expect(collected.notices).toEqual([]);
-      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
-    });
+    await withEmulator(
+      healthyPath().resources,
+      { throttle: { bucketSize: 4, refillPerSecond: 20 } },
+      async (emulator) => {
+        const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { concurrency: 8 }));
+        expect(collected.stats.throttled).toBeGreaterThan(0);
+        expect(collected.vaultErrors.size).toBe(0);
+        expect(collected.notices).toEqual([]);
+        expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+      },
+    );
   });
 
   it('429 without Retry-After is backed off by kvguard: complete, exit 0', async () => {
@@ -150,9 +172,15 @@ describe('faults: each ends with its expected outcome and exit code', () => {
       const collected = await collectLive(options);
       expect(collected.stats.vaultsListed).toBe(1);
       expect(collected.notices.map((n) => n.message)).toEqual(
-        expect.arrayContaining([expect.stringMatching(new RegExp(`^subscription ${THIRD_SUB}: could not list key vaults: 403 AuthorizationFailed: .+`))]),
+        expect.arrayContaining([
+          expect.stringMatching(
+            new RegExp(`^subscription ${THIRD_SUB}: could not list key vaults: 403 AuthorizationFailed: .+`),
+          ),
+        ]),
       );
-      expect(collected.notices.every((n) => n.level === 'error' && n.resourceId === `/subscriptions/${THIRD_SUB}`)).toBe(true);
+      expect(
+        collected.notices.every((n) => n.level === 'error' && n.resourceId === `/subscriptions/${THIRD_SUB}`),
+      ).toBe(true);
       const { result, code } = await audit(options);
       expect(result.summary).toMatchObject({ vaults: 1, complete: false, error: 0 });
       expect(new Set(result.findings.map((f) => f.vaultId))).toEqual(new Set([a.ids.vault]));
@@ -163,18 +191,28 @@ describe('faults: each ends with its expected outcome and exit code', () => {
 
   it('404 between list and get marks the affected vault error with the reason: exit 2', async () => {
     const path = healthyPath();
-    await withEmulator(path.resources, { faults: '404-after-list:type=microsoft.network/privatednszones' }, async (emulator) => {
-      const options = liveOptions(emulator, [SPOKE_SUB]);
-      const collected = await collectLive(options);
-      expect([...collected.vaultErrors.keys()]).toEqual([idKey(path.ids.vault)]);
-      expect(collected.vaultErrors.get(idKey(path.ids.vault))).toMatch(
-        new RegExp(`^${path.ids.zone.replace(/\./g, '\\.')} is referenced by a resource kvguard read but returned 404 \\(deleted during the audit\\?\\): 404 ResourceNotFound`),
-      );
-      const { result, code } = await audit(liveOptions(emulator, [SPOKE_SUB]));
-      expect(result.summary.complete).toBe(false);
-      expect(result.findings.every((f) => f.outcome === 'error' && f.message.startsWith('kv-payments-prod could not be evaluated:'))).toBe(true);
-      expect(code).toBe(2);
-    });
+    await withEmulator(
+      path.resources,
+      { faults: '404-after-list:type=microsoft.network/privatednszones' },
+      async (emulator) => {
+        const options = liveOptions(emulator, [SPOKE_SUB]);
+        const collected = await collectLive(options);
+        expect([...collected.vaultErrors.keys()]).toEqual([idKey(path.ids.vault)]);
+        expect(collected.vaultErrors.get(idKey(path.ids.vault))).toMatch(
+          new RegExp(
+            `^${path.ids.zone.replace(/\./g, '\\.')} is referenced by a resource kvguard read but returned 404 \\(deleted during the audit\\?\\): 404 ResourceNotFound`,
+          ),
+        );
+        const { result, code } = await audit(liveOptions(emulator, [SPOKE_SUB]));
+        expect(result.summary.complete).toBe(false);
+        expect(
+          result.findings.every(
+            (f) => f.outcome === 'error' && f.message.startsWith('kv-payments-prod could not be evaluated:'),
+          ),
+        ).toBe(true);
+        expect(code).toBe(2);
+      },
+    );
   });
 });
 
@@ -208,16 +246,30 @@ describe("the caller's VNet in a subscription not audited", () => {
 
   it('kvguard audit --caller-vnet reads it, so KV203 sees its DNS servers', async () => {
     await withEmulator(seed, {}, async (emulator) => {
-      const args = ['audit', '--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath, '--subscription', `${SPOKE_SUB},${HUB_SUB}`, '--format', 'json'];
+      const args = [
+        'audit',
+        '--endpoint',
+        emulator.endpoint,
+        '--ca-cert',
+        emulator.caCertPath,
+        '--subscription',
+        `${SPOKE_SUB},${HUB_SUB}`,
+        '--format',
+        'json',
+      ];
       const run = await runCli([...args, '--caller-vnet', callerVnet.id]);
       expect(run.stderr).toBe('');
-      const report = JSON.parse(run.stdout) as { summary: { collection: { requests: Record<string, number> } }; findings: { ruleId: string; outcome: string; resourceId: string; message: string }[] };
+      const report = JSON.parse(run.stdout) as {
+        summary: { collection: { requests: Record<string, number> } };
+        findings: { ruleId: string; outcome: string; resourceId: string; message: string }[];
+      };
       expect(report.summary.collection.requests['Network.virtualNetworks.get']).toBe(1);
       expect(report.findings.filter((f) => f.ruleId === 'KV203')).toEqual([
         expect.objectContaining({
           outcome: 'pass',
           resourceId: path.ids.hubLink,
-          message: 'vnet-app resolves privatelink.vaultcore.azure.net through DNS server 10.0.0.4 in vnet-hub, which is linked (link link-vnet-hub)',
+          message:
+            'vnet-app resolves privatelink.vaultcore.azure.net through DNS server 10.0.0.4 in vnet-hub, which is linked (link link-vnet-hub)',
         }),
       ]);
     });
@@ -226,11 +278,17 @@ describe("the caller's VNet in a subscription not audited", () => {
   it('through Resource Graph too: read by id, a missing one a run-level error', async () => {
     await withEmulator(seed, {}, async (emulator) => {
       const missing = `/subscriptions/${CALLER_SUB}/resourceGroups/rg-app/providers/Microsoft.Network/virtualNetworks/vnet-typo`;
-      const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { via: 'resource-graph', referencedIds: [callerVnet.id, missing] }));
+      const collected = await collectLive(
+        liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { via: 'resource-graph', referencedIds: [callerVnet.id, missing] }),
+      );
       expect(collected.resources.map((r) => idKey(r.id))).toContain(idKey(callerVnet.id));
       expect(collected.vaultErrors.size).toBe(0);
       expect(collected.notices).toEqual([
-        { level: 'error', resourceId: missing, message: `${missing} is referenced by the audit's options (the caller's VNet) but Resource Graph does not return it (deleted, or not readable by this identity)` },
+        {
+          level: 'error',
+          resourceId: missing,
+          message: `${missing} is referenced by the audit's options (the caller's VNet) but Resource Graph does not return it (deleted, or not readable by this identity)`,
+        },
       ]);
     });
   });
@@ -241,7 +299,15 @@ describe("the caller's VNet in a subscription not audited", () => {
       const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { referencedIds: [missing] }));
       expect(collected.vaultErrors.size).toBe(0);
       expect(collected.notices).toEqual([
-        { level: 'error', resourceId: missing, message: expect.stringMatching(new RegExp(`^${missing} is referenced by the audit's options \\(the caller's VNet\\) but returned 404 \\(a typo, or deleted\\?\\): 404 `)) },
+        {
+          level: 'error',
+          resourceId: missing,
+          message: expect.stringMatching(
+            new RegExp(
+              `^${missing} is referenced by the audit's options \\(the caller's VNet\\) but returned 404 \\(a typo, or deleted\\?\\): 404 `,
+            ),
+          ),
+        },
       ]);
     });
   });

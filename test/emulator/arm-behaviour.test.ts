@@ -13,7 +13,11 @@ describe('ARM behaviour', () => {
 
   beforeAll(async () => {
     estate = await testEstate();
-    emulator = await startEmulator({ seed: estate.resources, pageSize: 1, throttle: { bucketSize: 1000, refillPerSecond: 100 } });
+    emulator = await startEmulator({
+      seed: estate.resources,
+      pageSize: 1,
+      throttle: { bucketSize: 1000, refillPerSecond: 100 },
+    });
     bearer = await token(emulator);
   });
   afterAll(() => emulator.stop());
@@ -21,37 +25,63 @@ describe('ARM behaviour', () => {
   test('no Authorization header: 401 AuthenticationFailed with a Bearer challenge', async () => {
     const response = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`);
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toMatch(/^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[0-9a-f-]+", resource="https:\/\/management\.azure\.com\/", error="invalid_token", error_description="Authentication failed\. The 'Authorization' header is missing\."$/);
-    expect(response.body).toEqual({ error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." } });
+    expect(response.headers['www-authenticate']).toMatch(
+      /^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[0-9a-f-]+", resource="https:\/\/management\.azure\.com\/", error="invalid_token", error_description="Authentication failed\. The 'Authorization' header is missing\."$/,
+    );
+    expect(response.body).toEqual({
+      error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." },
+    });
   });
 
   test('a tampered token: 401 InvalidAuthenticationToken', async () => {
-    const response = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: `${bearer.slice(0, -2)}xx` });
-    expect([response.status, (response.body as { error: { code: string } }).error.code]).toEqual([401, 'InvalidAuthenticationToken']);
+    const response = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, {
+      token: `${bearer.slice(0, -2)}xx`,
+    });
+    expect([response.status, (response.body as { error: { code: string } }).error.code]).toEqual([
+      401,
+      'InvalidAuthenticationToken',
+    ]);
   });
 
   test('api-version is required, and must be one the route serves', async () => {
     expect((await rawRequest(emulator, vaultsOf(SPOKE_SUB), { token: bearer })).body).toEqual({
-      error: { code: 'MissingApiVersionParameter', message: 'The api-version query parameter (?api-version=) is required for all requests.' },
+      error: {
+        code: 'MissingApiVersionParameter',
+        message: 'The api-version query parameter (?api-version=) is required for all requests.',
+      },
     });
     const wrong = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=2019-09-01`, { token: bearer });
     expect(wrong.status).toBe(400);
-    expect(wrong.body).toEqual({ error: { code: 'InvalidApiVersionParameter', message: "The api-version '2019-09-01' is invalid. The supported versions are '2026-02-01,2025-05-01,2024-11-01,2023-07-01'." } });
+    expect(wrong.body).toEqual({
+      error: {
+        code: 'InvalidApiVersionParameter',
+        message:
+          "The api-version '2019-09-01' is invalid. The supported versions are '2026-02-01,2025-05-01,2024-11-01,2023-07-01'.",
+      },
+    });
   });
 
   test('lists page with absolute nextLinks on the server base, honouring $top', async () => {
     const first = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: bearer });
     const page = first.body as { value: { name: string }[]; nextLink?: string };
     expect(page.value.map((v) => v.name)).toEqual(['kv-payments-prod']);
-    expect(page.nextLink?.startsWith(`${emulator.endpoint}${vaultsOf(SPOKE_SUB)}?api-version=${KV}&%24skiptoken=`)).toBe(true);
-    const second = (await rawRequest(emulator, page.nextLink ?? '', { token: bearer })).body as { value: { name: string }[]; nextLink?: string };
+    expect(
+      page.nextLink?.startsWith(`${emulator.endpoint}${vaultsOf(SPOKE_SUB)}?api-version=${KV}&%24skiptoken=`),
+    ).toBe(true);
+    const second = (await rawRequest(emulator, page.nextLink ?? '', { token: bearer })).body as {
+      value: { name: string }[];
+      nextLink?: string;
+    };
     expect(second).toEqual({ value: [expect.objectContaining({ name: 'kv-orders-prod' })] });
-    const all = (await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}&$top=5`, { token: bearer })).body as { value: unknown[]; nextLink?: string };
+    const all = (await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}&$top=5`, { token: bearer }))
+      .body as { value: unknown[]; nextLink?: string };
     expect([all.value.length, all.nextLink]).toEqual([2, undefined]);
   });
 
   test('ids and routes are case-insensitive; the stored casing comes back', async () => {
-    const shouted = estate.first.ids.vault.toUpperCase().replace('/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/', '/providers/microsoft.keyvault/VAULTS/');
+    const shouted = estate.first.ids.vault
+      .toUpperCase()
+      .replace('/PROVIDERS/MICROSOFT.KEYVAULT/VAULTS/', '/providers/microsoft.keyvault/VAULTS/');
     const response = await rawRequest(emulator, `${shouted}?api-version=${KV}`, { token: bearer });
     expect([response.status, (response.body as { id: string }).id]).toEqual([200, estate.first.ids.vault]);
   });
@@ -62,13 +92,40 @@ describe('ARM behaviour', () => {
       return [response.status, (response.body as { error: { code: string } }).error.code];
     };
     const rg = `/subscriptions/${SPOKE_SUB}/resourceGroups/rg-payments`;
-    expect(await code(`${rg}/providers/Microsoft.KeyVault/vaults/kv-missing?api-version=${KV}`)).toEqual([404, 'ResourceNotFound']);
-    expect(await code(`/subscriptions/${SPOKE_SUB}/resourceGroups/rg-missing/providers/Microsoft.KeyVault/vaults/kv-payments-prod?api-version=${KV}`)).toEqual([404, 'ResourceGroupNotFound']);
-    expect(await code(`${vaultsOf('99999999-9999-9999-9999-999999999999')}?api-version=${KV}`)).toEqual([404, 'SubscriptionNotFound']);
-    expect(await code(`/subscriptions/${HUB_SUB}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.nope.net/A?api-version=2024-06-01`)).toEqual([404, 'ParentResourceNotFound']);
-    expect(await code(`${rg}/providers/Microsoft.KeyVault/widgets?api-version=${KV}`)).toEqual([404, 'InvalidResourceType']);
-    const missing = await rawRequest(emulator, `${rg}/providers/Microsoft.KeyVault/vaults/kv-missing?api-version=${KV}`, { token: bearer });
-    expect(missing.body).toEqual({ error: { code: 'ResourceNotFound', message: "The Resource 'Microsoft.KeyVault/vaults/kv-missing' under resource group 'rg-payments' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix" } });
+    expect(await code(`${rg}/providers/Microsoft.KeyVault/vaults/kv-missing?api-version=${KV}`)).toEqual([
+      404,
+      'ResourceNotFound',
+    ]);
+    expect(
+      await code(
+        `/subscriptions/${SPOKE_SUB}/resourceGroups/rg-missing/providers/Microsoft.KeyVault/vaults/kv-payments-prod?api-version=${KV}`,
+      ),
+    ).toEqual([404, 'ResourceGroupNotFound']);
+    expect(await code(`${vaultsOf('99999999-9999-9999-9999-999999999999')}?api-version=${KV}`)).toEqual([
+      404,
+      'SubscriptionNotFound',
+    ]);
+    expect(
+      await code(
+        `/subscriptions/${HUB_SUB}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/privatelink.nope.net/A?api-version=2024-06-01`,
+      ),
+    ).toEqual([404, 'ParentResourceNotFound']);
+    expect(await code(`${rg}/providers/Microsoft.KeyVault/widgets?api-version=${KV}`)).toEqual([
+      404,
+      'InvalidResourceType',
+    ]);
+    const missing = await rawRequest(
+      emulator,
+      `${rg}/providers/Microsoft.KeyVault/vaults/kv-missing?api-version=${KV}`,
+      { token: bearer },
+    );
+    expect(missing.body).toEqual({
+      error: {
+        code: 'ResourceNotFound',
+        message:
+          "The Resource 'Microsoft.KeyVault/vaults/kv-missing' under resource group 'rg-payments' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix",
+      },
+    });
   });
 
   test('every answer carries x-ms-ratelimit-remaining-subscription-reads, counting down per subscription', async () => {
@@ -78,16 +135,36 @@ describe('ARM behaviour', () => {
     const remainingB = Number(b.headers['x-ms-ratelimit-remaining-subscription-reads']);
     expect(remainingA).toBeGreaterThan(0);
     expect(remainingB).toBeLessThanOrEqual(remainingA);
-    const hub = await rawRequest(emulator, `/subscriptions/${HUB_SUB}/providers/Microsoft.Network/privateDnsZones?api-version=2024-06-01`, { token: bearer });
+    const hub = await rawRequest(
+      emulator,
+      `/subscriptions/${HUB_SUB}/providers/Microsoft.Network/privateDnsZones?api-version=2024-06-01`,
+      { token: bearer },
+    );
     expect(Number(hub.headers['x-ms-ratelimit-remaining-subscription-reads'])).toBeGreaterThan(remainingB);
     expect(hub.headers['x-ms-ratelimit-remaining-subscription-resource-requests']).toBeDefined();
   });
 
   test('the generic resource list (Vaults.list in arm-keyvault) answers ids without properties', async () => {
-    const response = await rawRequest(emulator, `/subscriptions/${SPOKE_SUB}/resources?$filter=resourceType eq 'Microsoft.KeyVault/vaults'&api-version=2015-11-01&$top=10`, { token: bearer });
+    const response = await rawRequest(
+      emulator,
+      `/subscriptions/${SPOKE_SUB}/resources?$filter=resourceType eq 'Microsoft.KeyVault/vaults'&api-version=2015-11-01&$top=10`,
+      { token: bearer },
+    );
     expect((response.body as { value: object[] }).value).toEqual([
-      { id: estate.first.ids.vault, name: 'kv-payments-prod', type: 'Microsoft.KeyVault/vaults', location: 'westeurope', tags: {} },
-      { id: estate.second.ids.vault, name: 'kv-orders-prod', type: 'Microsoft.KeyVault/vaults', location: 'westeurope', tags: {} },
+      {
+        id: estate.first.ids.vault,
+        name: 'kv-payments-prod',
+        type: 'Microsoft.KeyVault/vaults',
+        location: 'westeurope',
+        tags: {},
+      },
+      {
+        id: estate.second.ids.vault,
+        name: 'kv-orders-prod',
+        type: 'Microsoft.KeyVault/vaults',
+        location: 'westeurope',
+        tags: {},
+      },
     ]);
   });
 
@@ -104,7 +181,10 @@ describe('throttling on the wire', () => {
     const estate = await testEstate();
     const emulator = await startEmulator({ seed: estate.resources, throttle: { bucketSize: 2, refillPerSecond: 0.5 } });
     try {
-      const [alice, bob] = [await token(emulator, '00000000-0000-0000-0000-00000000000a'), await token(emulator, '00000000-0000-0000-0000-00000000000b')];
+      const [alice, bob] = [
+        await token(emulator, '00000000-0000-0000-0000-00000000000a'),
+        await token(emulator, '00000000-0000-0000-0000-00000000000b'),
+      ];
       const path = `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`;
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await rawRequest(emulator, path, { token: alice })).status);
@@ -121,7 +201,10 @@ describe('throttling on the wire', () => {
 
   test('private DNS allows a fixed number of GETs per 5 minutes per subscription', async () => {
     const estate = await testEstate();
-    const emulator = await startEmulator({ seed: estate.resources, throttle: { bucketSize: 100, refillPerSecond: 10, privateDnsGetsPer5Min: 2 } });
+    const emulator = await startEmulator({
+      seed: estate.resources,
+      throttle: { bucketSize: 100, refillPerSecond: 10, privateDnsGetsPer5Min: 2 },
+    });
     try {
       const bearer = await token(emulator);
       const zone = `/subscriptions/${HUB_SUB}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/${VAULT_ZONE}?api-version=2024-06-01`;
@@ -131,7 +214,9 @@ describe('throttling on the wire', () => {
       const last = await rawRequest(emulator, zone, { token: bearer });
       expect(Number(last.headers['retry-after'])).toBeGreaterThan(290);
       // Other providers are not affected by the DNS quota.
-      expect((await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: bearer })).status).toBe(200);
+      expect((await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: bearer })).status).toBe(
+        200,
+      );
     } finally {
       await emulator.stop();
     }
@@ -146,7 +231,9 @@ describe('latency', () => {
       try {
         const bearer = await token(emulator);
         const started = Date.now();
-        expect((await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: bearer })).status).toBe(200);
+        expect((await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: bearer })).status).toBe(
+          200,
+        );
         expect(Date.now() - started).toBeGreaterThanOrEqual(115);
       } finally {
         await emulator.stop();

@@ -17,7 +17,9 @@ function seedFile(content: unknown): string {
 }
 
 /** Runs `kvguard emulator` with these flags until its banner is written; returns the banner's lines and a stop function. */
-async function startCli(flags: Partial<Parameters<typeof runEmulator>[0]> & { seed: string }): Promise<{ lines: string[]; stop: () => Promise<number> }> {
+async function startCli(
+  flags: Partial<Parameters<typeof runEmulator>[0]> & { seed: string },
+): Promise<{ lines: string[]; stop: () => Promise<number> }> {
   const written: string[] = [];
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     written.push(String(chunk));
@@ -40,7 +42,8 @@ async function startCli(flags: Partial<Parameters<typeof runEmulator>[0]> & { se
   };
 }
 
-const valueOf = (lines: string[], key: string): string => lines.find((l) => l.startsWith(`${key}: `))?.slice(key.length + 2) ?? '';
+const valueOf = (lines: string[], key: string): string =>
+  lines.find((l) => l.startsWith(`${key}: `))?.slice(key.length + 2) ?? '';
 
 describe('kvguard emulator', () => {
   test('prints endpoint and ca first, serves the seed with its identity endpoint, stops on SIGTERM', async () => {
@@ -56,11 +59,17 @@ describe('kvguard emulator', () => {
     expect(existsSync(ca)).toBe(true);
 
     const tokenUrl = `${identityEndpoint}?api-version=2019-08-01&resource=${encodeURIComponent('https://management.azure.com/')}`;
-    const { access_token: accessToken } = (await (await fetch(tokenUrl, { headers: { 'X-IDENTITY-HEADER': identityHeader } })).json()) as { access_token: string };
+    const { access_token: accessToken } = (await (
+      await fetch(tokenUrl, { headers: { 'X-IDENTITY-HEADER': identityHeader } })
+    ).json()) as { access_token: string };
     const { readFileSync } = await import('node:fs');
     const { rawRequest } = await import('./support');
     const fakeRunning = { endpoint, caCertPem: readFileSync(ca, 'utf8') } as Parameters<typeof rawRequest>[0];
-    const vaults = await rawRequest(fakeRunning, `/subscriptions/${SPOKE_SUB}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01`, { token: accessToken });
+    const vaults = await rawRequest(
+      fakeRunning,
+      `/subscriptions/${SPOKE_SUB}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01`,
+      { token: accessToken },
+    );
     expect((vaults.body as { value: { id: string }[] }).value.map((v) => v.id)).toEqual([path.ids.vault]);
 
     await expect(stop()).resolves.toBe(0);
@@ -77,32 +86,77 @@ describe('kvguard emulator', () => {
       const ca = valueOf(lines, 'ca');
       const port = new URL(valueOf(lines, 'data-plane')).port;
       expect(port).not.toBe(new URL(valueOf(lines, 'endpoint')).port);
-      expect(lines).toContain(`  kvguard probe --vault NAME --snapshot ${seed} --address 127.0.0.1 --port ${port} --ca-cert ${ca}`);
+      expect(lines).toContain(
+        `  kvguard probe --vault NAME --snapshot ${seed} --address 127.0.0.1 --port ${port} --ca-cert ${ca}`,
+      );
 
       const { readFileSync } = await import('node:fs');
       const { request } = await import('node:https');
       const host = `${VAULT}.vault.azure.net`;
-      const answer = await new Promise<{ status: number; challenge: string | string[] | undefined }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path: '/secrets?api-version=7.5', servername: host, headers: { host }, ca: readFileSync(ca, 'utf8'), agent: false }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, challenge: res.headers['www-authenticate'] }));
-        });
-        req.on('error', reject);
-        req.end();
+      const answer = await new Promise<{ status: number; challenge: string | string[] | undefined }>(
+        (resolve, reject) => {
+          const req = request(
+            {
+              host: '127.0.0.1',
+              port,
+              path: '/secrets?api-version=7.5',
+              servername: host,
+              headers: { host },
+              ca: readFileSync(ca, 'utf8'),
+              agent: false,
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, challenge: res.headers['www-authenticate'] }));
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        },
+      );
+      expect(answer).toEqual({
+        status: 401,
+        challenge: `Bearer authorization="https://login.microsoftonline.com/${TENANT}", resource="https://vault.azure.net"`,
       });
-      expect(answer).toEqual({ status: 401, challenge: `Bearer authorization="https://login.microsoftonline.com/${TENANT}", resource="https://vault.azure.net"` });
 
       const { runCli } = await import('../support/run-cli');
-      const run = await runCli(['probe', '--vault', VAULT, '--snapshot', seed, '--address', '127.0.0.1', '--port', port, '--ca-cert', ca, '--format', 'json']);
-      const findings = (JSON.parse(run.stdout) as { findings: { code: string; outcome: string }[] }).findings.map((f) => [f.code, f.outcome]);
-      expect({ findings, code: run.code, stderr: run.stderr }).toEqual({ findings: [['dns-skipped', 'skipped'], ['connect-ok', 'pass'], ['challenge-ok', 'pass']], code: 0, stderr: '' });
+      const run = await runCli([
+        'probe',
+        '--vault',
+        VAULT,
+        '--snapshot',
+        seed,
+        '--address',
+        '127.0.0.1',
+        '--port',
+        port,
+        '--ca-cert',
+        ca,
+        '--format',
+        'json',
+      ]);
+      const findings = (JSON.parse(run.stdout) as { findings: { code: string; outcome: string }[] }).findings.map(
+        (f) => [f.code, f.outcome],
+      );
+      expect({ findings, code: run.code, stderr: run.stderr }).toEqual({
+        findings: [
+          ['dns-skipped', 'skipped'],
+          ['connect-ok', 'pass'],
+          ['challenge-ok', 'pass'],
+        ],
+        code: 0,
+        stderr: '',
+      });
     } finally {
       await stop();
     }
   });
 
   test.each([
-    [{ faults: '418' }, "--faults: unknown fault '418' in '418' (known: 429, 429-noretry, 500, 502, 503, 504, reset, truncate, slowpage, 403, 404-after-list, seed=N)"],
+    [
+      { faults: '418' },
+      "--faults: unknown fault '418' in '418' (known: 429, 429-noretry, 500, 502, 503, 504, reset, truncate, slowpage, 403, 404-after-list, seed=N)",
+    ],
     [{ port: 'http' }, '--port http: expected a whole number from 0 to 65535'],
     [{ latency: '50-20' }, '--latency 50-20: the minimum is above the maximum'],
   ])('refuses %p with one line', async (flags, message) => {

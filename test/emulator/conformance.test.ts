@@ -31,7 +31,11 @@ function example(file: string): Record<string, unknown> {
  */
 function asSeed(body: Record<string, unknown>): ArmResource {
   const id = String(body.id).replace('/privateLinkServices/', '/privateEndpoints/');
-  return { ...body, id, type: typeof body.type === 'string' ? body.type : parseTarget(id).spec?.type ?? '' } as ArmResource;
+  return {
+    ...body,
+    id,
+    type: typeof body.type === 'string' ? body.type : (parseTarget(id).spec?.type ?? ''),
+  } as ArmResource;
 }
 
 /** Minimal parents for child resources, so the emulator's parent checks pass. */
@@ -47,9 +51,16 @@ function apiVersion(type: string): string {
   return typeSpec(type)?.apiVersions[0] ?? 'unknown';
 }
 
-const tolerateType = (omitsType: boolean) => (path: string): boolean => omitsType && /^(\/value\/\d+)?\/type$/.test(path);
+const tolerateType =
+  (omitsType: boolean) =>
+  (path: string): boolean =>
+    omitsType && /^(\/value\/\d+)?\/type$/.test(path);
 
-async function serve(seed: ArmResource[], pageSize: number, body: (emulator: RunningEmulator, bearer: string) => Promise<void>): Promise<void> {
+async function serve(
+  seed: ArmResource[],
+  pageSize: number,
+  body: (emulator: RunningEmulator, bearer: string) => Promise<void>,
+): Promise<void> {
   const emulator = await startEmulator({ seed, throttle: false, pageSize });
   try {
     await body(emulator, await token(emulator));
@@ -80,7 +91,9 @@ describe("conformance with Microsoft's examples", () => {
     const body = example(file);
     const resource = asSeed(body);
     await serve([...parentsOf(resource), resource], 100, async (emulator, bearer) => {
-      const response = await rawRequest(emulator, `${resource.id}?api-version=${apiVersion(resource.type)}`, { token: bearer });
+      const response = await rawRequest(emulator, `${resource.id}?api-version=${apiVersion(resource.type)}`, {
+        token: bearer,
+      });
       expect(response.status).toBe(200);
       expect(shapeDifferences(body, response.body, '', tolerateType(typeof body.type !== 'string'))).toEqual([]);
     });
@@ -99,14 +112,24 @@ describe("conformance with Microsoft's examples", () => {
     // One more item than the example's page, so the emulator's first page also needs a nextLink.
     const extra = { ...structuredClone(first), id: `${first.id}-extra`, name: `${first.name}-extra` };
     const target = parseTarget(first.id);
-    const collection = target.spec?.kind === 'child' ? `${target.scope}/${first.type.split('/').pop()}` : `/subscriptions/${target.subscriptionId}/providers/${first.type}`;
+    const collection =
+      target.spec?.kind === 'child'
+        ? `${target.scope}/${first.type.split('/').pop()}`
+        : `/subscriptions/${target.subscriptionId}/providers/${first.type}`;
     await serve([...parentsOf(first), ...items, extra], body.value.length, async (emulator, bearer) => {
-      const response = await rawRequest(emulator, `${collection}?api-version=${apiVersion(first.type)}`, { token: bearer });
+      const response = await rawRequest(emulator, `${collection}?api-version=${apiVersion(first.type)}`, {
+        token: bearer,
+      });
       const page = response.body as { value: unknown[]; nextLink?: string };
       expect(Object.keys(page).sort()).toEqual(Object.keys(body).sort());
-      expect(shapeDifferences(body, page, '', tolerateType(body.value.some((v) => typeof v.type !== 'string')))).toEqual([]);
+      expect(
+        shapeDifferences(body, page, '', tolerateType(body.value.some((v) => typeof v.type !== 'string'))),
+      ).toEqual([]);
       expect(page.nextLink?.startsWith(`${emulator.endpoint}/`)).toBe(true);
-      const next = (await rawRequest(emulator, page.nextLink ?? '', { token: bearer })).body as { value: { name: string }[]; nextLink?: string };
+      const next = (await rawRequest(emulator, page.nextLink ?? '', { token: bearer })).body as {
+        value: { name: string }[];
+        nextLink?: string;
+      };
       expect(next.value.map((v) => v.name)).toEqual([extra.name]);
       expect(next.nextLink).toBeUndefined();
     });
@@ -115,19 +138,44 @@ describe("conformance with Microsoft's examples", () => {
 
 describe("the emulator's PUT normalises as the service does", () => {
   test('createVaultWithNetworkAcls: an address becomes /32, subnet ids are lower-cased', async () => {
-    const file = JSON.parse(readFileSync(join(EXAMPLES, 'Microsoft.KeyVault/2026-02-01/createVaultWithNetworkAcls.json'), 'utf8')) as { parameters: { parameters: { properties: { networkAcls: { ipRules: { value: string }[] } } } } };
+    const file = JSON.parse(
+      readFileSync(join(EXAMPLES, 'Microsoft.KeyVault/2026-02-01/createVaultWithNetworkAcls.json'), 'utf8'),
+    ) as { parameters: { parameters: { properties: { networkAcls: { ipRules: { value: string }[] } } } } };
     const request = structuredClone(file.parameters.parameters);
     // The example quotes one range ("'10.91.4.0/24'"), which the service would refuse: unquoted here.
-    request.properties.networkAcls.ipRules = request.properties.networkAcls.ipRules.map((r) => ({ value: r.value.replace(/'/g, '') }));
-    const expected = example('Microsoft.KeyVault/2026-02-01/createVaultWithNetworkAcls.json') as { properties: { networkAcls: { ipRules: { value: string }[]; virtualNetworkRules: { id: string }[] } } };
-    const vaultId = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sample-resource-group/providers/Microsoft.KeyVault/vaults/sample-vault';
-    const anchor: ArmResource = { id: `${vaultId}-anchor`, name: 'sample-vault-anchor', type: 'Microsoft.KeyVault/vaults', location: 'westus', properties: {} };
+    request.properties.networkAcls.ipRules = request.properties.networkAcls.ipRules.map((r) => ({
+      value: r.value.replace(/'/g, ''),
+    }));
+    const expected = example('Microsoft.KeyVault/2026-02-01/createVaultWithNetworkAcls.json') as {
+      properties: { networkAcls: { ipRules: { value: string }[]; virtualNetworkRules: { id: string }[] } };
+    };
+    const vaultId =
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sample-resource-group/providers/Microsoft.KeyVault/vaults/sample-vault';
+    const anchor: ArmResource = {
+      id: `${vaultId}-anchor`,
+      name: 'sample-vault-anchor',
+      type: 'Microsoft.KeyVault/vaults',
+      location: 'westus',
+      properties: {},
+    };
     await serve([anchor], 100, async (emulator, bearer) => {
-      const response = await rawRequest(emulator, `${vaultId}?api-version=2026-02-01`, { method: 'PUT', token: bearer, body: request });
-      const acls = (response.body as { properties: { networkAcls: { ipRules: { value: string }[]; virtualNetworkRules: { id: string }[] } } }).properties.networkAcls;
+      const response = await rawRequest(emulator, `${vaultId}?api-version=2026-02-01`, {
+        method: 'PUT',
+        token: bearer,
+        body: request,
+      });
+      const acls = (
+        response.body as {
+          properties: { networkAcls: { ipRules: { value: string }[]; virtualNetworkRules: { id: string }[] } };
+        }
+      ).properties.networkAcls;
       expect(response.status).toBe(201);
-      expect(acls.ipRules.map((r) => r.value)).toEqual(expected.properties.networkAcls.ipRules.map((r) => r.value.replace(/'/g, '')));
-      expect(acls.virtualNetworkRules.map((r) => r.id)).toEqual(expected.properties.networkAcls.virtualNetworkRules.map((r) => r.id));
+      expect(acls.ipRules.map((r) => r.value)).toEqual(
+        expected.properties.networkAcls.ipRules.map((r) => r.value.replace(/'/g, '')),
+      );
+      expect(acls.virtualNetworkRules.map((r) => r.id)).toEqual(
+        expected.properties.networkAcls.virtualNetworkRules.map((r) => r.id),
+      );
     });
   });
 });

@@ -6,7 +6,10 @@ import { clientOptions, collect, credential, emulatorWithIdentity, rawRequest, t
 const VAULTS = `/subscriptions/${SPOKE_SUB}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01`;
 const VAULT = `/subscriptions/${SPOKE_SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod?api-version=2026-02-01`;
 
-async function withEmulator(options: Partial<EmulatorOptions>, body: (emulator: RunningEmulator, bearer: string) => Promise<void>): Promise<void> {
+async function withEmulator(
+  options: Partial<EmulatorOptions>,
+  body: (emulator: RunningEmulator, bearer: string) => Promise<void>,
+): Promise<void> {
   const estate = await testEstate();
   const emulator = await startEmulator({ seed: estate.resources, throttle: false, ...options });
   try {
@@ -18,7 +21,11 @@ async function withEmulator(options: Partial<EmulatorOptions>, body: (emulator: 
 
 describe('the --faults grammar', () => {
   test('parses kinds, probabilities and options', () => {
-    expect(parseFaults('seed=42, 429@0.05:retry=2s,500@0.02,reset@0.01,truncate@0.01,slowpage@0.02:2000ms,403:sub=ABC,429-noretry@0.1,404-after-list:type=Microsoft.Network/networkInterfaces')).toEqual({
+    expect(
+      parseFaults(
+        'seed=42, 429@0.05:retry=2s,500@0.02,reset@0.01,truncate@0.01,slowpage@0.02:2000ms,403:sub=ABC,429-noretry@0.1,404-after-list:type=Microsoft.Network/networkInterfaces',
+      ),
+    ).toEqual({
       seed: 42,
       rules: [
         { kind: '429', probability: 0.05, retryAfterSeconds: 2 },
@@ -35,7 +42,10 @@ describe('the --faults grammar', () => {
   });
 
   test.each([
-    ['418@0.1', "--faults: unknown fault '418' in '418@0.1' (known: 429, 429-noretry, 500, 502, 503, 504, reset, truncate, slowpage, 403, 404-after-list, seed=N)"],
+    [
+      '418@0.1',
+      "--faults: unknown fault '418' in '418@0.1' (known: 429, 429-noretry, 500, 502, 503, 504, reset, truncate, slowpage, 403, 404-after-list, seed=N)",
+    ],
     ['500@1.5', "--faults: probability '1.5' in '500@1.5' must be a number between 0 and 1"],
     ['500@', "--faults: probability '' in '500@' must be a number between 0 and 1"],
     ['500:colour=red', "--faults: unknown option 'colour=red' in '500:colour=red'"],
@@ -50,8 +60,11 @@ describe('the --faults grammar', () => {
       const plan = new FaultPlan(parseFaults(`seed=${seed},500@0.5`));
       const out: string[] = [];
       for (let i = 0; i < 20; i++) {
-        if (interleave) plan.pick({ method: 'GET', path: '/other', subscriptionId: undefined, type: 'x', isList: false });
-        out.push(plan.pick({ method: 'GET', path: '/a', subscriptionId: undefined, type: 'x', isList: false })?.kind ?? 'ok');
+        if (interleave)
+          plan.pick({ method: 'GET', path: '/other', subscriptionId: undefined, type: 'x', isList: false });
+        out.push(
+          plan.pick({ method: 'GET', path: '/a', subscriptionId: undefined, type: 'x', isList: false })?.kind ?? 'ok',
+        );
       }
       return out;
     };
@@ -70,14 +83,21 @@ describe('injected faults on the wire', () => {
     });
     await withEmulator({ faults: '429-noretry' }, async (emulator, bearer) => {
       const response = await rawRequest(emulator, VAULTS, { token: bearer });
-      expect([response.status, response.headers['retry-after'], (response.body as { error: { code: string } }).error.code]).toEqual([429, undefined, 'TooManyRequests']);
+      expect([
+        response.status,
+        response.headers['retry-after'],
+        (response.body as { error: { code: string } }).error.code,
+      ]).toEqual([429, undefined, 'TooManyRequests']);
     });
   });
 
   test('5xx answers carry ARM error bodies', async () => {
     await withEmulator({ faults: '503' }, async (emulator, bearer) => {
       const response = await rawRequest(emulator, VAULTS, { token: bearer });
-      expect([response.status, (response.body as { error: { code: string } }).error.code]).toEqual([503, 'ServiceUnavailable']);
+      expect([response.status, (response.body as { error: { code: string } }).error.code]).toEqual([
+        503,
+        'ServiceUnavailable',
+      ]);
     });
   });
 
@@ -104,31 +124,53 @@ describe('injected faults on the wire', () => {
 
   test('403 on one subscription only', async () => {
     await withEmulator({ faults: `403:sub=${HUB_SUB}` }, async (emulator, bearer) => {
-      const hub = await rawRequest(emulator, `/subscriptions/${HUB_SUB}/providers/Microsoft.Network/privateDnsZones?api-version=2024-06-01`, { token: bearer });
+      const hub = await rawRequest(
+        emulator,
+        `/subscriptions/${HUB_SUB}/providers/Microsoft.Network/privateDnsZones?api-version=2024-06-01`,
+        { token: bearer },
+      );
       expect(hub.status).toBe(403);
       expect((hub.body as { error: { code: string; message: string } }).error.code).toBe('AuthorizationFailed');
-      expect((hub.body as { error: { message: string } }).error.message).toContain(`perform action 'Microsoft.Network/privateDnsZones/read' over scope '/subscriptions/${HUB_SUB}'`);
+      expect((hub.body as { error: { message: string } }).error.message).toContain(
+        `perform action 'Microsoft.Network/privateDnsZones/read' over scope '/subscriptions/${HUB_SUB}'`,
+      );
       expect((await rawRequest(emulator, VAULTS, { token: bearer })).status).toBe(200);
     });
   });
 
   test('404-after-list: a NIC referenced by a listed endpoint is gone when the client GETs it', async () => {
     const estate = await testEstate();
-    await withEmulator({ faults: '404-after-list:type=microsoft.network/networkinterfaces' }, async (emulator, bearer) => {
-      const nic = `${estate.first.ids.nic}?api-version=2026-01-01`;
-      expect((await rawRequest(emulator, nic, { token: bearer })).status).toBe(200);
-      await rawRequest(emulator, `/subscriptions/${SPOKE_SUB}/providers/Microsoft.Network/privateEndpoints?api-version=2026-01-01`, { token: bearer });
-      const after = await rawRequest(emulator, nic, { token: bearer });
-      expect([after.status, (after.body as { error: { code: string } }).error.code]).toEqual([404, 'ResourceNotFound']);
-    });
+    await withEmulator(
+      { faults: '404-after-list:type=microsoft.network/networkinterfaces' },
+      async (emulator, bearer) => {
+        const nic = `${estate.first.ids.nic}?api-version=2026-01-01`;
+        expect((await rawRequest(emulator, nic, { token: bearer })).status).toBe(200);
+        await rawRequest(
+          emulator,
+          `/subscriptions/${SPOKE_SUB}/providers/Microsoft.Network/privateEndpoints?api-version=2026-01-01`,
+          { token: bearer },
+        );
+        const after = await rawRequest(emulator, nic, { token: bearer });
+        expect([after.status, (after.body as { error: { code: string } }).error.code]).toEqual([
+          404,
+          'ResourceNotFound',
+        ]);
+      },
+    );
   });
 
   test('the SDK retries 5xx and random 429s with Retry-After to success; a 429 without it fails at once', async () => {
     const estate = await testEstate();
-    const flaky = await emulatorWithIdentity(estate.resources, { faults: 'seed=3,500@0.3,429@0.3:retry=0s', pageSize: 1 });
+    const flaky = await emulatorWithIdentity(estate.resources, {
+      faults: 'seed=3,500@0.3,429@0.3:retry=0s',
+      pageSize: 1,
+    });
     try {
       const { KeyVaultManagementClient } = await import('@azure/arm-keyvault');
-      const client = new KeyVaultManagementClient(await credential(), SPOKE_SUB, { ...clientOptions(flaky), retryOptions: { maxRetries: 10, retryDelayInMs: 1, maxRetryDelayInMs: 5 } });
+      const client = new KeyVaultManagementClient(await credential(), SPOKE_SUB, {
+        ...clientOptions(flaky),
+        retryOptions: { maxRetries: 10, retryDelayInMs: 1, maxRetryDelayInMs: 5 },
+      });
       expect((await collect(client.vaults.listBySubscription())).length).toBe(2);
     } finally {
       await flaky.stop();

@@ -10,9 +10,27 @@ import { issueToken } from '../../src/emulator/identity';
 
 /** The emulator's Resource Graph: a KQL subset parsed and evaluated (never matched on text), ARG's paging and quota. */
 const rows: JsonObject[] = [
-  { id: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a', name: 'kv-a', type: 'microsoft.keyvault/vaults', location: 'westeurope', properties: { publicNetworkAccess: 'Disabled', sku: { name: 'standard' } } },
-  { id: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-b', name: 'kv-b', type: 'microsoft.keyvault/vaults', location: 'northeurope', properties: { publicNetworkAccess: 'Enabled' } },
-  { id: '/subscriptions/s2/resourceGroups/net/providers/Microsoft.Network/privateEndpoints/pe-kv-a', name: 'pe-kv-a', type: 'microsoft.network/privateendpoints', location: 'westeurope', properties: {} },
+  {
+    id: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a',
+    name: 'kv-a',
+    type: 'microsoft.keyvault/vaults',
+    location: 'westeurope',
+    properties: { publicNetworkAccess: 'Disabled', sku: { name: 'standard' } },
+  },
+  {
+    id: '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-b',
+    name: 'kv-b',
+    type: 'microsoft.keyvault/vaults',
+    location: 'northeurope',
+    properties: { publicNetworkAccess: 'Enabled' },
+  },
+  {
+    id: '/subscriptions/s2/resourceGroups/net/providers/Microsoft.Network/privateEndpoints/pe-kv-a',
+    name: 'pe-kv-a',
+    type: 'microsoft.network/privateendpoints',
+    location: 'westeurope',
+    properties: {},
+  },
 ];
 const names = (query: string): unknown[] => evaluate(parseQuery(query), rows).map((r) => r.name);
 
@@ -22,7 +40,11 @@ describe('KQL subset', () => {
     expect(names("resources | where type =~ 'Microsoft.KeyVault/vaults'")).toEqual(['kv-a', 'kv-b']);
     expect(names("resources | where type in~ ('MICROSOFT.NETWORK/PRIVATEENDPOINTS', 'x')")).toEqual(['pe-kv-a']);
     expect(names("resources | where type in ('MICROSOFT.NETWORK/PRIVATEENDPOINTS')")).toEqual([]);
-    expect(names("resources | where type =~ 'microsoft.keyvault/vaults' and (location == 'northeurope' or name == 'nothing')")).toEqual(['kv-b']);
+    expect(
+      names(
+        "resources | where type =~ 'microsoft.keyvault/vaults' and (location == 'northeurope' or name == 'nothing')",
+      ),
+    ).toEqual(['kv-b']);
     expect(names("resources | where not(type =~ 'microsoft.keyvault/vaults')")).toEqual(['pe-kv-a']);
     expect(names("resources | where type !in~ ('microsoft.keyvault/vaults')")).toEqual(['pe-kv-a']);
   });
@@ -39,19 +61,36 @@ describe('KQL subset', () => {
   });
 
   it('project, extend, order by (descending unless asc), limit / take', () => {
-    expect(evaluate(parseQuery('resources | project name, where = location | order by name desc | take 2'), rows)).toEqual([
+    expect(
+      evaluate(parseQuery('resources | project name, where = location | order by name desc | take 2'), rows),
+    ).toEqual([
       { name: 'pe-kv-a', where: 'westeurope' },
       { name: 'kv-b', where: 'northeurope' },
     ]);
-    expect(evaluate(parseQuery('resources | extend access = properties.publicNetworkAccess | order by location asc, name | limit 1 | project name, access'), rows)).toEqual([{ name: 'kv-b', access: 'Enabled' }]);
+    expect(
+      evaluate(
+        parseQuery(
+          'resources | extend access = properties.publicNetworkAccess | order by location asc, name | limit 1 | project name, access',
+        ),
+        rows,
+      ),
+    ).toEqual([{ name: 'kv-b', access: 'Enabled' }]);
     expect(names('resources | order by name')).toEqual(['pe-kv-a', 'kv-b', 'kv-a']);
   });
 
   it('refuses what it does not parse with the position, as ARG answers InvalidQuery', () => {
-    expect(() => parseQuery('securityresources')).toThrow(new KqlError("unknown table 'securityresources' (this emulator serves resources and dnsresources)"));
-    expect(() => parseQuery('resources | summarize count()')).toThrow(new KqlError("unsupported operator 'summarize' at position 12"));
-    expect(() => parseQuery("resources | where name matches regex 'x'")).toThrow(new KqlError("unsupported operator 'matches' at position 23"));
-    expect(() => parseQuery("resources | where name == 'x")).toThrow(new KqlError('unterminated string literal at position 26'));
+    expect(() => parseQuery('securityresources')).toThrow(
+      new KqlError("unknown table 'securityresources' (this emulator serves resources and dnsresources)"),
+    );
+    expect(() => parseQuery('resources | summarize count()')).toThrow(
+      new KqlError("unsupported operator 'summarize' at position 12"),
+    );
+    expect(() => parseQuery("resources | where name matches regex 'x'")).toThrow(
+      new KqlError("unsupported operator 'matches' at position 23"),
+    );
+    expect(() => parseQuery("resources | where name == 'x")).toThrow(
+      new KqlError('unterminated string literal at position 26'),
+    );
   });
 });
 
@@ -60,24 +99,40 @@ describe('POST /providers/Microsoft.ResourceGraph/resources', () => {
   const ask = (body: object): JsonObject => graphQuery(store, JSON.stringify(body));
 
   it('answers ARG rows: lower-cased type, resourceGroup and subscriptionId columns, the ARM properties', () => {
-    const answer = ask({ query: "resources | where type =~ 'microsoft.keyvault/vaults'", subscriptions: ['22222222-2222-2222-2222-222222222222'] });
+    const answer = ask({
+      query: "resources | where type =~ 'microsoft.keyvault/vaults'",
+      subscriptions: ['22222222-2222-2222-2222-222222222222'],
+    });
     const vault = healthyPath().resources.find((r) => r.type === 'Microsoft.KeyVault/vaults');
     expect(answer).toMatchObject({ totalRecords: 1, count: 1, resultTruncated: 'false', facets: [] });
     expect(answer.data).toEqual([vault && graphRow(vault)]);
-    expect((answer.data as JsonObject[])[0]).toMatchObject({ type: 'microsoft.keyvault/vaults', resourceGroup: 'rg-payments', subscriptionId: '22222222-2222-2222-2222-222222222222' });
+    expect((answer.data as JsonObject[])[0]).toMatchObject({
+      type: 'microsoft.keyvault/vaults',
+      resourceGroup: 'rg-payments',
+      subscriptionId: '22222222-2222-2222-2222-222222222222',
+    });
   });
 
   it('resources holds links but not zone groups or diagnostic settings; dnsresources holds the A records', () => {
-    const types = (table: string): unknown[] => [...new Set((ask({ query: `${table} | project type`, options: { $top: 1000 } }).data as JsonObject[]).map((r) => r.type))].sort();
+    const types = (table: string): unknown[] =>
+      [
+        ...new Set(
+          (ask({ query: `${table} | project type`, options: { $top: 1000 } }).data as JsonObject[]).map((r) => r.type),
+        ),
+      ].sort();
     expect(types('resources')).toEqual([
-      'microsoft.keyvault/vaults', 'microsoft.network/networkinterfaces', 'microsoft.network/privatednszones', 'microsoft.network/privatednszones/virtualnetworklinks',
-      'microsoft.network/privateendpoints', 'microsoft.network/virtualnetworks',
+      'microsoft.keyvault/vaults',
+      'microsoft.network/networkinterfaces',
+      'microsoft.network/privatednszones',
+      'microsoft.network/privatednszones/virtualnetworklinks',
+      'microsoft.network/privateendpoints',
+      'microsoft.network/virtualnetworks',
     ]);
     expect(types('dnsresources')).toEqual(['microsoft.network/privatednszones/a']);
   });
 
   it('pages with $skipToken in the body, $top rows at a time, and only for the same query', () => {
-    const query = "resources | project id | order by id asc";
+    const query = 'resources | project id | order by id asc';
     const first = ask({ query, options: { $top: 3 } });
     expect(first).toMatchObject({ totalRecords: 8, count: 3 });
     const second = ask({ query, options: { $top: 3, $skipToken: first.$skipToken } });
@@ -85,7 +140,9 @@ describe('POST /providers/Microsoft.ResourceGraph/resources', () => {
     expect(third.$skipToken).toBeUndefined();
     const ids = [first, second, third].flatMap((page) => (page.data as JsonObject[]).map((r) => r.id));
     expect(ids).toEqual((ask({ query, options: { $top: 1000 } }).data as JsonObject[]).map((r) => r.id));
-    expect(() => ask({ query: 'resources', options: { $skipToken: first.$skipToken } })).toThrow(/The \$skipToken '.+' is invalid for this query/);
+    expect(() => ask({ query: 'resources', options: { $skipToken: first.$skipToken } })).toThrow(
+      /The \$skipToken '.+' is invalid for this query/,
+    );
     expect(() => ask({ query, options: { $top: 1001 } })).toThrow('options.$top must be between 1 and 1000.');
   });
 
@@ -111,24 +168,46 @@ describe('POST /providers/Microsoft.ResourceGraph/resources', () => {
     const unthrottled = await startEmulator({ seed: healthyPath().resources, throttle: false });
     try {
       const token = issueToken('https://management.azure.com/', '3f9e4f5a-7c6b-4b8e-9f1d-2a3b4c5d6e7f').accessToken;
-      const bad = await fetchWithCa(`${unthrottled.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, unthrottled.caCertPem, token, JSON.stringify({ query: 'resources | where' }));
+      const bad = await fetchWithCa(
+        `${unthrottled.endpoint}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`,
+        unthrottled.caCertPem,
+        token,
+        JSON.stringify({ query: 'resources | where' }),
+      );
       expect(bad.status).toBe(400);
-      expect((bad.body as { error: { message: string } }).error.message).toMatch(/InvalidQuery: the query ends too early$/);
+      expect((bad.body as { error: { message: string } }).error.message).toMatch(
+        /InvalidQuery: the query ends too early$/,
+      );
     } finally {
       await unthrottled.stop();
     }
   });
 });
 
-async function fetchWithCa(url: string, ca: string, token: string, body: string): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+async function fetchWithCa(
+  url: string,
+  ca: string,
+  token: string,
+  body: string,
+): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
   const https = await import('node:https');
   return new Promise((resolve, reject) => {
-    const request = https.request(url, { method: 'POST', ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers as Record<string, string>, body: text ? JSON.parse(text) : undefined }));
-    });
+    const request = https.request(
+      url,
+      { method: 'POST', ca, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers as Record<string, string>,
+            body: text ? JSON.parse(text) : undefined,
+          }),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -136,7 +215,12 @@ async function fetchWithCa(url: string, ca: string, token: string, body: string)
 
 test('the ARG examples in ../shared/arm-examples page the way the emulator does ($skipToken in request options and response)', () => {
   const dir = path.resolve(__dirname, '../../../shared/arm-examples/Microsoft.ResourceGraph/2024-04-01');
-  const next = JSON.parse(fs.readFileSync(path.join(dir, 'ResourcesNextPageQuery.json'), 'utf8')) as { parameters: { query: { options: Record<string, unknown> } }; responses: { 200: { body: Record<string, unknown> } } };
+  const next = JSON.parse(fs.readFileSync(path.join(dir, 'ResourcesNextPageQuery.json'), 'utf8')) as {
+    parameters: { query: { options: Record<string, unknown> } };
+    responses: { 200: { body: Record<string, unknown> } };
+  };
   expect(Object.keys(next.parameters.query.options)).toContain('$skipToken');
-  expect(Object.keys(next.responses[200].body)).toEqual(expect.arrayContaining(['totalRecords', 'count', 'data', '$skipToken']));
+  expect(Object.keys(next.responses[200].body)).toEqual(
+    expect.arrayContaining(['totalRecords', 'count', 'data', '$skipToken']),
+  );
 });

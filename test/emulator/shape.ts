@@ -13,7 +13,12 @@ export function shapeOf(value: unknown): JsonShape {
 }
 
 /** Differences between an expected and an actual JSON value, as `path: problem` lines (empty when the shapes agree). */
-export function shapeDifferences(expected: unknown, actual: unknown, path = '', tolerated: (path: string) => boolean = () => false): string[] {
+export function shapeDifferences(
+  expected: unknown,
+  actual: unknown,
+  path = '',
+  tolerated: (path: string) => boolean = () => false,
+): string[] {
   const [want, got] = [shapeOf(expected), shapeOf(actual)];
   if (want !== got) return [`${path || '/'}: expected ${want}, got ${got}`];
   if (want === 'array') {
@@ -28,6 +33,7 @@ export function shapeDifferences(expected: unknown, actual: unknown, path = '', 
     if (!(key in b)) problems.push(`${path}/${key}: missing`);
     else problems.push(...shapeDifferences(a[key], b[key], `${path}/${key}`, tolerated));
   }
-  for (const key of Object.keys(b)) if (!(key in a) && !tolerated(`${path}/${key}`)) problems.push(`${path}/${key}: not in the example`);
+  for (const key of Object.keys(b))
+    if (!(key in a) && !tolerated(`${path}/${key}`)) problems.push(`${path}/${key}: not in the example`);
   return problems;
 }

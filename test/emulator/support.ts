@@ -8,7 +8,10 @@ import { useEmulatorIdentity } from '../../src/emulator/identity-env';
  * (IDENTITY_ENDPOINT / IDENTITY_HEADER), so the SDKs authenticate through the normal credential chain;
  * stop() puts the environment back.
  */
-export async function emulatorWithIdentity(seed: ArmResource[], options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
+export async function emulatorWithIdentity(
+  seed: ArmResource[],
+  options: Partial<EmulatorOptions> = {},
+): Promise<RunningEmulator> {
   const emulator = await startEmulator({ seed, throttle: false, ...options });
   const restoreIdentity = useEmulatorIdentity(emulator);
   return {
@@ -26,8 +29,16 @@ export async function credential(): Promise<TokenCredential> {
 }
 
 /** Client options that reach the emulator: its endpoint, its CA, and no retry waits longer than the test needs. */
-export function clientOptions(emulator: RunningEmulator): { endpoint: string; tlsOptions: { ca: string }; retryOptions: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number } } {
-  return { endpoint: emulator.endpoint, tlsOptions: { ca: emulator.caCertPem }, retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 } };
+export function clientOptions(emulator: RunningEmulator): {
+  endpoint: string;
+  tlsOptions: { ca: string };
+  retryOptions: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number };
+} {
+  return {
+    endpoint: emulator.endpoint,
+    tlsOptions: { ca: emulator.caCertPem },
+    retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+  };
 }
 
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -37,19 +48,38 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** A raw HTTPS request to the emulator (for what the SDKs hide: headers, bodies, missing tokens). */
-export async function rawRequest(emulator: RunningEmulator, path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: unknown }> {
+export async function rawRequest(
+  emulator: RunningEmulator,
+  path: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: unknown }> {
   const https = await import('node:https');
   return new Promise((resolve, reject) => {
     const url = new URL(path, emulator.endpoint);
-    const request = https.request(url, { method: init.method ?? 'GET', ca: emulator.caCertPem, headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), 'content-type': 'application/json' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (c: Buffer) => chunks.push(c));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text ? JSON.parse(text) : undefined });
-      });
-      response.on('error', reject);
-    });
+    const request = https.request(
+      url,
+      {
+        method: init.method ?? 'GET',
+        ca: emulator.caCertPem,
+        headers: {
+          ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+          'content-type': 'application/json',
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: text ? JSON.parse(text) : undefined,
+          });
+        });
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     if (init.body !== undefined) request.write(JSON.stringify(init.body));
     request.end();
@@ -74,7 +104,11 @@ export const ASSIGNEE = '9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
  * Two healthy paths sharing the hub (so every list has at least two items and pages at pageSize 1),
  * a managed HSM, and an RBAC role assignment with its built-in role definition.
  */
-export async function testEstate(): Promise<{ resources: ArmResource[]; first: import('../../src/fixtures/scenario').Path; second: import('../../src/fixtures/scenario').Path }> {
+export async function testEstate(): Promise<{
+  resources: ArmResource[];
+  first: import('../../src/fixtures/scenario').Path;
+  second: import('../../src/fixtures/scenario').Path;
+}> {
   const { healthyPath, spokePath, SPOKE_SUB } = await import('../../src/fixtures/scenario');
   const arm = await import('../../src/fixtures/arm-factory');
   const first = healthyPath();
@@ -90,7 +124,17 @@ export async function testEstate(): Promise<{ resources: ArmResource[]; first: i
       type: 'BuiltInRole',
       description: 'Read secret contents.',
       assignableScopes: ['/'],
-      permissions: [{ actions: [], notActions: [], dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'], notDataActions: [] }],
+      permissions: [
+        {
+          actions: [],
+          notActions: [],
+          dataActions: [
+            'Microsoft.KeyVault/vaults/secrets/getSecret/action',
+            'Microsoft.KeyVault/vaults/secrets/readMetadata/action',
+          ],
+          notDataActions: [],
+        },
+      ],
     },
   };
   const assignment: ArmResource = {

@@ -49,8 +49,20 @@ describe('baselines', () => {
   });
 
   test.each([
-    ['a finding without a vault id', { kvguardBaseline: 1, createdAt: 'x', findings: [{ ruleId: 'KV205', resourceId: '/x', fingerprint: '0'.repeat(32) }] }, '/findings/0/vaultId: is required'],
-    ['a wrong format marker', { kvguardBaseline: 2, createdAt: 'x', findings: [] }, '/kvguardBaseline: must be equal to constant'],
+    [
+      'a finding without a vault id',
+      {
+        kvguardBaseline: 1,
+        createdAt: 'x',
+        findings: [{ ruleId: 'KV205', resourceId: '/x', fingerprint: '0'.repeat(32) }],
+      },
+      '/findings/0/vaultId: is required',
+    ],
+    [
+      'a wrong format marker',
+      { kvguardBaseline: 2, createdAt: 'x', findings: [] },
+      '/kvguardBaseline: must be equal to constant',
+    ],
     ['no findings list', { kvguardBaseline: 1, createdAt: 'x' }, '/findings: is required'],
   ])('a bad baseline file is one line naming the file and field: %s', (_name, content, expected) => {
     const file = path.join(TMP, 'bad.json');

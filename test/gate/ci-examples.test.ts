@@ -32,11 +32,14 @@ function exampleCommand(yaml: string): string {
 
 /** Shell words with double quotes, after the CI's own expansion of `$VAR` and `$(Macro)`. */
 function words(command: string, variables: Record<string, string>): string[] {
-  const expanded = command.replace(/\$\(([\w.]+)\)|\$(\w+)/g, (_all, macro: string | undefined, variable: string | undefined) => {
-    const name = macro ?? variable ?? '';
-    if (!(name in variables)) throw new Error(`example uses ${name}, which the test does not define`);
-    return variables[name];
-  });
+  const expanded = command.replace(
+    /\$\(([\w.]+)\)|\$(\w+)/g,
+    (_all, macro: string | undefined, variable: string | undefined) => {
+      const name = macro ?? variable ?? '';
+      if (!(name in variables)) throw new Error(`example uses ${name}, which the test does not define`);
+      return variables[name];
+    },
+  );
   return [...expanded.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
 }
 
@@ -52,7 +55,8 @@ const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   emulator = await startEmulator({ seed: healthyPath().resources, throttle: false });
-  for (const name of Object.keys(process.env)) if (name.startsWith('AZURE_') || name.startsWith('IDENTITY_') || name.startsWith('MSI_')) delete process.env[name];
+  for (const name of Object.keys(process.env))
+    if (name.startsWith('AZURE_') || name.startsWith('IDENTITY_') || name.startsWith('MSI_')) delete process.env[name];
   process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;
 }, 60_000);
@@ -79,7 +83,10 @@ function yamlValue(yaml: string, key: string, variables: Record<string, string>)
   return words(match[1].trim(), variables)[0];
 }
 
-async function runExample(name: string, variables: Record<string, string>): Promise<{ code: number; reports: Record<string, string>; yaml: string }> {
+async function runExample(
+  name: string,
+  variables: Record<string, string>,
+): Promise<{ code: number; reports: Record<string, string>; yaml: string }> {
   const dir = path.join(WORK, name);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(path.join(dir, 'staging'), { recursive: true });
@@ -93,7 +100,9 @@ async function runExample(name: string, variables: Record<string, string>): Prom
     const run = await cli(...args);
     expect(run.stderr).toBe('');
     expect(emulator.requestCounts()['GET Microsoft.KeyVault/vaults (list)']).toBeGreaterThan(before);
-    const reports = Object.fromEntries(Object.entries(reportsOf(args)).map(([format, file]) => [format, path.resolve(dir, file)]));
+    const reports = Object.fromEntries(
+      Object.entries(reportsOf(args)).map(([format, file]) => [format, path.resolve(dir, file)]),
+    );
     return { code: run.code, reports, yaml };
   } finally {
     process.chdir(cwd);
@@ -105,7 +114,10 @@ describe('CI examples', () => {
     const { code, reports, yaml } = await runExample('github-actions.yml', {});
     expect(code).toBe(0);
     expect(Object.keys(reports).sort()).toEqual(['html', 'markdown', 'sarif']);
-    const sarif = JSON.parse(fs.readFileSync(reports.sarif, 'utf8')) as { version: string; runs: { invocations: { executionSuccessful: boolean }[] }[] };
+    const sarif = JSON.parse(fs.readFileSync(reports.sarif, 'utf8')) as {
+      version: string;
+      runs: { invocations: { executionSuccessful: boolean }[] }[];
+    };
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(true);
     expect(fs.readFileSync(reports.markdown, 'utf8')).toMatch(/^## kvguard: all checks passed/);

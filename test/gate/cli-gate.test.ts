@@ -51,7 +51,15 @@ describe('the CI gate, end to end', () => {
   });
 
   test('a healthy estate passes: exit 0', async () => {
-    const run = await cli('audit', '--snapshot', healthy, '--fail-on', 'note', '--report', `json=${file('healthy.report.json')}`);
+    const run = await cli(
+      'audit',
+      '--snapshot',
+      healthy,
+      '--fail-on',
+      'note',
+      '--report',
+      `json=${file('healthy.report.json')}`,
+    );
     expect(run.code).toBe(0);
     expect(jsonReport('healthy.report.json').summary).toMatchObject({ vaults: 2, fail: 0, error: 0, complete: true });
   });
@@ -65,34 +73,95 @@ describe('the CI gate, end to end', () => {
   });
 
   test("the config's failOn and severity overrides move the threshold", async () => {
-    expect((await cli('audit', '--snapshot', oneOff, '--config', config('fail-on.json', { failOn: 'warning' }))).code).toBe(1);
-    expect((await cli('audit', '--snapshot', oneOff, '--config', config('severity.json', { rules: { KV501: { severity: 'error' } } }))).code).toBe(1);
-    expect((await cli('audit', '--snapshot', oneOff, '--fail-on', 'error', '--config', config('severity-note.json', { failOn: 'warning', rules: { 'soft-delete': { severity: 'note' } } }))).code).toBe(0);
+    expect(
+      (await cli('audit', '--snapshot', oneOff, '--config', config('fail-on.json', { failOn: 'warning' }))).code,
+    ).toBe(1);
+    expect(
+      (
+        await cli(
+          'audit',
+          '--snapshot',
+          oneOff,
+          '--config',
+          config('severity.json', { rules: { KV501: { severity: 'error' } } }),
+        )
+      ).code,
+    ).toBe(1);
+    expect(
+      (
+        await cli(
+          'audit',
+          '--snapshot',
+          oneOff,
+          '--fail-on',
+          'error',
+          '--config',
+          config('severity-note.json', { failOn: 'warning', rules: { 'soft-delete': { severity: 'note' } } }),
+        )
+      ).code,
+    ).toBe(0);
   });
 
   test('a suppression lets the gate pass and stays visible in the report', async () => {
     const suppressed = config('suppressed.json', {
       failOn: 'warning',
-      suppressions: [{ ruleId: 'KV501', resourceId: '/subscriptions/*/resourceGroups/rg-payments/**', reason: 'legacy vault, replaced in Q1', expires: '2999-12-31' }],
+      suppressions: [
+        {
+          ruleId: 'KV501',
+          resourceId: '/subscriptions/*/resourceGroups/rg-payments/**',
+          reason: 'legacy vault, replaced in Q1',
+          expires: '2999-12-31',
+        },
+      ],
     });
-    const run = await cli('audit', '--snapshot', oneOff, '--config', suppressed, '--report', `json=${file('suppressed.report.json')}`);
+    const run = await cli(
+      'audit',
+      '--snapshot',
+      oneOff,
+      '--config',
+      suppressed,
+      '--report',
+      `json=${file('suppressed.report.json')}`,
+    );
     expect(run.code).toBe(0);
     const report = jsonReport('suppressed.report.json');
     expect(report.summary).toMatchObject({ fail: 0, suppressed: 1 });
     expect(report.findings.filter((f) => f.suppressed)).toEqual([
-      expect.objectContaining({ ruleId: 'KV501', outcome: 'fail', vaultId: payments.ids.vault, suppressed: { kind: 'suppression', reason: 'legacy vault, replaced in Q1', expires: '2999-12-31' } }),
+      expect.objectContaining({
+        ruleId: 'KV501',
+        outcome: 'fail',
+        vaultId: payments.ids.vault,
+        suppressed: { kind: 'suppression', reason: 'legacy vault, replaced in Q1', expires: '2999-12-31' },
+      }),
     ]);
   });
 
   test('an expired suppression stops suppressing and says so: exit 1', async () => {
     const expired = config('expired.json', {
       failOn: 'warning',
-      suppressions: [{ ruleId: 'soft-delete', resourceId: '**/vaults/kv-payments-prod', reason: 'legacy vault', expires: '2020-01-01' }],
+      suppressions: [
+        {
+          ruleId: 'soft-delete',
+          resourceId: '**/vaults/kv-payments-prod',
+          reason: 'legacy vault',
+          expires: '2020-01-01',
+        },
+      ],
     });
-    const run = await cli('audit', '--snapshot', oneOff, '--config', expired, '--report', `markdown=${file('expired.md')}`);
+    const run = await cli(
+      'audit',
+      '--snapshot',
+      oneOff,
+      '--config',
+      expired,
+      '--report',
+      `markdown=${file('expired.md')}`,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(SOFT_DELETE_ERROR);
-    expect(fs.readFileSync(file('expired.md'), 'utf8')).toContain('suppression of soft-delete for \\*\\*/vaults/kv-payments-prod expired on 2020-01-01');
+    expect(fs.readFileSync(file('expired.md'), 'utf8')).toContain(
+      'suppression of soft-delete for \\*\\*/vaults/kv-payments-prod expired on 2020-01-01',
+    );
   });
 
   test('a config error is exit 2 with one line naming the file and field', async () => {
@@ -107,11 +176,23 @@ describe('the CI gate, end to end', () => {
     const record = await cli('baseline', '--snapshot', oneOff, '-o', baselineFile);
     expect(record.code).toBe(0);
     expect(record.stderr).toBe(`kvguard: recorded 1 failing finding in ${baselineFile}\n`);
-    const baseline = JSON.parse(fs.readFileSync(baselineFile, 'utf8')) as { findings: { ruleId: string; resourceId: string }[] };
+    const baseline = JSON.parse(fs.readFileSync(baselineFile, 'utf8')) as {
+      findings: { ruleId: string; resourceId: string }[];
+    };
     expect(baseline.findings.map((f) => [f.ruleId, f.resourceId])).toEqual([['KV501', payments.ids.vault]]);
 
     expect((await cli('audit', '--snapshot', oneOff, '--fail-on', 'warning', '--baseline', baselineFile)).code).toBe(0);
-    const newFailure = await cli('audit', '--snapshot', twoOff, '--fail-on', 'warning', '--baseline', baselineFile, '--report', `json=${file('baseline.report.json')}`);
+    const newFailure = await cli(
+      'audit',
+      '--snapshot',
+      twoOff,
+      '--fail-on',
+      'warning',
+      '--baseline',
+      baselineFile,
+      '--report',
+      `json=${file('baseline.report.json')}`,
+    );
     expect(newFailure.code).toBe(1);
     const report = jsonReport('baseline.report.json');
     expect(report.findings.filter((f) => f.outcome === 'fail').map((f) => [f.vaultId, f.suppressed?.kind])).toEqual([
@@ -128,20 +209,44 @@ describe('the CI gate, end to end', () => {
   });
 
   test('a bad baseline file is exit 2 with one line naming the file and field', async () => {
-    fs.writeFileSync(file('bad.baseline.json'), JSON.stringify({ kvguardBaseline: 1, createdAt: '2026-11-21', findings: [{ ruleId: 'KV501', vaultId: '/x', resourceId: '/x' }] }));
+    fs.writeFileSync(
+      file('bad.baseline.json'),
+      JSON.stringify({
+        kvguardBaseline: 1,
+        createdAt: '2026-11-21',
+        findings: [{ ruleId: 'KV501', vaultId: '/x', resourceId: '/x' }],
+      }),
+    );
     const run = await cli('audit', '--snapshot', oneOff, '--baseline', file('bad.baseline.json'));
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`kvguard: ${file('bad.baseline.json')}: /findings/0/fingerprint: is required\n`);
   });
 
   test('several reports in one run, beside the console output', async () => {
-    const run = await cli('audit', '--snapshot', oneOff, '--fail-on', 'warning',
-      '--report', `sarif=${file('multi.sarif')}`, '--report', `junit=${file('multi.xml')}`, '--report', `markdown=${file('multi.md')}`, '--report', `html=${file('multi.html')}`);
+    const run = await cli(
+      'audit',
+      '--snapshot',
+      oneOff,
+      '--fail-on',
+      'warning',
+      '--report',
+      `sarif=${file('multi.sarif')}`,
+      '--report',
+      `junit=${file('multi.xml')}`,
+      '--report',
+      `markdown=${file('multi.md')}`,
+      '--report',
+      `html=${file('multi.html')}`,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(SOFT_DELETE_ERROR);
-    const sarif = JSON.parse(fs.readFileSync(file('multi.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
+    const sarif = JSON.parse(fs.readFileSync(file('multi.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string }[] }[];
+    };
     expect(sarif.runs[0].results.map((r) => r.ruleId)).toEqual(['KV501']);
-    expect(fs.readFileSync(file('multi.xml'), 'utf8')).toContain('<failure message="kv-payments-prod has soft delete disabled (enableSoftDelete is false)"');
+    expect(fs.readFileSync(file('multi.xml'), 'utf8')).toContain(
+      '<failure message="kv-payments-prod has soft delete disabled (enableSoftDelete is false)"',
+    );
     expect(fs.readFileSync(file('multi.md'), 'utf8')).toContain('### Failures (1)');
     expect(fs.readFileSync(file('multi.html'), 'utf8')).toContain('data-vault="kv-payments-prod"');
   });

@@ -30,7 +30,13 @@ function errorOf(action: () => unknown): string {
 }
 
 const copy = (): ArmResource[] => JSON.parse(JSON.stringify(resources)) as ArmResource[];
-const VM = { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1', name: 'vm1', type: 'Microsoft.Compute/virtualMachines', location: 'westeurope', properties: {} };
+const VM = {
+  id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1',
+  name: 'vm1',
+  type: 'Microsoft.Compute/virtualMachines',
+  location: 'westeurope',
+  properties: {},
+};
 
 describe('accepted shapes', () => {
   test('a bare array of ARM resources', () => {
@@ -47,8 +53,21 @@ describe('accepted shapes', () => {
   });
 
   test('a Resource Graph response: lower-cased types, extra columns, null fields', () => {
-    const rows = resources.map((r) => ({ ...r, type: r.type.toLowerCase(), tenantId: 't', subscriptionId: 's', managedBy: '', sku: r.sku ?? null, tags: null, plan: null, zones: null }));
-    const snapshot = parseSnapshot({ totalRecords: rows.length, count: rows.length, data: rows, facets: [], resultTruncated: 'false' }, 'arg.json');
+    const rows = resources.map((r) => ({
+      ...r,
+      type: r.type.toLowerCase(),
+      tenantId: 't',
+      subscriptionId: 's',
+      managedBy: '',
+      sku: r.sku ?? null,
+      tags: null,
+      plan: null,
+      zones: null,
+    }));
+    const snapshot = parseSnapshot(
+      { totalRecords: rows.length, count: rows.length, data: rows, facets: [], resultTruncated: 'false' },
+      'arg.json',
+    );
     expect(snapshot.shape).toBe('resource-graph');
     expect(snapshot.notices).toEqual([]);
     expect(snapshot.resources.every((r) => r.tags === undefined && r.plan === null)).toBe(true);
@@ -59,18 +78,34 @@ describe('accepted shapes', () => {
 
   test('resources of types the model does not read are dropped with a count', () => {
     const vm2 = { ...VM, id: VM.id.replace('vm1', 'vm2'), name: 'vm2' };
-    const disk = { ...VM, id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/d1', name: 'd1', type: 'microsoft.compute/disks' };
+    const disk = {
+      ...VM,
+      id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/d1',
+      name: 'd1',
+      type: 'microsoft.compute/disks',
+    };
     const snapshot = parseSnapshot([...resources, VM, disk, vm2], 'a.json');
     expect(snapshot.resources).toHaveLength(resources.length);
     expect(snapshot.notices).toEqual([
-      { level: 'info', message: 'ignored 3 resources of types the model does not read: microsoft.compute/disks (1), microsoft.compute/virtualmachines (2)' },
+      {
+        level: 'info',
+        message:
+          'ignored 3 resources of types the model does not read: microsoft.compute/disks (1), microsoft.compute/virtualmachines (2)',
+      },
     ]);
   });
 
   test('one page of a paged Resource Graph result is an error notice (the run is incomplete)', () => {
-    const snapshot = parseSnapshot({ data: resources, skip_token: 'eyAibm8iOiAibHVjayIgfQ==', total_records: 900 }, 'page.json');
+    const snapshot = parseSnapshot(
+      { data: resources, skip_token: 'eyAibm8iOiAibHVjayIgfQ==', total_records: 900 },
+      'page.json',
+    );
     expect(snapshot.notices).toEqual([
-      { level: 'error', message: 'page.json is one page of a Resource Graph result (it carries a skip token or resultTruncated): resources on the other pages are not in this audit' },
+      {
+        level: 'error',
+        message:
+          'page.json is one page of a Resource Graph result (it carries a skip token or resultTruncated): resources on the other pages are not in this audit',
+      },
     ]);
   });
 
@@ -117,16 +152,56 @@ describe('rejected files: one line naming file, pointer and what was expected', 
   const cases: [string, unknown, string][] = [
     ['a number', 42, `/: expected ${ROOT}, found the number 42`],
     ['an object without resources or data', { value: [] }, `/: expected ${ROOT}, found an object`],
-    ['resources that is not an array', { resources: { a: 1 } }, '/resources: expected an array of ARM resources, found an object'],
-    ['data that is a table (resultFormat table)', { data: { columns: [], rows: [] } }, '/data: expected an array of ARM resources, found an object'],
-    ['an element that is not an object', [...resources, 'kv1'], `/${resources.length}: expected an ARM resource object {id, name, type, properties, ...}, found the string "kv1"`],
-    ['a missing id', resources.map((r, i) => (i === 2 ? { ...r, id: undefined } : r)), '/2/id: expected an ARM resource id such as /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}, found nothing'],
-    ['an id that is not an ARM id', resources.map((r, i) => (i === 1 ? { ...r, id: 'kv-payments-prod' } : r)), '/1/id: expected an ARM resource id such as /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}, found the string "kv-payments-prod"'],
-    ['a type that is a number', resources.map((r, i) => (i === 3 ? { ...r, type: 42 } : r)), '/3/type: expected an ARM resource type such as Microsoft.KeyVault/vaults, found the number 42'],
-    ['a type without a namespace', resources.map((r, i) => (i === 3 ? { ...r, type: 'vaults' } : r)), '/3/type: expected an ARM resource type such as Microsoft.KeyVault/vaults, found the string "vaults"'],
-    ['an empty name', resources.map((r, i) => (i === 0 ? { ...r, name: '' } : r)), "/0/name: expected the resource's name, a non-empty string, found an empty string"],
-    ['properties that are a string', resources.map((r, i) => (i === vaultIndex ? { ...r, properties: 'x' } : r)), `/${vaultIndex}/properties: expected the resource's properties object, found the string "x"`],
-    ['a tag value that is a number', resources.map((r, i) => (i === 0 ? { ...r, tags: { env: 1 } } : r)), '/0/tags/env: expected a tag value string, found the number 1'],
+    [
+      'resources that is not an array',
+      { resources: { a: 1 } },
+      '/resources: expected an array of ARM resources, found an object',
+    ],
+    [
+      'data that is a table (resultFormat table)',
+      { data: { columns: [], rows: [] } },
+      '/data: expected an array of ARM resources, found an object',
+    ],
+    [
+      'an element that is not an object',
+      [...resources, 'kv1'],
+      `/${resources.length}: expected an ARM resource object {id, name, type, properties, ...}, found the string "kv1"`,
+    ],
+    [
+      'a missing id',
+      resources.map((r, i) => (i === 2 ? { ...r, id: undefined } : r)),
+      '/2/id: expected an ARM resource id such as /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}, found nothing',
+    ],
+    [
+      'an id that is not an ARM id',
+      resources.map((r, i) => (i === 1 ? { ...r, id: 'kv-payments-prod' } : r)),
+      '/1/id: expected an ARM resource id such as /subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}, found the string "kv-payments-prod"',
+    ],
+    [
+      'a type that is a number',
+      resources.map((r, i) => (i === 3 ? { ...r, type: 42 } : r)),
+      '/3/type: expected an ARM resource type such as Microsoft.KeyVault/vaults, found the number 42',
+    ],
+    [
+      'a type without a namespace',
+      resources.map((r, i) => (i === 3 ? { ...r, type: 'vaults' } : r)),
+      '/3/type: expected an ARM resource type such as Microsoft.KeyVault/vaults, found the string "vaults"',
+    ],
+    [
+      'an empty name',
+      resources.map((r, i) => (i === 0 ? { ...r, name: '' } : r)),
+      "/0/name: expected the resource's name, a non-empty string, found an empty string",
+    ],
+    [
+      'properties that are a string',
+      resources.map((r, i) => (i === vaultIndex ? { ...r, properties: 'x' } : r)),
+      `/${vaultIndex}/properties: expected the resource's properties object, found the string "x"`,
+    ],
+    [
+      'a tag value that is a number',
+      resources.map((r, i) => (i === 0 ? { ...r, tags: { env: 1 } } : r)),
+      '/0/tags/env: expected a tag value string, found the number 1',
+    ],
   ];
   test.each(cases)('%s', (_name, data, expected) => {
     expect(errorOf(() => parseSnapshot(data, 'snap.json'))).toBe(`snap.json: ${expected}`);
@@ -160,7 +235,12 @@ describe('rejected files: one line naming file, pointer and what was expected', 
   });
 
   test('a managed HSM alone is a vault to audit', () => {
-    const hsm = { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/managedHSMs/hsm1', name: 'hsm1', type: 'Microsoft.KeyVault/managedHSMs', properties: { hsmUri: 'https://hsm1.managedhsm.azure.net/' } };
+    const hsm = {
+      id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/managedHSMs/hsm1',
+      name: 'hsm1',
+      type: 'Microsoft.KeyVault/managedHSMs',
+      properties: { hsmUri: 'https://hsm1.managedhsm.azure.net/' },
+    };
     expect(parseSnapshot([hsm], 'hsm.json').resources).toEqual([hsm]);
   });
 });

@@ -21,14 +21,35 @@ async function token(resource: string): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-function get(host: string, path: string, bearer?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: unknown }> {
+function get(
+  host: string,
+  path: string,
+  bearer?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: unknown }> {
   const { port } = new URL(emulator.dataPlaneEndpoint ?? '');
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, servername: host, headers: { host, ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, ca: emulator.caCertPem, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        servername: host,
+        headers: { host, ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+        ca: emulator.caCertPem,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -37,34 +58,66 @@ function get(host: string, path: string, bearer?: string): Promise<{ status: num
 describe('emulator data plane', () => {
   it('parses vault hosts of every cloud and kind, and nothing else', () => {
     expect(parseDataPlaneHost('KV1.vault.azure.net:443')).toEqual({ name: 'kv1', kind: 'vault', cloud: 'AzureCloud' });
-    expect(parseDataPlaneHost('kv1.privatelink.vaultcore.azure.net')).toEqual({ name: 'kv1', kind: 'vault', cloud: 'AzureCloud' });
-    expect(parseDataPlaneHost('hsm1.managedhsm.usgovcloudapi.net')).toEqual({ name: 'hsm1', kind: 'managedHsm', cloud: 'AzureUSGovernment' });
+    expect(parseDataPlaneHost('kv1.privatelink.vaultcore.azure.net')).toEqual({
+      name: 'kv1',
+      kind: 'vault',
+      cloud: 'AzureCloud',
+    });
+    expect(parseDataPlaneHost('hsm1.managedhsm.usgovcloudapi.net')).toEqual({
+      name: 'hsm1',
+      kind: 'managedHsm',
+      cloud: 'AzureUSGovernment',
+    });
     expect(parseDataPlaneHost('kv1.vault.azure.cn')).toEqual({ name: 'kv1', kind: 'vault', cloud: 'AzureChinaCloud' });
     expect(parseDataPlaneHost('management.azure.com')).toBeUndefined();
     expect(parseDataPlaneHost('a.b.vault.azure.net')).toBeUndefined();
-    expect(dataPlaneHostNames()).toEqual(expect.arrayContaining(['*.vault.azure.net', '*.privatelink.vaultcore.azure.net', '*.managedhsm.azure.net', '*.privatelink.managedhsm.azure.net', '*.vault.usgovcloudapi.net', '*.vault.azure.cn']));
+    expect(dataPlaneHostNames()).toEqual(
+      expect.arrayContaining([
+        '*.vault.azure.net',
+        '*.privatelink.vaultcore.azure.net',
+        '*.managedhsm.azure.net',
+        '*.privatelink.managedhsm.azure.net',
+        '*.vault.usgovcloudapi.net',
+        '*.vault.azure.cn',
+      ]),
+    );
   });
 
   it("answers 401 with Key Vault's challenge naming the vault's tenant, on the public and the privatelink name", async () => {
     for (const host of ['kv-payments-prod.vault.azure.net', 'kv-payments-prod.privatelink.vaultcore.azure.net']) {
       const answer = await get(host, '/secrets?api-version=7.5');
       expect(answer.status).toBe(401);
-      expect(answer.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${TENANT}", resource="https://vault.azure.net"`);
-      expect(answer.body).toEqual({ error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } });
+      expect(answer.headers['www-authenticate']).toBe(
+        `Bearer authorization="https://login.microsoftonline.com/${TENANT}", resource="https://vault.azure.net"`,
+      );
+      expect(answer.body).toEqual({
+        error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' },
+      });
     }
     const moved = await get('kv-moved.vault.azure.net', '/secrets?api-version=7.5');
-    expect(moved.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${OTHER_TENANT}", resource="https://vault.azure.net"`);
+    expect(moved.headers['www-authenticate']).toBe(
+      `Bearer authorization="https://login.microsoftonline.com/${OTHER_TENANT}", resource="https://vault.azure.net"`,
+    );
   });
 
   it('answers 404 for a host that is no vault of the seed', async () => {
     const answer = await get('kv-nowhere.vault.azure.net', '/secrets?api-version=7.5');
-    expect(answer).toMatchObject({ status: 404, body: { error: { code: 'NotFound', message: "No vault answers at host 'kv-nowhere.vault.azure.net'." } } });
+    expect(answer).toMatchObject({
+      status: 404,
+      body: { error: { code: 'NotFound', message: "No vault answers at host 'kv-nowhere.vault.azure.net'." } },
+    });
   });
 
   it('lists with a token for the vault audience when the firewall admits the caller', async () => {
-    const answer = await get('kv-open.vault.azure.net', '/secrets?api-version=7.5&maxresults=1', await token('https://vault.azure.net'));
+    const answer = await get(
+      'kv-open.vault.azure.net',
+      '/secrets?api-version=7.5&maxresults=1',
+      await token('https://vault.azure.net'),
+    );
     expect(answer).toMatchObject({ status: 200, body: { value: [], nextLink: null } });
-    expect(answer.headers['x-ms-keyvault-network-info']).toBe('conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;');
+    expect(answer.headers['x-ms-keyvault-network-info']).toBe(
+      'conn_type=Ipv4;addr=127.0.0.1;act_addr_fam=InterNetwork;',
+    );
   });
 
   it("refuses with Key Vault's 403 bodies: ForbiddenByFirewall, ForbiddenByConnection", async () => {
@@ -79,14 +132,36 @@ describe('emulator data plane', () => {
       },
     });
     const disabled = await get('kv-payments-prod.vault.azure.net', '/secrets?api-version=7.5', bearer);
-    expect(disabled).toMatchObject({ status: 403, body: { error: { code: 'Forbidden', innererror: { code: 'ForbiddenByConnection' } } } });
-    expect((disabled.body as { error: { message: string } }).error.message).toMatch(/^Public network access is disabled and request is not from a trusted service nor via an approved private link\.\r\n/);
+    expect(disabled).toMatchObject({
+      status: 403,
+      body: { error: { code: 'Forbidden', innererror: { code: 'ForbiddenByConnection' } } },
+    });
+    expect((disabled.body as { error: { message: string } }).error.message).toMatch(
+      /^Public network access is disabled and request is not from a trusted service nor via an approved private link\.\r\n/,
+    );
   });
 
   it('checks the audience (AKV10022) and the issuer (AKV10032) as Key Vault does', async () => {
-    const arm = await get('kv-open.vault.azure.net', '/secrets?api-version=7.5', await token('https://management.azure.com/'));
-    expect(arm).toMatchObject({ status: 401, body: { error: { code: 'Unauthorized', message: 'AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://management.azure.com/.' } } });
-    const moved = await get('kv-moved.vault.azure.net', '/secrets?api-version=7.5', await token('https://vault.azure.net'));
+    const arm = await get(
+      'kv-open.vault.azure.net',
+      '/secrets?api-version=7.5',
+      await token('https://management.azure.com/'),
+    );
+    expect(arm).toMatchObject({
+      status: 401,
+      body: {
+        error: {
+          code: 'Unauthorized',
+          message:
+            'AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://management.azure.com/.',
+        },
+      },
+    });
+    const moved = await get(
+      'kv-moved.vault.azure.net',
+      '/secrets?api-version=7.5',
+      await token('https://vault.azure.net'),
+    );
     expect(moved.status).toBe(401);
     expect((moved.body as { error: { message: string } }).error.message).toBe(
       `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${OTHER_TENANT}/, https://login.microsoftonline.com/${OTHER_TENANT}/v2.0, https://login.microsoftonline.com/${OTHER_TENANT}/, found https://sts.windows.net/${TENANT}/.`,

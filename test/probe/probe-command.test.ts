@@ -54,7 +54,13 @@ async function probe(args: string[]): Promise<CliRun & { findings: Omit<ProbeFin
 
 const viaEmulator = (): string[] => ['--address', '127.0.0.1', '--port', port, '--ca-cert', emulator.caCertPath];
 const where = (): string => `127.0.0.1:${port}`;
-const connected = (fqdn = FQDN): Omit<ProbeFinding, 'detail'> => ({ step: 'connect', code: 'connect-ok', outcome: 'pass', message: `HTTPS to ${where()} as ${fqdn}: Key Vault answered 401 with its Bearer challenge, so the network path works`, rules: [] });
+const connected = (fqdn = FQDN): Omit<ProbeFinding, 'detail'> => ({
+  step: 'connect',
+  code: 'connect-ok',
+  outcome: 'pass',
+  message: `HTTPS to ${where()} as ${fqdn}: Key Vault answered 401 with its Bearer challenge, so the network path works`,
+  rules: [],
+});
 const challengeOk = (tenant = TENANT): Omit<ProbeFinding, 'detail'> => ({
   step: 'challenge',
   code: 'challenge-ok',
@@ -75,12 +81,20 @@ describe('kvguard probe', () => {
   it('healthy: CNAME to the privatelink name, A = the endpoint address, challenge with the vault tenant and audience', async () => {
     const run = await probe(['--vault', KV, '--dns-server', dns.address, ...viaEmulator()]);
     expect(run.findings).toEqual([
-      { step: 'dns', code: 'dns-private-endpoint', outcome: 'pass', message: `${FQDN} → CNAME ${PRIVATE_LINK} → A ${ENDPOINT_IP}: the private endpoint's address`, rules: [] },
+      {
+        step: 'dns',
+        code: 'dns-private-endpoint',
+        outcome: 'pass',
+        message: `${FQDN} → CNAME ${PRIVATE_LINK} → A ${ENDPOINT_IP}: the private endpoint's address`,
+        rules: [],
+      },
       connected(),
       challengeOk(),
     ]);
     expect(run.code).toBe(0);
-    expect(dns.queries).toEqual(expect.arrayContaining([`CNAME ${FQDN}`, `CNAME ${PRIVATE_LINK}`, `A ${PRIVATE_LINK}`]));
+    expect(dns.queries).toEqual(
+      expect.arrayContaining([`CNAME ${FQDN}`, `CNAME ${PRIVATE_LINK}`, `A ${PRIVATE_LINK}`]),
+    );
   });
 
   it('stale A record: another private address than the endpoint NIC names KV205', async () => {
@@ -114,7 +128,14 @@ describe('kvguard probe', () => {
       });
       expect(run.code).toBe(1);
       // Outside the VNets (--no-expect-private) the same answer is only a warning.
-      const outside = await probe(['--vault', KV, '--dns-server', dns.address, '--no-expect-private', ...viaEmulator()]);
+      const outside = await probe([
+        '--vault',
+        KV,
+        '--dns-server',
+        dns.address,
+        '--no-expect-private',
+        ...viaEmulator(),
+      ]);
       expect(outside.findings[0]).toMatchObject({ code: 'dns-public-address', outcome: 'warn', rules: ['KV203'] });
       expect(outside.code).toBe(0);
     } finally {
@@ -125,8 +146,20 @@ describe('kvguard probe', () => {
   it('NXDOMAIN for the vault name, and for the privatelink name (a linked zone without the record: KV204)', async () => {
     const run = await probe(['--vault', 'kv-open', '--dns-server', dns.address]);
     expect(run.findings).toEqual([
-      { step: 'dns', code: 'dns-nxdomain', outcome: 'fail', message: `kv-open.vault.azure.net: NXDOMAIN from ${dns.address}: no such name: the vault name is misspelt or the vault was deleted, or this DNS server does not forward vault.azure.net`, rules: [] },
-      { step: 'connect', code: 'connect-skipped', outcome: 'skipped', message: 'no address to connect to: DNS gave none for kv-open.vault.azure.net', rules: [] },
+      {
+        step: 'dns',
+        code: 'dns-nxdomain',
+        outcome: 'fail',
+        message: `kv-open.vault.azure.net: NXDOMAIN from ${dns.address}: no such name: the vault name is misspelt or the vault was deleted, or this DNS server does not forward vault.azure.net`,
+        rules: [],
+      },
+      {
+        step: 'connect',
+        code: 'connect-skipped',
+        outcome: 'skipped',
+        message: 'no address to connect to: DNS gave none for kv-open.vault.azure.net',
+        rules: [],
+      },
     ]);
     expect(run.code).toBe(1);
     dns.set(PRIVATE_LINK, undefined);
@@ -146,7 +179,19 @@ describe('kvguard probe', () => {
 
   it('DNS timeout is a finding, not a crash', async () => {
     dns.drop('kv-firewalled.vault.azure.net');
-    const run = await runCli(['probe', '--snapshot', snapshot, '--vault', 'kv-firewalled', '--dns-server', dns.address, '--timeout', '300', '--format', 'json']);
+    const run = await runCli([
+      'probe',
+      '--snapshot',
+      snapshot,
+      '--vault',
+      'kv-firewalled',
+      '--dns-server',
+      dns.address,
+      '--timeout',
+      '300',
+      '--format',
+      'json',
+    ]);
     outputs.push(run.stdout, run.stderr);
     expect((JSON.parse(run.stdout) as { findings: ProbeFinding[] }).findings).toEqual([
       {
@@ -156,7 +201,13 @@ describe('kvguard probe', () => {
         message: `kv-firewalled.vault.azure.net: no answer from ${dns.address} within 300 ms: the DNS server is unreachable (an NSG or firewall drops port 53) or its forwarders do not answer`,
         rules: [],
       },
-      { step: 'connect', code: 'connect-skipped', outcome: 'skipped', message: 'no address to connect to: DNS gave none for kv-firewalled.vault.azure.net', rules: [] },
+      {
+        step: 'connect',
+        code: 'connect-skipped',
+        outcome: 'skipped',
+        message: 'no address to connect to: DNS gave none for kv-firewalled.vault.azure.net',
+        rules: [],
+      },
     ]);
     expect(run.code).toBe(1);
   });
@@ -164,14 +215,21 @@ describe('kvguard probe', () => {
   it('403 ForbiddenByFirewall on the authenticated read names the firewall rule and the client address', async () => {
     const run = await probe(['--vault', 'kv-firewalled', '--authenticated', ...viaEmulator()]);
     expect(run.findings).toEqual([
-      { step: 'dns', code: 'dns-skipped', outcome: 'skipped', message: 'not queried: --address 127.0.0.1 given without --dns-server', rules: [] },
+      {
+        step: 'dns',
+        code: 'dns-skipped',
+        outcome: 'skipped',
+        message: 'not queried: --address 127.0.0.1 given without --dns-server',
+        rules: [],
+      },
       connected('kv-firewalled.vault.azure.net'),
       challengeOk(),
       {
         step: 'read',
         code: 'read-forbidden-by-firewall',
         outcome: 'fail',
-        message: 'GET /secrets as object id 3f9e4f5a-7c6b-4b8e-9f1d-2a3b4c5d6e7f (tenant 72f988bf-86f1-41af-91ab-2d7cd011db47): 403 ForbiddenByFirewall: the vault firewall refused client address 127.0.0.1',
+        message:
+          'GET /secrets as object id 3f9e4f5a-7c6b-4b8e-9f1d-2a3b4c5d6e7f (tenant 72f988bf-86f1-41af-91ab-2d7cd011db47): 403 ForbiddenByFirewall: the vault firewall refused client address 127.0.0.1',
         rules: ['KV301', 'KV201', 'KV202', 'KV203', 'KV204', 'KV205', 'KV302'],
       },
     ]);
@@ -183,7 +241,13 @@ describe('kvguard probe', () => {
     expect(run.findings.slice(1)).toEqual([
       connected('kv-open.vault.azure.net'),
       challengeOk(),
-      { step: 'read', code: 'read-ok', outcome: 'pass', message: `GET /secrets as object id 3f9e4f5a-7c6b-4b8e-9f1d-2a3b4c5d6e7f (tenant ${TENANT}): HTTP 200: the caller reaches the vault and holds the permission`, rules: [] },
+      {
+        step: 'read',
+        code: 'read-ok',
+        outcome: 'pass',
+        message: `GET /secrets as object id 3f9e4f5a-7c6b-4b8e-9f1d-2a3b4c5d6e7f (tenant ${TENANT}): HTTP 200: the caller reaches the vault and holds the permission`,
+        rules: [],
+      },
     ]);
     expect(run.code).toBe(0);
   });
@@ -192,13 +256,25 @@ describe('kvguard probe', () => {
     const closed = await freePort();
     const run = await probe(['--vault', KV, '--address', '127.0.0.1', '--port', String(closed), '--authenticated']);
     expect(run.findings.slice(1)).toEqual([
-      { step: 'connect', code: 'connect-refused', outcome: 'fail', message: `connection to 127.0.0.1:${closed} refused: nothing listens there, so it is not (or no longer) the vault's endpoint; compare it with the private endpoint's address, see KV205`, rules: ['KV205'] },
-      { step: 'read', code: 'read-skipped', outcome: 'skipped', message: `the network path to 127.0.0.1:${closed} failed: no authenticated read attempted`, rules: [] },
+      {
+        step: 'connect',
+        code: 'connect-refused',
+        outcome: 'fail',
+        message: `connection to 127.0.0.1:${closed} refused: nothing listens there, so it is not (or no longer) the vault's endpoint; compare it with the private endpoint's address, see KV205`,
+        rules: ['KV205'],
+      },
+      {
+        step: 'read',
+        code: 'read-skipped',
+        outcome: 'skipped',
+        message: `the network path to 127.0.0.1:${closed} failed: no authenticated read attempted`,
+        rules: [],
+      },
     ]);
     expect(run.code).toBe(1);
   });
 
-  it("a certificate this machine does not trust is a TLS finding", async () => {
+  it('a certificate this machine does not trust is a TLS finding', async () => {
     const run = await probe(['--vault', KV, '--address', '127.0.0.1', '--port', port]);
     expect(run.findings[1]).toEqual({
       step: 'connect',
@@ -229,15 +305,28 @@ describe('kvguard probe', () => {
     outputs.push(run.stdout, run.stderr);
     expect((JSON.parse(run.stdout) as { findings: ProbeFinding[] }).findings.slice(1)).toEqual([
       connected('kv-open.vault.azure.net'),
-      { ...challengeOk(), message: `challenge: authorization https://login.microsoftonline.com/${TENANT} (tenant not compared: no estate given), resource https://vault.azure.net (the audience for AzureCloud)` },
+      {
+        ...challengeOk(),
+        message: `challenge: authorization https://login.microsoftonline.com/${TENANT} (tenant not compared: no estate given), resource https://vault.azure.net (the audience for AzureCloud)`,
+      },
     ]);
     expect(run.code).toBe(0);
   });
 
   it('text output names the step, the rule to explain and what to run', async () => {
-    const run = await runCli(['probe', '--snapshot', snapshot, '--vault', 'kv-firewalled', '--authenticated', ...viaEmulator()]);
+    const run = await runCli([
+      'probe',
+      '--snapshot',
+      snapshot,
+      '--vault',
+      'kv-firewalled',
+      '--authenticated',
+      ...viaEmulator(),
+    ]);
     outputs.push(run.stdout, run.stderr);
-    expect(run.stdout).toContain(`kvguard probe kv-firewalled.vault.azure.net (/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-firewalled)`);
+    expect(run.stdout).toContain(
+      `kvguard probe kv-firewalled.vault.azure.net (/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-firewalled)`,
+    );
     expect(run.stdout).toContain('FAIL     read       GET /secrets as object id');
     expect(run.stdout).toContain('rules: KV301, KV201, KV202, KV203, KV204, KV205, KV302 (kvguard explain KV301)');
     expect(run.stdout).toContain('run: kvguard audit --snapshot <estate.json> --caller-ip 127.0.0.1');
@@ -246,10 +335,16 @@ describe('kvguard probe', () => {
 
   it('bad flags are one line and exit 2', async () => {
     const cases: [string[], string][] = [
-      [['--vault', KV, '--dns-server', 'dns.example'], 'kvguard: --dns-server: expected IP or IP:PORT, found "dns.example"\n'],
+      [
+        ['--vault', KV, '--dns-server', 'dns.example'],
+        'kvguard: --dns-server: expected IP or IP:PORT, found "dns.example"\n',
+      ],
       [['--vault', KV, '--address', 'here'], 'kvguard: --address: expected an IP address, found "here"\n'],
       [['--vault', KV, '--port', '70000'], 'kvguard: --port: expected a whole number from 1 to 65535, found "70000"\n'],
-      [['--vault', 'kv-unknown'], `kvguard: --vault kv-unknown: no vault or managed HSM of that name in ${'SNAPSHOT'}\n`],
+      [
+        ['--vault', 'kv-unknown'],
+        `kvguard: --vault kv-unknown: no vault or managed HSM of that name in ${'SNAPSHOT'}\n`,
+      ],
     ];
     for (const [args, stderr] of cases) {
       const run = await runCli(['probe', '--snapshot', snapshot, ...args]);

@@ -22,35 +22,82 @@ const TOKENS = {
   'vnet-spoke': 'azure-native:network:VirtualNetwork',
   'a-record': 'azure-native:privatedns:PrivateRecordSet',
 } as const;
-const urn = (stack: string, name: keyof typeof TOKENS): string => `urn:pulumi:${stack}::kvguard-stacks::pulumi:pulumi:Stack$${TOKENS[name]}::${name}`;
+const urn = (stack: string, name: keyof typeof TOKENS): string =>
+  `urn:pulumi:${stack}::kvguard-stacks::pulumi:pulumi:Stack$${TOKENS[name]}::${name}`;
 
 /** The pack config a user would write for the stack: KV104's option and the caller, from the stack file. */
 function packConfig(run: StackRun): PackConfig {
   const config: PackConfig = {};
-  if (run.config['kvguard-stacks:dnsManagedElsewhere'] === 'true') config['private-dns-zone-group'] = { dnsManagedElsewhere: true };
+  if (run.config['kvguard-stacks:dnsManagedElsewhere'] === 'true')
+    config['private-dns-zone-group'] = { dnsManagedElsewhere: true };
   const ip = run.config['kvguard-stacks:auditCallerIp'];
   if (ip) config['firewall-allows-caller'] = { caller: { ips: [ip] } };
   return config;
 }
 
 type Expected = [policy: string, level: string, resource: keyof typeof TOKENS, message: string];
-const v = (stack: string, [policy, level, resource, message]: Expected): Violation => ({ policy, enforcementLevel: level as Violation['enforcementLevel'], urn: urn(stack, resource), message });
+const v = (stack: string, [policy, level, resource, message]: Expected): Violation => ({
+  policy,
+  enforcementLevel: level as Violation['enforcementLevel'],
+  urn: urn(stack, resource),
+  message,
+});
 
 const pending: Expected[] = [
-  ['private-endpoint-approved', 'mandatory', 'endpoint', 'KV102: connection pe-kvg-pending to kvg-pending is Pending ("Requested by the application team, please approve"): approve it on the vault'],
-  ['firewall-allows-caller', 'mandatory', 'vault', 'KV301: denied: publicNetworkAccess is Disabled and the caller does not come through the private endpoint (private endpoint pe-kvg-pending is Pending, not Approved)'],
+  [
+    'private-endpoint-approved',
+    'mandatory',
+    'endpoint',
+    'KV102: connection pe-kvg-pending to kvg-pending is Pending ("Requested by the application team, please approve"): approve it on the vault',
+  ],
+  [
+    'firewall-allows-caller',
+    'mandatory',
+    'vault',
+    'KV301: denied: publicNetworkAccess is Disabled and the caller does not come through the private endpoint (private endpoint pe-kvg-pending is Pending, not Approved)',
+  ],
 ];
 const wrongZone: Expected[] = [
-  ['private-dns-zone-group', 'advisory', 'endpoint', 'KV104: private endpoint pe-kvg-wrongzone has DNS zone group default that points at privatelink.vault.azure.net; expected privatelink.vaultcore.azure.net'],
-  ['dns-zone-name', 'mandatory', 'zone', 'KV201: private DNS zone privatelink.vault.azure.net (the DNS zone group of pe-kvg-wrongzone points at it; it holds A record kvg-wrongzone) is not named privatelink.vaultcore.azure.net: it uses the public host suffix vault.azure.net instead of vaultcore.azure.net'],
-  ['dns-zone-present', 'mandatory', 'vault', 'KV202: kvg-wrongzone needs a private DNS zone named privatelink.vaultcore.azure.net; none exists in the audited scope (found privatelink.vault.azure.net instead)'],
+  [
+    'private-dns-zone-group',
+    'advisory',
+    'endpoint',
+    'KV104: private endpoint pe-kvg-wrongzone has DNS zone group default that points at privatelink.vault.azure.net; expected privatelink.vaultcore.azure.net',
+  ],
+  [
+    'dns-zone-name',
+    'mandatory',
+    'zone',
+    'KV201: private DNS zone privatelink.vault.azure.net (the DNS zone group of pe-kvg-wrongzone points at it; it holds A record kvg-wrongzone) is not named privatelink.vaultcore.azure.net: it uses the public host suffix vault.azure.net instead of vaultcore.azure.net',
+  ],
+  [
+    'dns-zone-present',
+    'mandatory',
+    'vault',
+    'KV202: kvg-wrongzone needs a private DNS zone named privatelink.vaultcore.azure.net; none exists in the audited scope (found privatelink.vault.azure.net instead)',
+  ],
 ];
 const publicAccess: Expected[] = [
-  ['firewall-default-deny', 'advisory', 'vault', 'KV302: kvg-publicaccess accepts traffic from any public address: publicNetworkAccess is Enabled and networkAcls.defaultAction is Allow; expected publicNetworkAccess Disabled or defaultAction Deny'],
-  ['public-access-disabled', 'mandatory', 'vault', 'KV303: kvg-publicaccess has private endpoint pe-kvg-publicaccess but publicNetworkAccess is Enabled; expected Disabled so traffic only comes through the endpoint'],
+  [
+    'firewall-default-deny',
+    'advisory',
+    'vault',
+    'KV302: kvg-publicaccess accepts traffic from any public address: publicNetworkAccess is Enabled and networkAcls.defaultAction is Allow; expected publicNetworkAccess Disabled or defaultAction Deny',
+  ],
+  [
+    'public-access-disabled',
+    'mandatory',
+    'vault',
+    'KV303: kvg-publicaccess has private endpoint pe-kvg-publicaccess but publicNetworkAccess is Enabled; expected Disabled so traffic only comes through the endpoint',
+  ],
 ];
 const firewall: Expected[] = [
-  ['firewall-allows-caller', 'mandatory', 'vault', 'KV301: denied: publicNetworkAccess is Disabled and the caller does not come through the private endpoint'],
+  [
+    'firewall-allows-caller',
+    'mandatory',
+    'vault',
+    'KV301: denied: publicNetworkAccess is Disabled and the caller does not come through the private endpoint',
+  ],
 ];
 
 /** After `pulumi up` (deployed into the emulator): every variant's break, on the resource at fault. */
@@ -59,10 +106,29 @@ const DEPLOYED: Record<string, Expected[]> = {
   'pending-approval': pending,
   'wrong-zone-name': wrongZone,
   'zone-not-linked': [
-    ['dns-zone-linked', 'mandatory', 'vnet-spoke', 'KV203: vnet-spoke-kvg-unlinked uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links'],
+    [
+      'dns-zone-linked',
+      'mandatory',
+      'vnet-spoke',
+      'KV203: vnet-spoke-kvg-unlinked uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links',
+    ],
   ],
-  'missing-a-record': [['dns-a-record-present', 'mandatory', 'zone', 'KV204: private DNS zone privatelink.vaultcore.azure.net has no A record named kvg-norecord']],
-  'stale-a-record': [['dns-a-record-ip', 'mandatory', 'a-record', "KV205: A record kvg-stalerecord points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4"]],
+  'missing-a-record': [
+    [
+      'dns-a-record-present',
+      'mandatory',
+      'zone',
+      'KV204: private DNS zone privatelink.vaultcore.azure.net has no A record named kvg-norecord',
+    ],
+  ],
+  'stale-a-record': [
+    [
+      'dns-a-record-ip',
+      'mandatory',
+      'a-record',
+      "KV205: A record kvg-stalerecord points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4",
+    ],
+  ],
   'firewall-blocks-caller': firewall,
   'public-access-enabled': publicAccess,
 };
@@ -93,7 +159,8 @@ const deployed = new Map<string, StackRun>();
 
 beforeAll(async () => {
   // One emulator per stack, one jest worker for all: Pulumi's modules load once.
-  for (const stack of STACKS) await withFreshEmulator(async (emulator) => void deployed.set(stack, await deployInto(emulator, stack)));
+  for (const stack of STACKS)
+    await withFreshEmulator(async (emulator) => void deployed.set(stack, await deployInto(emulator, stack)));
 });
 
 test('every rule is a policy, each kind as the issue asks: vault-only rules per resource, access-path rules per stack', () => {
@@ -113,7 +180,11 @@ test('every rule is a policy, each kind as the issue asks: vault-only rules per 
 describe.each(STACKS)('%s', (stack) => {
   test('deployed: exact violations, and only the advisory diagnostic-logs besides', async () => {
     const run = deployed.get(stack) as StackRun;
-    const { violations, notApplicable } = await runPolicies(policies, policyResources(run.resources, 'deployed', proxied), packConfig(run));
+    const { violations, notApplicable } = await runPolicies(
+      policies,
+      policyResources(run.resources, 'deployed', proxied),
+      packConfig(run),
+    );
     const vaultName = run.config['kvguard-stacks:vaultName'] ?? '';
     expect(violations).toEqual(expect.arrayContaining([DIAGNOSTIC_LOGS(stack, vaultName)]));
     expect(violations.filter((x) => x.policy !== 'diagnostic-logs')).toEqual(DEPLOYED[stack]?.map((e) => v(stack, e)));
@@ -123,19 +194,26 @@ describe.each(STACKS)('%s', (stack) => {
 
   test('preview: what the inputs decide, never a violation that depends on an unknown value', async () => {
     const run = await previewStack(stack);
-    const { violations } = await runPolicies(policies, policyResources(run.resources, 'preview', proxied), packConfig(run));
+    const { violations } = await runPolicies(
+      policies,
+      policyResources(run.resources, 'preview', proxied),
+      packConfig(run),
+    );
     expect(violations.filter((x) => x.policy !== 'diagnostic-logs')).toEqual(PREVIEW[stack]?.map((e) => v(stack, e)));
   });
 });
 
 describe('unknown values and enforcement', () => {
-  const views = async (stack: string) => policyResources((await previewStack(stack)).resources, 'preview', proxied).map(viewOf);
+  const views = async (stack: string) =>
+    policyResources((await previewStack(stack)).resources, 'preview', proxied).map(viewOf);
   const rule = (id: string) => RULES.find((r) => r.meta.id === id) as (typeof RULES)[number];
 
   test('a rule that reads a value unknown until deployment is skipped with the reason, not failed', async () => {
     const findings = evaluate(rule('KV203'), await views('zone-not-linked'), {}, { now: () => NOW });
     expect(findings.map((f) => [f.outcome, f.urn])).toEqual([['skipped', urn('zone-not-linked', 'vnet-spoke')]]);
-    expect(findings[0]?.message).toMatch(/^vnet-spoke-kvg-unlinked uses Azure-provided DNS and is not linked to privatelink\.vaultcore\.azure\.net.* \(not decided before deployment: .*provisioningState.* unknown\)$/);
+    expect(findings[0]?.message).toMatch(
+      /^vnet-spoke-kvg-unlinked uses Azure-provided DNS and is not linked to privatelink\.vaultcore\.azure\.net.* \(not decided before deployment: .*provisioningState.* unknown\)$/,
+    );
   });
 
   test('KV103 in a preview: provisioningState and the NIC are unknown, so skipped (not the error it reports when the state is absent)', async () => {
@@ -146,14 +224,17 @@ describe('unknown values and enforcement', () => {
   });
 
   test('KV102 in a preview: an automatic connection is planned Approved (what ARM sets), so it passes', async () => {
-    expect(evaluate(rule('KV102'), await views('healthy'), {}, { now: () => NOW }).map((f) => [f.outcome, f.message])).toEqual([
-      ['pass', 'connection pe-kvg-healthy to kvg-healthy is Approved ("Auto-Approved")'],
-    ]);
+    expect(
+      evaluate(rule('KV102'), await views('healthy'), {}, { now: () => NOW }).map((f) => [f.outcome, f.message]),
+    ).toEqual([['pass', 'connection pe-kvg-healthy to kvg-healthy is Approved ("Auto-Approved")']]);
   });
 
   test('healthy has no mandatory violation, deployed or previewed', async () => {
     const run = deployed.get('healthy') as StackRun;
-    for (const resources of [policyResources(run.resources, 'deployed', proxied), policyResources((await previewStack('healthy')).resources, 'preview', proxied)]) {
+    for (const resources of [
+      policyResources(run.resources, 'deployed', proxied),
+      policyResources((await previewStack('healthy')).resources, 'preview', proxied),
+    ]) {
       const { violations } = await runPolicies(policies, resources);
       expect(violations.filter((x) => x.enforcementLevel === 'mandatory')).toEqual([]);
     }
@@ -183,7 +264,11 @@ test('policy-pack/config.example.json names real policies and fits their config 
     expect(policy?.name).toBe(name);
     const { enforcementLevel, ...options } = value as Record<string, unknown>;
     if (enforcementLevel !== undefined) expect(levels).toContain(enforcementLevel);
-    const validate = new Ajv({ strict: false }).compile({ type: 'object', properties: policy?.configSchema?.properties ?? {}, additionalProperties: false });
+    const validate = new Ajv({ strict: false }).compile({
+      type: 'object',
+      properties: policy?.configSchema?.properties ?? {},
+      additionalProperties: false,
+    });
     expect([name, validate(options), validate.errors ?? null]).toEqual([name, true, null]);
   }
 });

@@ -20,7 +20,15 @@ function peeringStates(resources: ArmResource[]): Record<string, Record<string, 
   return Object.fromEntries(
     resources
       .filter((r) => r.type === 'Microsoft.Network/virtualNetworks')
-      .map((vnet) => [vnet.name, Object.fromEntries(asArray(vnet.properties?.virtualNetworkPeerings).map((p) => [asString(asObject(p)?.name) ?? '', asString(props(p).peeringState)]))]),
+      .map((vnet) => [
+        vnet.name,
+        Object.fromEntries(
+          asArray(vnet.properties?.virtualNetworkPeerings).map((p) => [
+            asString(asObject(p)?.name) ?? '',
+            asString(props(p).peeringState),
+          ]),
+        ),
+      ]),
   );
 }
 
@@ -33,20 +41,41 @@ test.each(STACKS)('%s: deployed into the emulator, the live audit fails exactly 
     const run = await deployInto(emulator, stack);
     // Every resource was PUT, both sides of the peering included: the emulator answers them Connected.
     const spokeName = `vnet-spoke-${run.config['kvguard-stacks:vaultName']}`;
-    expect(peeringStates(emulator.resources())).toEqual({ 'vnet-hub': { 'to-spoke': 'Connected' }, [spokeName]: { 'to-hub': 'Connected' } });
+    expect(peeringStates(emulator.resources())).toEqual({
+      'vnet-hub': { 'to-spoke': 'Connected' },
+      [spokeName]: { 'to-hub': 'Connected' },
+    });
     const estate = buildEstate(emulator.resources());
     const vnetIdNamed = (name: string): string => estate.virtualNetworks.all().find((v) => v.name === name)?.id ?? name;
     expect(vnetsConnected(estate, vnetIdNamed('vnet-hub'), vnetIdNamed(spokeName))).toBe(true);
     const callerIp = run.config['kvguard-stacks:auditCallerIp'];
     const dnsManagedElsewhere = run.config['kvguard-stacks:dnsManagedElsewhere'] === 'true';
     const { result } = await runAudit({
-      source: { kind: 'live', options: { subscriptions: [STACK_SUBSCRIPTION], cloud: 'AzureCloud', endpoint: emulator.endpoint, caCertFile: emulator.caCertPath, retry: { baseDelayMs: 20, maxDelayMs: 200 } } },
+      source: {
+        kind: 'live',
+        options: {
+          subscriptions: [STACK_SUBSCRIPTION],
+          cloud: 'AzureCloud',
+          endpoint: emulator.endpoint,
+          caCertFile: emulator.caCertPath,
+          retry: { baseDelayMs: 20, maxDelayMs: 200 },
+        },
+      },
       caller: { ips: callerIp ? [callerIp] : [], trustedService: false },
       config: { rules: { KV104: { options: { dnsManagedElsewhere } } } },
       now: NOW,
     });
-    const failing = (findings: Finding[]): string[] => [...new Set(findings.filter((f) => f.outcome === 'fail' && ACCESS_PATH_RULE.test(f.ruleId)).map((f) => f.ruleId))].sort();
-    expect({ stack, failing: failing(result.findings), errors: result.findings.filter((f) => f.outcome === 'error') }).toEqual({ stack, failing: EXPECTED_FAILS[stack], errors: [] });
+    const failing = (findings: Finding[]): string[] =>
+      [
+        ...new Set(
+          findings.filter((f) => f.outcome === 'fail' && ACCESS_PATH_RULE.test(f.ruleId)).map((f) => f.ruleId),
+        ),
+      ].sort();
+    expect({
+      stack,
+      failing: failing(result.findings),
+      errors: result.findings.filter((f) => f.outcome === 'error'),
+    }).toEqual({ stack, failing: EXPECTED_FAILS[stack], errors: [] });
     expect(result.summary.vaults).toBe(1);
   });
 });
@@ -54,12 +83,29 @@ test.each(STACKS)('%s: deployed into the emulator, the live audit fails exactly 
 test('kvguard stack deploy <stack> --endpoint --ca-cert deploys into a running emulator; unknown stacks are a usage error', async () => {
   const { runCli } = await import('../support/run-cli');
   await withFreshEmulator(async (emulator) => {
-    const run = await runCli(['stack', 'deploy', 'zone-not-linked', '--endpoint', emulator.endpoint, '--ca-cert', emulator.caCertPath]);
+    const run = await runCli([
+      'stack',
+      'deploy',
+      'zone-not-linked',
+      '--endpoint',
+      emulator.endpoint,
+      '--ca-cert',
+      emulator.caCertPath,
+    ]);
     expect(run).toEqual({ code: 0, stdout: 'deployed stack zone-not-linked: 12 resources\n', stderr: '' });
-    expect(emulator.resources().filter((r) => r.type === 'Microsoft.Network/privateDnsZones/virtualNetworkLinks').map((r) => r.name)).toEqual(['link-vnet-hub']);
+    expect(
+      emulator
+        .resources()
+        .filter((r) => r.type === 'Microsoft.Network/privateDnsZones/virtualNetworkLinks')
+        .map((r) => r.name),
+    ).toEqual(['link-vnet-hub']);
   });
   const unknown = await runCli(['stack', 'deploy', 'no-such-stack']);
-  expect(unknown).toEqual({ code: 2, stdout: '', stderr: `kvguard: stack no-such-stack: unknown; the stacks are ${[...STACKS].sort().join(', ')}\n` });
+  expect(unknown).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `kvguard: stack no-such-stack: unknown; the stacks are ${[...STACKS].sort().join(', ')}\n`,
+  });
 });
 
 test('a stack file outside the supported YAML subset is refused with its line, not half read', async () => {
@@ -73,12 +119,20 @@ test('a stack file outside the supported YAML subset is refused with its line, n
     fs.writeFileSync(file, text);
     return file;
   };
-  expect(readStackConfig(write('# c\nconfig:\n  kvguard-stacks:ipRules: ["203.0.113.0/24"] # office\n  kvguard-stacks:linkSpoke: false\n'))).toEqual({
+  expect(
+    readStackConfig(
+      write('# c\nconfig:\n  kvguard-stacks:ipRules: ["203.0.113.0/24"] # office\n  kvguard-stacks:linkSpoke: false\n'),
+    ),
+  ).toEqual({
     'kvguard-stacks:ipRules': '["203.0.113.0/24"]',
     'kvguard-stacks:linkSpoke': 'false',
   });
   const nested = write('config:\n  kvguard-stacks:ipRules:\n    - 203.0.113.0/24\n');
-  expect(() => readStackConfig(nested)).toThrow(`${nested}:3: expected "  namespace:key: value", found "- 203.0.113.0/24"`);
+  expect(() => readStackConfig(nested)).toThrow(
+    `${nested}:3: expected "  namespace:key: value", found "- 203.0.113.0/24"`,
+  );
   const broken = write('config:\n  kvguard-stacks:ipRules: [203.0.113.0/24]\n');
-  expect(() => readStackConfig(broken)).toThrow(`${broken}:2: [203.0.113.0/24] is not valid JSON (structured values are written as JSON)`);
+  expect(() => readStackConfig(broken)).toThrow(
+    `${broken}:2: [203.0.113.0/24] is not valid JSON (structured values are written as JSON)`,
+  );
 });

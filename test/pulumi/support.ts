@@ -22,7 +22,9 @@ export const EXPECTED_FAILS: Record<string, string[]> = {
 export const STACKS = Object.keys(EXPECTED_FAILS);
 
 /** The subscription the offline stacks deploy into: the emulator must know it (ARM refuses a PUT into an unknown one). */
-export const SUBSCRIPTION_SEED: ArmResource[] = [{ id: `/subscriptions/${STACK_SUBSCRIPTION}`, name: STACK_SUBSCRIPTION, type: 'Microsoft.Resources/subscriptions' }];
+export const SUBSCRIPTION_SEED: ArmResource[] = [
+  { id: `/subscriptions/${STACK_SUBSCRIPTION}`, name: STACK_SUBSCRIPTION, type: 'Microsoft.Resources/subscriptions' },
+];
 
 /** A fresh emulator with this process's managed identity pointed at it; the environment is restored afterwards. */
 export function withFreshEmulator<T>(run: (emulator: RunningEmulator) => Promise<T>): Promise<T> {

@@ -8,7 +8,15 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '../..');
 const TSC = require.resolve('typescript/bin/tsc');
 
-test.each(['stacks', 'policy-pack'])('%s type-checks', (dir) => {
-  const run = (): string => execFileSync(process.execPath, [TSC, '-p', path.join(ROOT, dir, 'tsconfig.json'), '--noEmit'], { cwd: ROOT, encoding: 'utf8' });
-  expect(run).not.toThrow();
-}, 120000);
+test.each(['stacks', 'policy-pack'])(
+  '%s type-checks',
+  (dir) => {
+    const run = (): string =>
+      execFileSync(process.execPath, [TSC, '-p', path.join(ROOT, dir, 'tsconfig.json'), '--noEmit'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+    expect(run).not.toThrow();
+  },
+  120000,
+);

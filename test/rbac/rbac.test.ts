@@ -24,8 +24,17 @@ describe('actionMatches', () => {
 
   test('notDataActions subtract only within their permission block', () => {
     const get = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
-    const blocked = { actions: [], notActions: [], dataActions: ['Microsoft.KeyVault/vaults/secrets/*'], notDataActions: [get] };
-    expect(grantsDataAction([blocked], get)).toEqual({ granted: false, matchedBy: 'Microsoft.KeyVault/vaults/secrets/*', excludedBy: get });
+    const blocked = {
+      actions: [],
+      notActions: [],
+      dataActions: ['Microsoft.KeyVault/vaults/secrets/*'],
+      notDataActions: [get],
+    };
+    expect(grantsDataAction([blocked], get)).toEqual({
+      granted: false,
+      matchedBy: 'Microsoft.KeyVault/vaults/secrets/*',
+      excludedBy: get,
+    });
     const other = { actions: [], notActions: [], dataActions: [get], notDataActions: [] };
     expect(grantsDataAction([blocked, other], get)).toEqual({ granted: true, matchedBy: get });
     expect(grantsDataAction([], get)).toEqual({ granted: false });
@@ -37,7 +46,10 @@ describe('built-in roles', () => {
     const role = BUILT_IN_ROLES.find((r) => r.roleName === roleName);
     const op = parseOperation(operation);
     if (!role || !op) throw new Error('bad test data');
-    return grantsDataAction([{ actions: [], notActions: [], dataActions: role.dataActions, notDataActions: role.notDataActions }], op.dataAction).granted;
+    return grantsDataAction(
+      [{ actions: [], notActions: [], dataActions: role.dataActions, notDataActions: role.notDataActions }],
+      op.dataAction,
+    ).granted;
   };
   test.each([
     ['Key Vault Administrator', 'secrets/get', true],
@@ -80,7 +92,12 @@ describe('built-in roles', () => {
 
 describe('operations', () => {
   test('parse, aliases and case', () => {
-    expect(parseOperation('secrets/get')).toEqual({ name: 'secrets/get', area: 'secrets', permission: 'get', dataAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action' });
+    expect(parseOperation('secrets/get')).toEqual({
+      name: 'secrets/get',
+      area: 'secrets',
+      permission: 'get',
+      dataAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action',
+    });
     expect(parseOperation('Keys/Unwrap')?.name).toBe('keys/unwrapKey');
     expect(parseOperation('keys/unwrapkey')?.dataAction).toBe('Microsoft.KeyVault/vaults/keys/unwrap/action');
     expect(parseOperation('secrets/steal')).toBeUndefined();
@@ -114,12 +131,25 @@ describe('scopes', () => {
 
 describe('the estate reads role assignments and definitions', () => {
   test('assignment scope from properties, or from the id when absent', () => {
-    const assignment = roleAssignment({ scope: VAULT, principalId: 'p1', roleGuid: '4633458b-17de-408a-b874-0445c86b69e6' });
-    const bare = { ...assignment, id: assignment.id.toUpperCase(), type: 'microsoft.authorization/roleassignments', properties: { ...assignment.properties } };
+    const assignment = roleAssignment({
+      scope: VAULT,
+      principalId: 'p1',
+      roleGuid: '4633458b-17de-408a-b874-0445c86b69e6',
+    });
+    const bare = {
+      ...assignment,
+      id: assignment.id.toUpperCase(),
+      type: 'microsoft.authorization/roleassignments',
+      properties: { ...assignment.properties },
+    };
     delete bare.properties.scope;
     const estate = buildEstate([assignment, builtInRoleResource(SUB, BUILT_IN_ROLES[0]!)]);
-    expect(estate.roleAssignments.all().map((a) => [a.scope, a.principalId, a.principalType])).toEqual([[VAULT, 'p1', 'ServicePrincipal']]);
-    expect(estate.roleDefinitions.all().map((d) => [d.name, d.roleName, d.roleType])).toEqual([['00482a5a-887f-4fb3-b363-3b7fe8e74483', 'Key Vault Administrator', 'BuiltInRole']]);
+    expect(estate.roleAssignments.all().map((a) => [a.scope, a.principalId, a.principalType])).toEqual([
+      [VAULT, 'p1', 'ServicePrincipal'],
+    ]);
+    expect(estate.roleDefinitions.all().map((d) => [d.name, d.roleName, d.roleType])).toEqual([
+      ['00482a5a-887f-4fb3-b363-3b7fe8e74483', 'Key Vault Administrator', 'BuiltInRole'],
+    ]);
     expect(buildEstate([bare]).roleAssignments.all()[0]?.scope).toBe(VAULT.toUpperCase());
     expect(estate.ignoredTypes.size).toBe(0);
   });

@@ -15,7 +15,16 @@ const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 // Runs in the page; declared here because the project compiles without the DOM lib.
 declare function getComputedStyle(element: unknown): { borderTopColor: string };
 const BORDER_COLOR = (element: unknown) => getComputedStyle(element).borderTopColor;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 describe('htmlReport', () => {
   test('matches the golden file', () => {
@@ -38,7 +47,10 @@ describe('htmlReport', () => {
     const file = path.join(ARTIFACTS, 'html-report.html');
 
     beforeAll(async () => {
-      if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+      if (!fs.existsSync(CHROMIUM))
+        throw new Error(
+          `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`,
+        );
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       fs.writeFileSync(file, htmlReport(fixtureResult(), REPORT_OPTIONS));
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -66,12 +78,16 @@ describe('htmlReport', () => {
       const brokenHop = page.locator('section[data-vault="kv-payments-prod"] li.hop[data-hop="dns-record"]');
       expect(await brokenHop.getAttribute('class')).toBe('hop hop-fail');
       expect(await brokenHop.evaluate(BORDER_COLOR)).toBe('rgb(207, 34, 46)');
-      expect(await brokenHop.innerText()).toContain("A record kv-payments-prod points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4");
+      expect(await brokenHop.innerText()).toContain(
+        "A record kv-payments-prod points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4",
+      );
       const healthyHop = page.locator('section[data-vault="kv-payments-prod"] li.hop[data-hop="private-endpoint"]');
       expect(await healthyHop.evaluate(BORDER_COLOR)).toBe('rgb(26, 127, 55)');
       const uncheckedHop = page.locator('section[data-vault="kv-payments-prod"] li.hop[data-hop="nic"]');
       expect(await uncheckedHop.evaluate(BORDER_COLOR)).toBe('rgb(140, 149, 159)');
-      expect(await page.locator('a[href="https://github.com/kvguard/kvguard/blob/main/rules/dns-a-record-ip.md"]').count()).toBeGreaterThan(0);
+      expect(
+        await page.locator('a[href="https://github.com/kvguard/kvguard/blob/main/rules/dns-a-record-ip.md"]').count(),
+      ).toBeGreaterThan(0);
 
       const passRows = page.locator('tr[data-outcome="pass"]');
       expect(await passRows.count()).toBe(9);

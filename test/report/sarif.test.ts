@@ -11,14 +11,20 @@ import { expectGolden } from './golden';
 interface SarifLog {
   runs: {
     tool: { driver: { rules: { id: string; helpUri: string; defaultConfiguration: { level: string } }[] } };
-    invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string } }[] }[];
+    invocations: {
+      executionSuccessful: boolean;
+      toolExecutionNotifications: { level: string; message: { text: string } }[];
+    }[];
     results: {
       ruleId: string;
       ruleIndex: number;
       level: string;
       message: { text: string };
       partialFingerprints: Record<string, string>;
-      locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number; endLine: number } }; logicalLocations: { fullyQualifiedName: string; kind: string }[] }[];
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number; endLine: number } };
+        logicalLocations: { fullyQualifiedName: string; kind: string }[];
+      }[];
       suppressions?: { kind: string; justification: string }[];
       properties: { resourceId: string; outcome: string };
     }[];
@@ -27,7 +33,12 @@ interface SarifLog {
 
 const parse = (text: string) => JSON.parse(text) as SarifLog;
 const TMP = path.join(__dirname, '..', '..', '.kvguard-tmp', 'sarif-test');
-const completeRun = () => runRules({ estate: buildEstate(fixtureResources()), rules: FIXTURE_RULES.filter((r) => r.meta.id !== 'KV503'), now: NOW });
+const completeRun = () =>
+  runRules({
+    estate: buildEstate(fixtureResources()),
+    rules: FIXTURE_RULES.filter((r) => r.meta.id !== 'KV503'),
+    now: NOW,
+  });
 
 /**
  * Runs Microsoft's validator and returns its diagnostics (`file(line,col): level CODE: text`). It exits 0
@@ -36,7 +47,9 @@ const completeRun = () => runRules({ estate: buildEstate(fixtureResources()), ru
  * it analysed each result: it warns SARIF2017 (no `region`) once per result, as ours have none.
  */
 function validate(files: string[]): string[] {
-  const output = execFileSync(path.join('node_modules', '.bin', 'sarif-multitool'), ['validate', ...files], { encoding: 'utf8' });
+  const output = execFileSync(path.join('node_modules', '.bin', 'sarif-multitool'), ['validate', ...files], {
+    encoding: 'utf8',
+  });
   return output.split('\n').filter((line) => /\): (error|warning|note) [A-Z]+\d+:/.test(line));
 }
 
@@ -50,7 +63,14 @@ describe('sarifReport', () => {
     const good = {
       'incomplete.sarif': sarifReport(fixtureResult(), REPORT_OPTIONS),
       'complete.sarif': sarifReport(completeRun(), { ...REPORT_OPTIONS, artifact: { uri: 'snapshots/estate.json' } }),
-      'empty.sarif': sarifReport({ findings: [], notices: [], summary: { vaults: 0, pass: 0, fail: 0, error: 0, skipped: 0, suppressed: 0, complete: true } }, REPORT_OPTIONS),
+      'empty.sarif': sarifReport(
+        {
+          findings: [],
+          notices: [],
+          summary: { vaults: 0, pass: 0, fail: 0, error: 0, skipped: 0, suppressed: 0, complete: true },
+        },
+        REPORT_OPTIONS,
+      ),
     };
     for (const [name, text] of Object.entries(good)) fs.writeFileSync(path.join(TMP, name), text);
     const broken = parse(good['complete.sarif']);
@@ -81,26 +101,49 @@ describe('sarifReport', () => {
   test('reports fail and error findings only, each located at its resource id', () => {
     const log = parse(sarifReport(fixtureResult(), REPORT_OPTIONS));
     const results = log.runs[0].results;
-    expect(results.map((r) => [r.ruleId, r.level])).toEqual([['KV502', 'warning'], ['KV503', 'warning'], ['KV205', 'error']]);
+    expect(results.map((r) => [r.ruleId, r.level])).toEqual([
+      ['KV502', 'warning'],
+      ['KV503', 'warning'],
+      ['KV205', 'error'],
+    ]);
     const kv205 = results[2];
     expect(log.runs[0].tool.driver.rules[kv205.ruleIndex].id).toBe('KV205');
-    expect(kv205.message.text).toBe("A record kv-payments-prod points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4.");
-    expect(kv205.locations[0].logicalLocations[0]).toEqual({ name: 'kv-payments-prod', fullyQualifiedName: IDS.payments.record, kind: 'resource' });
+    expect(kv205.message.text).toBe(
+      "A record kv-payments-prod points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4.",
+    );
+    expect(kv205.locations[0].logicalLocations[0]).toEqual({
+      name: 'kv-payments-prod',
+      fullyQualifiedName: IDS.payments.record,
+      kind: 'resource',
+    });
     expect(kv205.locations[0].physicalLocation.artifactLocation.uri).toBe(IDS.payments.record.slice(1));
-    expect(results[1].message.text).toBe('Could not be evaluated: diagnostic-logs failed on kv-orders-prod: diagnostic settings could not be read (403 AuthorizationFailed).');
+    expect(results[1].message.text).toBe(
+      'Could not be evaluated: diagnostic-logs failed on kv-orders-prod: diagnostic settings could not be read (403 AuthorizationFailed).',
+    );
   });
 
   test('points every result at the given artifact when there is one', () => {
-    const results = parse(sarifReport(completeRun(), { ...REPORT_OPTIONS, artifact: { uri: 'snapshots/estate.json' } })).runs[0].results;
-    expect(results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['snapshots/estate.json', 'snapshots/estate.json']);
+    const results = parse(sarifReport(completeRun(), { ...REPORT_OPTIONS, artifact: { uri: 'snapshots/estate.json' } }))
+      .runs[0].results;
+    expect(results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual([
+      'snapshots/estate.json',
+      'snapshots/estate.json',
+    ]);
   });
 
   test("points each result at its resource's line in the artifact, line 1 when the resource is not found there", () => {
     const kv205 = IDS.payments.record;
     const lines = { [kv205.toLowerCase()]: 42 };
-    const results = parse(sarifReport(completeRun(), { ...REPORT_OPTIONS, artifact: { uri: 'snapshots/estate.json', resourceLines: lines } })).runs[0].results;
+    const results = parse(
+      sarifReport(completeRun(), {
+        ...REPORT_OPTIONS,
+        artifact: { uri: 'snapshots/estate.json', resourceLines: lines },
+      }),
+    ).runs[0].results;
     expect(results.map((r) => r.locations[0].physicalLocation.region)).toEqual(
-      results.map((r) => (r.properties.resourceId === kv205 ? { startLine: 42, endLine: 42 } : { startLine: 1, endLine: 1 })),
+      results.map((r) =>
+        r.properties.resourceId === kv205 ? { startLine: 42, endLine: 42 } : { startLine: 1, endLine: 1 },
+      ),
     );
     expect(results.some((r) => r.properties.resourceId === kv205)).toBe(true);
   });
@@ -119,7 +162,13 @@ describe('sarifReport', () => {
 
   test('a suppressed finding carries an external suppression with its justification', () => {
     const results = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].results;
-    expect(results[0].suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: 'purge protection is enabled by the platform team in Q1 (until 2027-03-31)' }]);
+    expect(results[0].suppressions).toEqual([
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'purge protection is enabled by the platform team in Q1 (until 2027-03-31)',
+      },
+    ]);
     expect(results[2].suppressions).toBeUndefined();
   });
 
@@ -128,9 +177,16 @@ describe('sarifReport', () => {
     expect(incomplete.executionSuccessful).toBe(false);
     expect(incomplete.toolExecutionNotifications.map((n) => [n.level, n.message.text])).toEqual([
       ['warning', 'subscription 33333333-3333-3333-3333-333333333333 could not be listed: AuthorizationFailed.'],
-      ['warning', 'suppression of dns-a-record-ip for **/A/kv-payments-prod expired on 2026-11-01: it no longer applies (reason was: migration to the new endpoint).'],
+      [
+        'warning',
+        'suppression of dns-a-record-ip for **/A/kv-payments-prod expired on 2026-11-01: it no longer applies (reason was: migration to the new endpoint).',
+      ],
       ['error', 'The run is incomplete: 1 rule evaluation(s) ended in error and 0 collection error(s) were reported.'],
     ]);
-    expect(parse(sarifReport(completeRun(), REPORT_OPTIONS)).runs[0].invocations[0]).toEqual({ executionSuccessful: true, toolExecutionNotifications: [], endTimeUtc: NOW.toISOString() });
+    expect(parse(sarifReport(completeRun(), REPORT_OPTIONS)).runs[0].invocations[0]).toEqual({
+      executionSuccessful: true,
+      toolExecutionNotifications: [],
+      endTimeUtc: NOW.toISOString(),
+    });
   });
 });

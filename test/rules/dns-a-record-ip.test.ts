@@ -2,7 +2,14 @@ import { dnsARecordIp } from '../../rules/dns-a-record-ip';
 import * as arm from '../../src/fixtures/arm-factory';
 import { healthyPath, modify, remove } from '../../src/fixtures/scenario';
 import { ruleTester } from '../support/rule-tester';
-import { managedHsmPath, secondSpoke, upperCased, usGovPath, withoutEndpoint, withRecordAddresses } from '../support/dns-scenarios';
+import {
+  managedHsmPath,
+  secondSpoke,
+  upperCased,
+  usGovPath,
+  withoutEndpoint,
+  withRecordAddresses,
+} from '../support/dns-scenarios';
 
 const path = healthyPath();
 const { vault: vaultId, zone: zoneId, record: recordId, nic: nicId } = path.ids;
@@ -18,24 +25,66 @@ const shared = [...path.resources, ...sharedZone.resources];
 const missingEndpoint = arm.privateEndpointId('33333333-3333-3333-3333-333333333333', 'rg-other', 'pe-other-team');
 const withMissingEndpoint = modify(path.resources, vaultId, (v) => {
   const connections = v.properties?.privateEndpointConnections;
-  if (Array.isArray(connections)) connections.push({ id: `${vaultId}/privateEndpointConnections/other`, properties: { privateEndpoint: { id: missingEndpoint } } });
+  if (Array.isArray(connections))
+    connections.push({
+      id: `${vaultId}/privateEndpointConnections/other`,
+      properties: { privateEndpoint: { id: missingEndpoint } },
+    });
   return v;
 });
 const gov = usGovPath();
 const hsm = managedHsmPath();
 
 ruleTester(dnsARecordIp, [
-  { name: "record holds the NIC's address", resources: path.resources, expected: [{ outcome: 'pass', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.4; ${oneNic}` }] },
-  { name: 'stale address', resources: pointsAt('10.1.1.9'), expected: [{ outcome: 'fail', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.9; ${oneNic}` }] },
-  { name: 'extra address', resources: pointsAt('10.1.1.9, 10.1.1.4'), expected: [{ outcome: 'fail', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.4, 10.1.1.9; ${oneNic}` }] },
-  { name: 'record with no address', resources: withRecordAddresses(path.resources, recordId, []), expected: [{ outcome: 'fail', resourceId: recordId, message: `A record kv-payments-prod has no address; ${oneNic}` }] },
-  { name: 'duplicate addresses count once', resources: pointsAt('10.1.1.4, 10.1.1.4'), expected: [{ outcome: 'pass', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.4; ${oneNic}` }] },
+  {
+    name: "record holds the NIC's address",
+    resources: path.resources,
+    expected: [
+      { outcome: 'pass', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.4; ${oneNic}` },
+    ],
+  },
+  {
+    name: 'stale address',
+    resources: pointsAt('10.1.1.9'),
+    expected: [
+      { outcome: 'fail', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.9; ${oneNic}` },
+    ],
+  },
+  {
+    name: 'extra address',
+    resources: pointsAt('10.1.1.9, 10.1.1.4'),
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: recordId,
+        message: `A record kv-payments-prod points at 10.1.1.4, 10.1.1.9; ${oneNic}`,
+      },
+    ],
+  },
+  {
+    name: 'record with no address',
+    resources: withRecordAddresses(path.resources, recordId, []),
+    expected: [
+      { outcome: 'fail', resourceId: recordId, message: `A record kv-payments-prod has no address; ${oneNic}` },
+    ],
+  },
+  {
+    name: 'duplicate addresses count once',
+    resources: pointsAt('10.1.1.4, 10.1.1.4'),
+    expected: [
+      { outcome: 'pass', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.4; ${oneNic}` },
+    ],
+  },
   {
     name: 'one zone per spoke, each record right',
     resources: perSpoke,
     expected: [
       { outcome: 'pass', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.4; ${oneNic}` },
-      { outcome: 'pass', resourceId: ownZones.recordId ?? '', message: "A record kv-payments-prod points at 10.2.1.4; the private endpoint's NIC has 10.2.1.4" },
+      {
+        outcome: 'pass',
+        resourceId: ownZones.recordId ?? '',
+        message: "A record kv-payments-prod points at 10.2.1.4; the private endpoint's NIC has 10.2.1.4",
+      },
     ],
   },
   {
@@ -43,49 +92,117 @@ ruleTester(dnsARecordIp, [
     resources: withRecordAddresses(perSpoke, ownZones.recordId ?? '', ['10.2.1.9']),
     expected: [
       { outcome: 'pass', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.4; ${oneNic}` },
-      { outcome: 'fail', resourceId: ownZones.recordId ?? '', message: "A record kv-payments-prod points at 10.2.1.9; the private endpoint's NIC has 10.2.1.4" },
+      {
+        outcome: 'fail',
+        resourceId: ownZones.recordId ?? '',
+        message: "A record kv-payments-prod points at 10.2.1.9; the private endpoint's NIC has 10.2.1.4",
+      },
     ],
   },
   {
     name: 'two endpoints sharing the hub zone, record overwritten by the second',
     resources: withRecordAddresses(shared, recordId, ['10.2.1.4']),
-    expected: [{ outcome: 'fail', resourceId: recordId, message: "A record kv-payments-prod points at 10.2.1.4; the private endpoints' NICs have 10.1.1.4, 10.2.1.4" }],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: recordId,
+        message: "A record kv-payments-prod points at 10.2.1.4; the private endpoints' NICs have 10.1.1.4, 10.2.1.4",
+      },
+    ],
   },
   {
     name: 'two endpoints sharing the hub zone, both addresses present',
     resources: withRecordAddresses(shared, recordId, ['10.2.1.4', '10.1.1.4']),
-    expected: [{ outcome: 'pass', resourceId: recordId, message: "A record kv-payments-prod points at 10.1.1.4, 10.2.1.4; the private endpoints' NICs have 10.1.1.4, 10.2.1.4" }],
+    expected: [
+      {
+        outcome: 'pass',
+        resourceId: recordId,
+        message:
+          "A record kv-payments-prod points at 10.1.1.4, 10.2.1.4; the private endpoints' NICs have 10.1.1.4, 10.2.1.4",
+      },
+    ],
   },
   {
     name: 'record kept by hand (no zone group): every endpoint counts',
     resources: remove(pointsAt('10.1.1.9'), path.ids.zoneGroup),
-    expected: [{ outcome: 'fail', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.9; ${oneNic}` }],
+    expected: [
+      { outcome: 'fail', resourceId: recordId, message: `A record kv-payments-prod points at 10.1.1.9; ${oneNic}` },
+    ],
   },
   {
     name: "the endpoint's NIC outside the audited scope",
     resources: remove(path.resources, nicId),
-    expected: [{ outcome: 'error', resourceId: recordId, message: 'cannot check A record kv-payments-prod: network interface pe-kv-payments-prod.nic.0a1b2c3d of its private endpoint is not in the audited scope' }],
+    expected: [
+      {
+        outcome: 'error',
+        resourceId: recordId,
+        message:
+          'cannot check A record kv-payments-prod: network interface pe-kv-payments-prod.nic.0a1b2c3d of its private endpoint is not in the audited scope',
+      },
+    ],
   },
   {
     name: 'a private endpoint outside the audited scope',
     resources: withMissingEndpoint,
-    expected: [{ outcome: 'error', resourceId: recordId, message: 'cannot check A record kv-payments-prod: private endpoint pe-other-team of kv-payments-prod is not in the audited scope' }],
+    expected: [
+      {
+        outcome: 'error',
+        resourceId: recordId,
+        message:
+          'cannot check A record kv-payments-prod: private endpoint pe-other-team of kv-payments-prod is not in the audited scope',
+      },
+    ],
   },
   {
     name: 'no record',
     resources: remove(path.resources, recordId),
-    expected: [{ outcome: 'skipped', resourceId: zoneId, message: 'private DNS zone privatelink.vaultcore.azure.net has no A record named kv-payments-prod (KV204 reports it)' }],
+    expected: [
+      {
+        outcome: 'skipped',
+        resourceId: zoneId,
+        message:
+          'private DNS zone privatelink.vaultcore.azure.net has no A record named kv-payments-prod (KV204 reports it)',
+      },
+    ],
   },
-  { name: 'US Government vault', resources: gov.resources, expected: [{ outcome: 'pass', resourceId: gov.ids.record, message: `A record kv-payments-prod points at 10.1.1.4; ${oneNic}` }] },
+  {
+    name: 'US Government vault',
+    resources: gov.resources,
+    expected: [
+      {
+        outcome: 'pass',
+        resourceId: gov.ids.record,
+        message: `A record kv-payments-prod points at 10.1.1.4; ${oneNic}`,
+      },
+    ],
+  },
   {
     name: 'managed HSM with a stale record',
     resources: withRecordAddresses(hsm.resources, hsm.ids.record, ['10.1.1.5']),
-    expected: [{ outcome: 'fail', resourceId: hsm.ids.record, message: `A record hsm-payments points at 10.1.1.5; ${oneNic}` }],
+    expected: [
+      { outcome: 'fail', resourceId: hsm.ids.record, message: `A record hsm-payments points at 10.1.1.5; ${oneNic}` },
+    ],
   },
   {
     name: 'upper-cased record and NIC ids',
     resources: upperCased(upperCased(pointsAt('10.1.1.9'), recordId), nicId),
-    expected: [{ outcome: 'fail', resourceId: recordId.toUpperCase(), message: `A record kv-payments-prod points at 10.1.1.9; ${oneNic}` }],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: recordId.toUpperCase(),
+        message: `A record kv-payments-prod points at 10.1.1.9; ${oneNic}`,
+      },
+    ],
   },
-  { name: 'no private endpoint', resources: withoutEndpoint(path), expected: [{ outcome: 'skipped', resourceId: vaultId, message: 'kv-payments-prod has no private endpoint, so private DNS does not apply' }] },
+  {
+    name: 'no private endpoint',
+    resources: withoutEndpoint(path),
+    expected: [
+      {
+        outcome: 'skipped',
+        resourceId: vaultId,
+        message: 'kv-payments-prod has no private endpoint, so private DNS does not apply',
+      },
+    ],
+  },
 ]);

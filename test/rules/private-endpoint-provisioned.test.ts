@@ -9,67 +9,153 @@ const { vault: vaultId, endpoint: endpointId, nic: nicId, zoneGroup: zoneGroupId
 
 const withoutEndpoint = remove(remove(path.resources, endpointId), nicId);
 const hsm = arm.managedHsm({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-hsm', name: 'hsm-payments' });
-const hsmEndpoint = arm.privateEndpoint({ ...base, name: 'pe-hsm-payments', targetId: hsm.id, groupId: 'managedhsm', ipAddress: '10.1.1.7', provisioningState: 'Deleting' });
+const hsmEndpoint = arm.privateEndpoint({
+  ...base,
+  name: 'pe-hsm-payments',
+  targetId: hsm.id,
+  groupId: 'managedhsm',
+  ipAddress: '10.1.1.7',
+  provisioningState: 'Deleting',
+});
 const hsmPath = [
-  arm.managedHsm({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-hsm', name: 'hsm-payments', connections: [{ privateEndpointId: hsmEndpoint.endpoint.id }] }),
+  arm.managedHsm({
+    subscriptionId: SPOKE_SUB,
+    resourceGroup: 'rg-hsm',
+    name: 'hsm-payments',
+    connections: [{ privateEndpointId: hsmEndpoint.endpoint.id }],
+  }),
   hsmEndpoint.endpoint,
   hsmEndpoint.nic,
 ];
 const subject = 'private endpoint pe-kv-payments-prod to kv-payments-prod';
 const nicName = nicId.split('/').pop() ?? '';
-const nicHolds = { outcome: 'pass' as const, resourceId: nicId, message: `network interface ${nicName} of private endpoint pe-kv-payments-prod holds 10.1.1.4` };
+const nicHolds = {
+  outcome: 'pass' as const,
+  resourceId: nicId,
+  message: `network interface ${nicName} of private endpoint pe-kv-payments-prod holds 10.1.1.4`,
+};
 const withNic = (change: (nic: ArmResource) => ArmResource | undefined) => modify(path.resources, nicId, change);
 
 ruleTester(privateEndpointProvisioned, [
   {
     name: 'endpoint and both connections Succeeded, reported once',
     resources: path.resources,
-    expected: [{ outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` }, nicHolds],
+    expected: [
+      {
+        outcome: 'pass',
+        resourceId: vaultConnectionId,
+        message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)`,
+      },
+      nicHolds,
+    ],
   },
   {
     name: 'lower-case succeeded and an upper-cased endpoint reference',
-    resources: withStates({ privateEndpointId: endpointId.toUpperCase(), name: 'upper', provisioningState: 'succeeded' }, {}),
-    expected: [{ outcome: 'pass', resourceId: `${vaultId}/privateEndpointConnections/upper`, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` }, nicHolds],
+    resources: withStates(
+      { privateEndpointId: endpointId.toUpperCase(), name: 'upper', provisioningState: 'succeeded' },
+      {},
+    ),
+    expected: [
+      {
+        outcome: 'pass',
+        resourceId: `${vaultId}/privateEndpointConnections/upper`,
+        message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)`,
+      },
+      nicHolds,
+    ],
   },
   {
     name: 'a manual endpoint the vault does not list yet',
     resources: withStates(undefined, { manual: true }),
-    expected: [{ outcome: 'pass', resourceId: endpointId, message: `${subject} is provisioned (endpoint, endpoint's connection: Succeeded)` }, nicHolds],
+    expected: [
+      {
+        outcome: 'pass',
+        resourceId: endpointId,
+        message: `${subject} is provisioned (endpoint, endpoint's connection: Succeeded)`,
+      },
+      nicHolds,
+    ],
   },
   {
     name: 'endpoint Failed',
     resources: withStates({ privateEndpointId: endpointId }, { provisioningState: 'Failed' }),
-    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: endpoint is Failed; expected Succeeded` }, nicHolds],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultConnectionId,
+        message: `${subject} is not provisioned: endpoint is Failed; expected Succeeded`,
+      },
+      nicHolds,
+    ],
   },
   {
     name: 'both connections Updating',
-    resources: withStates({ privateEndpointId: endpointId, provisioningState: 'Updating' }, { connectionProvisioningState: 'Updating' }),
-    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: vault's connection is Updating, endpoint's connection is Updating; expected Succeeded` }, nicHolds],
+    resources: withStates(
+      { privateEndpointId: endpointId, provisioningState: 'Updating' },
+      { connectionProvisioningState: 'Updating' },
+    ),
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultConnectionId,
+        message: `${subject} is not provisioned: vault's connection is Updating, endpoint's connection is Updating; expected Succeeded`,
+      },
+      nicHolds,
+    ],
   },
   {
     name: "the vault's connection Failed, endpoint outside the audited scope",
     resources: vaultWith(withoutEndpoint, { privateEndpointId: endpointId, provisioningState: 'Failed' }),
-    expected: [{ outcome: 'fail', resourceId: vaultConnectionId, message: `${subject} is not provisioned: vault's connection is Failed; expected Succeeded` }],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultConnectionId,
+        message: `${subject} is not provisioned: vault's connection is Failed; expected Succeeded`,
+      },
+    ],
   },
   {
     name: 'endpoint outside the audited scope',
     resources: withoutEndpoint,
-    expected: [{ outcome: 'error', resourceId: vaultConnectionId, message: `${subject}: the endpoint ${endpointId} is not in the audited scope, so its provisioningState cannot be read` }],
+    expected: [
+      {
+        outcome: 'error',
+        resourceId: vaultConnectionId,
+        message: `${subject}: the endpoint ${endpointId} is not in the audited scope, so its provisioningState cannot be read`,
+      },
+    ],
   },
   {
     name: 'managed HSM endpoint Deleting',
     resources: hsmPath,
     expected: [
-      { outcome: 'fail', resourceId: `${hsm.id}/privateEndpointConnections/pe-hsm-payments-conn0`, message: 'private endpoint pe-hsm-payments to hsm-payments is not provisioned: endpoint is Deleting; expected Succeeded' },
-      { outcome: 'pass', resourceId: hsmEndpoint.nic.id, message: `network interface ${hsmEndpoint.nic.name} of private endpoint pe-hsm-payments holds 10.1.1.7` },
+      {
+        outcome: 'fail',
+        resourceId: `${hsm.id}/privateEndpointConnections/pe-hsm-payments-conn0`,
+        message:
+          'private endpoint pe-hsm-payments to hsm-payments is not provisioned: endpoint is Deleting; expected Succeeded',
+      },
+      {
+        outcome: 'pass',
+        resourceId: hsmEndpoint.nic.id,
+        message: `network interface ${hsmEndpoint.nic.name} of private endpoint pe-hsm-payments holds 10.1.1.7`,
+      },
     ],
   },
   {
     name: "the endpoint's NIC is outside the audited scope",
     resources: remove(path.resources, nicId),
     expected: [
-      { outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` },
-      { outcome: 'error', resourceId: nicId, message: `network interface ${nicName} of private endpoint pe-kv-payments-prod is not in the audited scope, so its private IP cannot be read` },
+      {
+        outcome: 'pass',
+        resourceId: vaultConnectionId,
+        message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)`,
+      },
+      {
+        outcome: 'error',
+        resourceId: nicId,
+        message: `network interface ${nicName} of private endpoint pe-kv-payments-prod is not in the audited scope, so its private IP cannot be read`,
+      },
     ],
   },
   {
@@ -80,8 +166,16 @@ ruleTester(privateEndpointProvisioned, [
       return nic;
     }),
     expected: [
-      { outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` },
-      { outcome: 'fail', resourceId: nicId, message: `network interface ${nicName} of private endpoint pe-kv-payments-prod holds no private IP address` },
+      {
+        outcome: 'pass',
+        resourceId: vaultConnectionId,
+        message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)`,
+      },
+      {
+        outcome: 'fail',
+        resourceId: nicId,
+        message: `network interface ${nicName} of private endpoint pe-kv-payments-prod holds no private IP address`,
+      },
     ],
   },
   {
@@ -91,13 +185,24 @@ ruleTester(privateEndpointProvisioned, [
       return pe;
     }),
     expected: [
-      { outcome: 'pass', resourceId: vaultConnectionId, message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)` },
-      { outcome: 'fail', resourceId: endpointId, message: 'private endpoint pe-kv-payments-prod to kv-payments-prod has no network interface; Azure creates one when the endpoint is provisioned' },
+      {
+        outcome: 'pass',
+        resourceId: vaultConnectionId,
+        message: `${subject} is provisioned (endpoint, vault's connection, endpoint's connection: Succeeded)`,
+      },
+      {
+        outcome: 'fail',
+        resourceId: endpointId,
+        message:
+          'private endpoint pe-kv-payments-prod to kv-payments-prod has no network interface; Azure creates one when the endpoint is provisioned',
+      },
     ],
   },
   {
     name: 'no connection at all',
     resources: vaultWith(remove(withoutEndpoint, zoneGroupId)),
-    expected: [{ outcome: 'skipped', resourceId: vaultId, message: 'kv-payments-prod has no private endpoint connection' }],
+    expected: [
+      { outcome: 'skipped', resourceId: vaultId, message: 'kv-payments-prod has no private endpoint connection' },
+    ],
   },
 ]);

@@ -20,16 +20,38 @@ const withoutEndpoint = [path.ids.endpoint, path.ids.nic, path.ids.zoneGroup].re
 const EXPECTED = 'expected Disabled so traffic only comes through the endpoint';
 
 ruleTester(publicAccessDisabled, [
-  { name: 'endpoint and public access Disabled', resources: path.resources, expected: [{ outcome: 'pass', resourceId: vaultId, message: 'kv-payments-prod has private endpoint pe-kv-payments-prod and publicNetworkAccess Disabled' }] },
+  {
+    name: 'endpoint and public access Disabled',
+    resources: path.resources,
+    expected: [
+      {
+        outcome: 'pass',
+        resourceId: vaultId,
+        message: 'kv-payments-prod has private endpoint pe-kv-payments-prod and publicNetworkAccess Disabled',
+      },
+    ],
+  },
   {
     name: 'endpoint and public access Enabled',
     resources: withPublicAccess('Enabled'),
-    expected: [{ outcome: 'fail', resourceId: vaultId, message: `kv-payments-prod has private endpoint pe-kv-payments-prod but publicNetworkAccess is Enabled; ${EXPECTED}` }],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultId,
+        message: `kv-payments-prod has private endpoint pe-kv-payments-prod but publicNetworkAccess is Enabled; ${EXPECTED}`,
+      },
+    ],
   },
   {
     name: 'endpoint and public access not set',
     resources: withPublicAccess(undefined),
-    expected: [{ outcome: 'fail', resourceId: vaultId, message: `kv-payments-prod has private endpoint pe-kv-payments-prod but publicNetworkAccess is not set (Enabled); ${EXPECTED}` }],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultId,
+        message: `kv-payments-prod has private endpoint pe-kv-payments-prod but publicNetworkAccess is not set (Enabled); ${EXPECTED}`,
+      },
+    ],
   },
   {
     name: 'endpoint known only from its own connection',
@@ -37,7 +59,17 @@ ruleTester(publicAccessDisabled, [
       if (v.properties) v.properties.privateEndpointConnections = [];
       return v;
     }),
-    expected: [{ outcome: 'fail', resourceId: vaultId, message: `kv-payments-prod has private endpoint pe-kv-payments-prod but publicNetworkAccess is Enabled; ${EXPECTED}` }],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultId,
+        message: `kv-payments-prod has private endpoint pe-kv-payments-prod but publicNetworkAccess is Enabled; ${EXPECTED}`,
+      },
+    ],
   },
-  { name: 'no endpoint', resources: withoutEndpoint, expected: [{ outcome: 'skipped', resourceId: vaultId, message: 'kv-payments-prod has no private endpoint' }] },
+  {
+    name: 'no endpoint',
+    resources: withoutEndpoint,
+    expected: [{ outcome: 'skipped', resourceId: vaultId, message: 'kv-payments-prod has no private endpoint' }],
+  },
 ]);

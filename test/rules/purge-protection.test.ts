@@ -11,11 +11,50 @@ const withPurgeProtection = (value: boolean | undefined) =>
     else if (v.properties) v.properties.enablePurgeProtection = value;
     return v;
   });
-const hsm = arm.managedHsm({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name: 'hsm-payments', enablePurgeProtection: false });
+const hsm = arm.managedHsm({
+  subscriptionId: SPOKE_SUB,
+  resourceGroup: 'rg-payments',
+  name: 'hsm-payments',
+  enablePurgeProtection: false,
+});
 
 ruleTester(purgeProtection, [
-  { name: 'enabled', resources: path.resources, expected: [{ outcome: 'pass', resourceId: vaultId, message: 'kv-payments-prod has purge protection enabled' }] },
-  { name: 'disabled', resources: withPurgeProtection(false), expected: [{ outcome: 'fail', resourceId: vaultId, message: 'kv-payments-prod has purge protection disabled (enablePurgeProtection is false)' }] },
-  { name: 'absent means the service default (off)', resources: withPurgeProtection(undefined), expected: [{ outcome: 'fail', resourceId: vaultId, message: 'kv-payments-prod has purge protection disabled (enablePurgeProtection is not set)' }] },
-  { name: 'managed HSM disabled', resources: [hsm], expected: [{ outcome: 'fail', resourceId: hsm.id, message: 'hsm-payments has purge protection disabled (enablePurgeProtection is false)' }] },
+  {
+    name: 'enabled',
+    resources: path.resources,
+    expected: [{ outcome: 'pass', resourceId: vaultId, message: 'kv-payments-prod has purge protection enabled' }],
+  },
+  {
+    name: 'disabled',
+    resources: withPurgeProtection(false),
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultId,
+        message: 'kv-payments-prod has purge protection disabled (enablePurgeProtection is false)',
+      },
+    ],
+  },
+  {
+    name: 'absent means the service default (off)',
+    resources: withPurgeProtection(undefined),
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultId,
+        message: 'kv-payments-prod has purge protection disabled (enablePurgeProtection is not set)',
+      },
+    ],
+  },
+  {
+    name: 'managed HSM disabled',
+    resources: [hsm],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: hsm.id,
+        message: 'hsm-payments has purge protection disabled (enablePurgeProtection is false)',
+      },
+    ],
+  },
 ]);

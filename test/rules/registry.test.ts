@@ -12,7 +12,17 @@ import { SEVERITIES, type PathLink, type Rule } from '../../src/engine/types';
  */
 const ROOT = path.resolve(__dirname, '../..');
 const RULES_DIR = path.join(ROOT, 'rules');
-const PATH_LINKS: readonly PathLink[] = ['caller', 'firewall', 'dns-zone', 'dns-link', 'dns-record', 'private-endpoint', 'nic', 'vault', 'identity'];
+const PATH_LINKS: readonly PathLink[] = [
+  'caller',
+  'firewall',
+  'dns-zone',
+  'dns-link',
+  'dns-record',
+  'private-endpoint',
+  'nic',
+  'vault',
+  'identity',
+];
 const REQUIRED_SECTIONS = ['## What it checks', '## Why it matters', '## How to fix', '## Options', '## References'];
 const FIX_SNIPPETS = ['```bash', '```bicep', '```typescript'];
 
@@ -37,7 +47,9 @@ describe('registry', () => {
   });
 
   test('every rule file in rules/ is registered', () => {
-    const files = fs.readdirSync(RULES_DIR).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
+    const files = fs
+      .readdirSync(RULES_DIR)
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'));
     const registered = new Set(RULES.map((r) => `${r.meta.name}.ts`));
     expect(files.filter((f) => !registered.has(f))).toEqual([]);
   });
@@ -56,7 +68,7 @@ describe.each(RULES.map(byName))('%s', (name, rule) => {
   test('lives in rules/<name>.ts, which exports it', () => {
     const file = path.join(RULES_DIR, `${name}.ts`);
     expect(fs.existsSync(file)).toBe(true);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const exported = Object.values(require(file) as Record<string, unknown>);
     expect(exported).toContain(rule);
   });
@@ -99,7 +111,10 @@ describe.each(RULES.map(byName))('%s', (name, rule) => {
     });
 
     test('has the required sections, in order', () => {
-      const headings = doc.split('\n').filter((line) => line.startsWith('## ')).map((line) => line.trimEnd());
+      const headings = doc
+        .split('\n')
+        .filter((line) => line.startsWith('## '))
+        .map((line) => line.trimEnd());
       expect(headings.filter((h) => REQUIRED_SECTIONS.includes(h))).toEqual(REQUIRED_SECTIONS);
     });
 

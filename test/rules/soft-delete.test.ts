@@ -12,12 +12,36 @@ const withSoftDelete = (value: boolean | undefined) =>
   });
 
 ruleTester(softDelete, [
-  { name: 'enabled', resources: path.resources, expected: [{ outcome: 'pass', resourceId: vaultId, message: 'kv-payments-prod has soft delete enabled' }] },
-  { name: 'absent means the service default (on)', resources: withSoftDelete(undefined), expected: [{ outcome: 'pass', resourceId: vaultId, message: 'kv-payments-prod has soft delete enabled' }] },
-  { name: 'disabled', resources: withSoftDelete(false), expected: [{ outcome: 'fail', resourceId: vaultId, message: 'kv-payments-prod has soft delete disabled (enableSoftDelete is false)' }] },
+  {
+    name: 'enabled',
+    resources: path.resources,
+    expected: [{ outcome: 'pass', resourceId: vaultId, message: 'kv-payments-prod has soft delete enabled' }],
+  },
+  {
+    name: 'absent means the service default (on)',
+    resources: withSoftDelete(undefined),
+    expected: [{ outcome: 'pass', resourceId: vaultId, message: 'kv-payments-prod has soft delete enabled' }],
+  },
+  {
+    name: 'disabled',
+    resources: withSoftDelete(false),
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultId,
+        message: 'kv-payments-prod has soft delete disabled (enableSoftDelete is false)',
+      },
+    ],
+  },
   {
     name: 'disabled on a vault with an upper-case id',
     resources: withSoftDelete(false).map((r) => (r.id === vaultId ? { ...r, id: r.id.toUpperCase() } : r)),
-    expected: [{ outcome: 'fail', resourceId: vaultId.toUpperCase(), message: 'kv-payments-prod has soft delete disabled (enableSoftDelete is false)' }],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: vaultId.toUpperCase(),
+        message: 'kv-payments-prod has soft delete disabled (enableSoftDelete is false)',
+      },
+    ],
   },
 ]);

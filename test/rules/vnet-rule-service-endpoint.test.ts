@@ -11,7 +11,11 @@ const agents = arm.subnetId(buildVnetId, 'snet-agents');
 const runners = arm.subnetId(buildVnetId, 'snet-runners');
 
 /** The vault with virtual network rules (ids lower-cased, as the service stores them) and a build VNet. */
-const estateWith = (rules: { id: string; ignoreMissingVnetServiceEndpoint?: boolean }[], agentsEndpoints: string[], runnersEndpoints = ['Microsoft.KeyVault']): ArmResource[] => [
+const estateWith = (
+  rules: { id: string; ignoreMissingVnetServiceEndpoint?: boolean }[],
+  agentsEndpoints: string[],
+  runnersEndpoints = ['Microsoft.KeyVault'],
+): ArmResource[] => [
   ...modify(path.resources, vaultId, (v) => {
     if (v.properties) {
       v.properties.publicNetworkAccess = 'Enabled';
@@ -19,7 +23,10 @@ const estateWith = (rules: { id: string; ignoreMissingVnetServiceEndpoint?: bool
         bypass: 'AzureServices',
         defaultAction: 'Deny',
         ipRules: [],
-        virtualNetworkRules: rules.map((r) => ({ id: r.id.toLowerCase(), ignoreMissingVnetServiceEndpoint: r.ignoreMissingVnetServiceEndpoint ?? false })),
+        virtualNetworkRules: rules.map((r) => ({
+          id: r.id.toLowerCase(),
+          ignoreMissingVnetServiceEndpoint: r.ignoreMissingVnetServiceEndpoint ?? false,
+        })),
       };
     }
     return v;
@@ -36,7 +43,9 @@ const estateWith = (rules: { id: string; ignoreMissingVnetServiceEndpoint?: bool
   }),
 ];
 const updating = modify(estateWith([{ id: agents }], ['Microsoft.KeyVault']), buildVnetId, (v) => {
-  const subnet = (v.properties?.subnets as { properties: { serviceEndpoints: { provisioningState: string }[] } }[] | undefined)?.[0];
+  const subnet = (
+    v.properties?.subnets as { properties: { serviceEndpoints: { provisioningState: string }[] } }[] | undefined
+  )?.[0];
   const endpoint = subnet?.properties.serviceEndpoints[0];
   if (endpoint) endpoint.provisioningState = 'Updating';
   return v;
@@ -48,16 +57,35 @@ ruleTester(vnetRuleServiceEndpoint, [
     name: 'both subnets have the endpoint, in id order',
     resources: estateWith([{ id: runners }, { id: agents }], ['Microsoft.Storage', 'Microsoft.KeyVault']),
     expected: [
-      { outcome: 'pass', resourceId: agents, message: "subnet snet-agents in kv-payments-prod's virtualNetworkRules has the Microsoft.KeyVault service endpoint" },
-      { outcome: 'pass', resourceId: runners, message: "subnet snet-runners in kv-payments-prod's virtualNetworkRules has the Microsoft.KeyVault service endpoint" },
+      {
+        outcome: 'pass',
+        resourceId: agents,
+        message:
+          "subnet snet-agents in kv-payments-prod's virtualNetworkRules has the Microsoft.KeyVault service endpoint",
+      },
+      {
+        outcome: 'pass',
+        resourceId: runners,
+        message:
+          "subnet snet-runners in kv-payments-prod's virtualNetworkRules has the Microsoft.KeyVault service endpoint",
+      },
     ],
   },
   {
     name: 'one subnet without the endpoint',
     resources: estateWith([{ id: agents }, { id: runners }], ['Microsoft.Storage']),
     expected: [
-      { outcome: 'fail', resourceId: agents, message: `subnet snet-agents in kv-payments-prod's virtualNetworkRules has no Microsoft.KeyVault service endpoint (service endpoints: Microsoft.Storage), ${admitsNothing}` },
-      { outcome: 'pass', resourceId: runners, message: "subnet snet-runners in kv-payments-prod's virtualNetworkRules has the Microsoft.KeyVault service endpoint" },
+      {
+        outcome: 'fail',
+        resourceId: agents,
+        message: `subnet snet-agents in kv-payments-prod's virtualNetworkRules has no Microsoft.KeyVault service endpoint (service endpoints: Microsoft.Storage), ${admitsNothing}`,
+      },
+      {
+        outcome: 'pass',
+        resourceId: runners,
+        message:
+          "subnet snet-runners in kv-payments-prod's virtualNetworkRules has the Microsoft.KeyVault service endpoint",
+      },
     ],
   },
   {
@@ -74,7 +102,13 @@ ruleTester(vnetRuleServiceEndpoint, [
   {
     name: 'endpoint still provisioning',
     resources: updating,
-    expected: [{ outcome: 'fail', resourceId: agents, message: `subnet snet-agents in kv-payments-prod's virtualNetworkRules has the Microsoft.KeyVault service endpoint in provisioningState Updating, not Succeeded, ${admitsNothing}` }],
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: agents,
+        message: `subnet snet-agents in kv-payments-prod's virtualNetworkRules has the Microsoft.KeyVault service endpoint in provisioningState Updating, not Succeeded, ${admitsNothing}`,
+      },
+    ],
   },
   {
     name: 'subnet outside the audited scope',
@@ -87,5 +121,9 @@ ruleTester(vnetRuleServiceEndpoint, [
       },
     ],
   },
-  { name: 'no virtual network rules', resources: path.resources, expected: [{ outcome: 'skipped', resourceId: vaultId, message: 'kv-payments-prod has no virtualNetworkRules' }] },
+  {
+    name: 'no virtual network rules',
+    resources: path.resources,
+    expected: [{ outcome: 'skipped', resourceId: vaultId, message: 'kv-payments-prod has no virtualNetworkRules' }],
+  },
 ]);

@@ -38,7 +38,12 @@ export function managedHsmPath(): Path {
     ['"groupId":"vault"', '"groupId":"managedhsm"'],
     ['privateEndpointIpConfig.vault', 'privateEndpointIpConfig.managedhsm'],
   ]);
-  const hsm = arm.managedHsm({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name: 'hsm-payments', connections: [{ privateEndpointId: path.ids.endpoint }] });
+  const hsm = arm.managedHsm({
+    subscriptionId: SPOKE_SUB,
+    resourceGroup: 'rg-payments',
+    name: 'hsm-payments',
+    connections: [{ privateEndpointId: path.ids.endpoint }],
+  });
   return { ...path, resources: modify(path.resources, path.ids.vault, () => hsm) };
 }
 
@@ -60,7 +65,11 @@ export function withDnsServers(resources: readonly ArmResource[], vnetId: string
 }
 
 /** Changes a resource's `properties` in place of a deep copy. */
-export function withProperties(resources: readonly ArmResource[], id: string, properties: Record<string, string | string[] | boolean>): ArmResource[] {
+export function withProperties(
+  resources: readonly ArmResource[],
+  id: string,
+  properties: Record<string, string | string[] | boolean>,
+): ArmResource[] {
   return modify(resources, id, (resource) => {
     resource.properties = { ...(resource.properties ?? {}), ...properties };
     return resource;
@@ -68,7 +77,11 @@ export function withProperties(resources: readonly ArmResource[], id: string, pr
 }
 
 /** The A record's addresses replaced. */
-export function withRecordAddresses(resources: readonly ArmResource[], recordId: string, addresses: string[]): ArmResource[] {
+export function withRecordAddresses(
+  resources: readonly ArmResource[],
+  recordId: string,
+  addresses: string[],
+): ArmResource[] {
   return modify(resources, recordId, (record) => {
     if (record.properties) record.properties.aRecords = addresses.map((ipv4Address) => ({ ipv4Address }));
     return record;
@@ -120,7 +133,14 @@ export function secondSpoke(path: Path, ownZone: boolean): SecondSpoke {
     peerings: [{ name: 'to-hub', remoteVirtualNetworkId: path.ids.hubVnet }],
   });
   const endpointIp = '10.2.1.4';
-  const pe = arm.privateEndpoint({ subscriptionId: SPOKE_SUB, resourceGroup: rg, name: 'pe-kv-payments-prod-2', subnetId: arm.subnetId(vnet.id, 'snet-private-endpoints'), targetId: path.ids.vault, ipAddress: endpointIp });
+  const pe = arm.privateEndpoint({
+    subscriptionId: SPOKE_SUB,
+    resourceGroup: rg,
+    name: 'pe-kv-payments-prod-2',
+    subnetId: arm.subnetId(vnet.id, 'snet-private-endpoints'),
+    targetId: path.ids.vault,
+    ipAddress: endpointIp,
+  });
   const zone = ownZone ? arm.privateDnsZone(SPOKE_SUB, rg, VAULT_ZONE) : undefined;
   const zoneId = zone?.id ?? path.ids.zone;
   const record = zone ? arm.aRecordSet(zone.id, 'kv-payments-prod', [endpointIp]) : undefined;
@@ -128,9 +148,19 @@ export function secondSpoke(path: Path, ownZone: boolean): SecondSpoke {
     vnet,
     pe.endpoint,
     pe.nic,
-    arm.privateDnsZoneGroup(pe.endpoint.id, 'default', [{ zoneId, recordSetName: 'kv-payments-prod', ipAddresses: [endpointIp] }]),
+    arm.privateDnsZoneGroup(pe.endpoint.id, 'default', [
+      { zoneId, recordSetName: 'kv-payments-prod', ipAddresses: [endpointIp] },
+    ]),
     arm.virtualNetworkLink(zoneId, 'link-vnet-spoke-2', vnet.id),
   ];
   if (zone && record) resources.push(zone, record);
-  return { resources, vnetId: vnet.id, endpointId: pe.endpoint.id, nicId: pe.nic.id, zoneId: zone?.id, recordId: record?.id, endpointIp };
+  return {
+    resources,
+    vnetId: vnet.id,
+    endpointId: pe.endpoint.id,
+    nicId: pe.nic.id,
+    zoneId: zone?.id,
+    recordId: record?.id,
+    endpointIp,
+  };
 }

@@ -6,12 +6,30 @@ import type { ArmResource } from '../../src/model/arm';
 export const path = healthyPath();
 export const vaultConnectionId = `${path.ids.vault}/privateEndpointConnections/pe-kv-payments-prod-conn0`;
 /** The healthy path's endpoint as a spec, to vary one field. */
-export const base = { subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name: 'pe-kv-payments-prod', subnetId: path.ids.spokeSubnet, targetId: path.ids.vault, ipAddress: path.endpointIp };
+export const base = {
+  subscriptionId: SPOKE_SUB,
+  resourceGroup: 'rg-payments',
+  name: 'pe-kv-payments-prod',
+  subnetId: path.ids.spokeSubnet,
+  targetId: path.ids.vault,
+  ipAddress: path.endpointIp,
+};
 
 /** The vault rebuilt with one connection spec (or none). */
 export const vaultWith = (resources: ArmResource[], connection?: arm.ConnectionSpec) =>
-  modify(resources, path.ids.vault, () => arm.vault({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name: 'kv-payments-prod', connections: connection ? [connection] : [] }));
+  modify(resources, path.ids.vault, () =>
+    arm.vault({
+      subscriptionId: SPOKE_SUB,
+      resourceGroup: 'rg-payments',
+      name: 'kv-payments-prod',
+      connections: connection ? [connection] : [],
+    }),
+  );
 
 /** The path with the vault's connection and the endpoint rebuilt from specs (no connection: the vault lists none). */
 export const withStates = (connection: arm.ConnectionSpec | undefined, endpoint: Partial<arm.PrivateEndpointSpec>) =>
-  modify(vaultWith(path.resources, connection), path.ids.endpoint, () => arm.privateEndpoint({ ...base, ...endpoint }).endpoint);
+  modify(
+    vaultWith(path.resources, connection),
+    path.ids.endpoint,
+    () => arm.privateEndpoint({ ...base, ...endpoint }).endpoint,
+  );

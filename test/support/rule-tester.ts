@@ -40,7 +40,9 @@ export function ruleTester<Options extends object>(rule: Rule<Options>, cases: R
   const passing = cases.filter((c) => c.expected.every((e) => e.outcome === 'pass'));
   const failing = cases.filter((c) => c.expected.some((e) => e.outcome === 'fail'));
   if (passing.length < 1 || failing.length < 2) {
-    throw new Error(`${rule.meta.name}: needs at least one passing case and two failing cases (has ${passing.length} and ${failing.length})`);
+    throw new Error(
+      `${rule.meta.name}: needs at least one passing case and two failing cases (has ${passing.length} and ${failing.length})`,
+    );
   }
 
   describe(`${rule.meta.id} ${rule.meta.name}`, () => {
@@ -57,7 +59,8 @@ export function evaluateCase<Options extends object>(rule: Rule<Options>, c: Rul
   const estate = buildEstate(c.resources, { skippedReads: c.skippedReads ?? [] });
   const vaults = estate.allVaults();
   const vaultId = c.vaultId ?? (vaults.length === 1 ? vaults[0]?.id : undefined);
-  if (!vaultId) throw new Error(`case "${c.name}": name the vault to evaluate (vaultId), the estate has ${vaults.length}`);
+  if (!vaultId)
+    throw new Error(`case "${c.name}": name the vault to evaluate (vaultId), the estate has ${vaults.length}`);
   const result = runRules({
     estate,
     rules: [rule as Rule<object>],

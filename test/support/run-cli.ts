@@ -30,7 +30,10 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   }
   const stdin = Object.getOwnPropertyDescriptor(process, 'stdin');
   if (options.stdin !== undefined) {
-    Object.defineProperty(process, 'stdin', { value: Object.assign(Readable.from([Buffer.from(options.stdin)]), { isTTY: false }), configurable: true });
+    Object.defineProperty(process, 'stdin', {
+      value: Object.assign(Readable.from([Buffer.from(options.stdin)]), { isTTY: false }),
+      configurable: true,
+    });
   }
   try {
     if (options.cwd) process.chdir(options.cwd);
@@ -51,9 +54,15 @@ export async function captureOutput<T>(run: () => Promise<T>): Promise<{ result:
   const out: string[] = [];
   const err: string[] = [];
   const spies = [
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(chunk.toString()), true)),
-    jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (err.push(chunk.toString()), true)),
-    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void err.push(args.map(String).join(' ')))),
+    jest
+      .spyOn(process.stdout, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (out.push(chunk.toString()), true)),
+    jest
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk: string | Uint8Array) => (err.push(chunk.toString()), true)),
+    ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
+      jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void err.push(args.map(String).join(' '))),
+    ),
   ];
   try {
     const result = await run();
@@ -65,7 +74,7 @@ export async function captureOutput<T>(run: () => Promise<T>): Promise<{ result:
 
 function loadMain(): (argv: string[]) => Promise<number> {
   // Required lazily so a test file can jest.mock a module (the collector) before the CLI loads it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   return (require('../../src/cli/main') as { main: (argv: string[]) => Promise<number> }).main;
 }
 

@@ -23,7 +23,9 @@ describe('decodeJwt', () => {
   });
 
   test('v2 tokens name the client azp', () => {
-    expect(decodeJwt(makeToken({ azp: 'cccccccc-0000-4000-8000-000000000001', ver: '2.0' }, ['appid'])).claims.appid).toBe('cccccccc-0000-4000-8000-000000000001');
+    expect(
+      decodeJwt(makeToken({ azp: 'cccccccc-0000-4000-8000-000000000001', ver: '2.0' }, ['appid'])).claims.appid,
+    ).toBe('cccccccc-0000-4000-8000-000000000001');
   });
 
   test.each([
@@ -31,13 +33,29 @@ describe('decodeJwt', () => {
     ['one part', 'abc', 'the token has 1 part separated by dots; a JWT has three (header.payload.signature)'],
     ['two parts', 'abc.def', 'the token has 2 parts separated by dots; a JWT has three (header.payload.signature)'],
     ['four parts', 'a.b.c.d', 'the token has 4 parts separated by dots; a JWT has three (header.payload.signature)'],
-    ['a JWE', 'eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d', 'the token has five parts: it is an encrypted token (JWE), which cannot be read without its key; Key Vault takes signed access tokens (three parts)'],
+    [
+      'a JWE',
+      'eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d',
+      'the token has five parts: it is an encrypted token (JWE), which cannot be read without its key; Key Vault takes signed access tokens (three parts)',
+    ],
     ['bad base64url in the header', `ab+c/.${encodePart({})}.${FAKE_SIGNATURE}`, "the token's header is not base64url"],
     ['an impossible base64url length', `a.${encodePart({})}.${FAKE_SIGNATURE}`, "the token's header is not base64url"],
     ['an empty payload', `${header}..${FAKE_SIGNATURE}`, "the token's payload is not base64url"],
-    ['a payload that is not JSON', `${header}.${Buffer.from('hello world').toString('base64url')}.${FAKE_SIGNATURE}`, "the token's payload is not JSON"],
-    ['a payload that is a JSON array', `${header}.${encodePart([1, 2])}.${FAKE_SIGNATURE}`, "the token's payload is not a JSON object"],
-    ['an unsigned token', `${encodePart({ alg: 'none' })}.${encodePart({})}.`, 'the token is unsigned (alg "none"); Entra access tokens are always signed'],
+    [
+      'a payload that is not JSON',
+      `${header}.${Buffer.from('hello world').toString('base64url')}.${FAKE_SIGNATURE}`,
+      "the token's payload is not JSON",
+    ],
+    [
+      'a payload that is a JSON array',
+      `${header}.${encodePart([1, 2])}.${FAKE_SIGNATURE}`,
+      "the token's payload is not a JSON object",
+    ],
+    [
+      'an unsigned token',
+      `${encodePart({ alg: 'none' })}.${encodePart({})}.`,
+      'the token is unsigned (alg "none"); Entra access tokens are always signed',
+    ],
     ['missing claims', makeToken({}, ['aud', 'exp']), 'the token lacks the claims aud, exp: it is not an access token'],
     ['a numeric aud', makeToken({ aud: 42 }), "the token's aud claim is not a string"],
     ['a string exp', makeToken({ exp: 'tomorrow' }), "the token's exp claim is not a number of seconds"],

@@ -33,7 +33,11 @@ export function vaultClaims(overrides: Record<string, unknown> = {}): Record<str
 export function makeToken(overrides: Record<string, unknown> = {}, drop: string[] = []): string {
   const claims = vaultClaims(overrides);
   for (const name of drop) delete claims[name];
-  return [encodePart({ typ: 'JWT', alg: 'RS256', kid: 'nbCwW11w3XkB-xUaXwKRSLjMHGQ' }), encodePart(claims), FAKE_SIGNATURE].join('.');
+  return [
+    encodePart({ typ: 'JWT', alg: 'RS256', kid: 'nbCwW11w3XkB-xUaXwKRSLjMHGQ' }),
+    encodePart(claims),
+    FAKE_SIGNATURE,
+  ].join('.');
 }
 
 /** The pieces of a token that must never appear in any output. */

@@ -35,19 +35,36 @@ export const AUDIT_SOURCE: SourceOptionSet = {
   snapshot: true,
   scale: true,
   skipReads: true,
-  help: { shard: 'live: audit only the subscriptions in shard I of N (stable hash); join the reports with kvguard merge' },
+  help: {
+    shard: 'live: audit only the subscriptions in shard I of N (stable hash); join the reports with kvguard merge',
+  },
 };
 
 export function register(program: Command): void {
-  const audited = program.command('audit').description('check every link of the access path of each vault, from a snapshot file or live ARM');
+  const audited = program
+    .command('audit')
+    .description('check every link of the access path of each vault, from a snapshot file or live ARM');
   addCallerOptions(addSourceOptions(audited, AUDIT_SOURCE))
-    .option('--operation <operation>', 'the data-plane operation KV404 checks, e.g. secrets/get, keys/decrypt (default secrets/get)')
+    .option(
+      '--operation <operation>',
+      'the data-plane operation KV404 checks, e.g. secrets/get, keys/decrypt (default secrets/get)',
+    )
     .addOption(new Option('--format <format>', 'console report format').choices(REPORT_FORMATS).default('text'))
     .option('--output <file>', 'write the console report to this file (atomically) in place of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 on fail or error findings at or above this severity (default: error)').choices(SEVERITIES))
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 on fail or error findings at or above this severity (default: error)',
+      ).choices(SEVERITIES),
+    )
     .option('--allow-partial', 'exit 0/1 even when some vault could not be evaluated (otherwise 2)')
     .option('--config <file>', 'kvguard.config.json: scope, caller, rule settings, suppressions, baseline')
-    .option('--report <format=file>', `also write a report: ${REPORT_FORMATS.join('|')}=FILE (repeatable)`, repeatable, [])
+    .option(
+      '--report <format=file>',
+      `also write a report: ${REPORT_FORMATS.join('|')}=FILE (repeatable)`,
+      repeatable,
+      [],
+    )
     .option('--baseline <file>', 'findings recorded in this baseline do not fail the run')
     .option('--quiet', 'print only failing findings and the totals')
     .option('--verbose', 'also print passing and skipped findings, and live collection progress')
@@ -60,7 +77,10 @@ export function register(program: Command): void {
 export async function audit(flags: AuditFlags): Promise<number> {
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose: choose one');
   const reports = flags.report.map(parseReportSpec);
-  const config = withOperation(flags.config === undefined ? undefined : await loadConfigFile(flags.config), flags.operation);
+  const config = withOperation(
+    flags.config === undefined ? undefined : await loadConfigFile(flags.config),
+    flags.operation,
+  );
   const caller = callerProfile(flags, config?.caller, flags.config);
   const source = sourceOf(flags, config, AUDIT_SOURCE);
   const now = new Date();
@@ -68,13 +88,15 @@ export async function audit(flags: AuditFlags): Promise<number> {
   if (source.kind === 'live' && progress?.onProgress) source.options.onProgress = progress.onProgress;
   let audited;
   try {
-    audited = emptyShard(source, flags.shard) ?? await runAudit({
-      source,
-      caller,
-      ...(config ? { config } : {}),
-      ...(flags.baseline !== undefined ? { baselineFile: flags.baseline } : {}),
-      now,
-    });
+    audited =
+      emptyShard(source, flags.shard) ??
+      (await runAudit({
+        source,
+        caller,
+        ...(config ? { config } : {}),
+        ...(flags.baseline !== undefined ? { baselineFile: flags.baseline } : {}),
+        now,
+      }));
   } finally {
     progress?.stop();
   }
@@ -92,7 +114,12 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const consoleText = renderReport(flags.format, result, { ...options, color: useColor(flags) });
   if (flags.output !== undefined) writeFileAtomic(flags.output, consoleText, `--output ${flags.output}`);
   else process.stdout.write(consoleText);
-  for (const report of reports) writeFileAtomic(report.file, renderReport(report.format, result, options), `--report ${report.format}=${report.file}`);
+  for (const report of reports)
+    writeFileAtomic(
+      report.file,
+      renderReport(report.format, result, options),
+      `--report ${report.format}=${report.file}`,
+    );
   const code = exitCode(result, flags.failOn ?? config?.failOn ?? 'error', Boolean(flags.allowPartial));
   if (code === EXIT.error) process.stderr.write(`kvguard: ${incompleteLine(result)}\n`);
   return code;
@@ -104,26 +131,40 @@ export async function audit(flags: AuditFlags): Promise<number> {
  */
 function emptyShard(source: AuditSource, shard: string | undefined): AuditOutput | undefined {
   if (source.kind !== 'live' || source.options.subscriptions.length > 0 || shard === undefined) return undefined;
-  const notices = [{ level: 'info' as const, message: `shard ${shard} holds none of the given subscriptions: nothing to audit` }];
-  return { result: { findings: [], summary: summarize([], 0, notices), notices }, rules: RULES.map((rule) => rule.meta) };
+  const notices = [
+    { level: 'info' as const, message: `shard ${shard} holds none of the given subscriptions: nothing to audit` },
+  ];
+  return {
+    result: { findings: [], summary: summarize([], 0, notices), notices },
+    rules: RULES.map((rule) => rule.meta),
+  };
 }
 
 /**
  * The file a report can point results at (SARIF needs a repository file): the snapshot, with each resource's
  * line, else the config file. Paths are relative to the working directory, with forward slashes.
  */
-function artifactOf(source: AuditSource, configFile: string | undefined, lines: Record<string, number> | undefined): ReportOptions['artifact'] {
+function artifactOf(
+  source: AuditSource,
+  configFile: string | undefined,
+  lines: Record<string, number> | undefined,
+): ReportOptions['artifact'] {
   const relative = (file: string): string => path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/');
-  if (source.kind === 'snapshot' && source.file !== '-') return lines ? { uri: relative(source.file), resourceLines: lines } : { uri: relative(source.file) };
+  if (source.kind === 'snapshot' && source.file !== '-')
+    return lines ? { uri: relative(source.file), resourceLines: lines } : { uri: relative(source.file) };
   return configFile === undefined ? undefined : { uri: relative(configFile) };
 }
 
 /** `--operation` is KV404's `operation` option: the flag wins over the config file's. */
 function withOperation(config: KvguardConfig | undefined, operation: string | undefined): KvguardConfig | undefined {
   if (operation === undefined) return config;
-  if (!parseOperation(operation)) throw new UsageError(`--operation: expected one of ${knownOperations().join(', ')}, found ${JSON.stringify(operation)}`);
+  if (!parseOperation(operation))
+    throw new UsageError(
+      `--operation: expected one of ${knownOperations().join(', ')}, found ${JSON.stringify(operation)}`,
+    );
   const rules = { ...(config?.rules ?? {}) };
-  const key = rules.KV404 !== undefined || rules['caller-data-permission'] === undefined ? 'KV404' : 'caller-data-permission';
+  const key =
+    rules.KV404 !== undefined || rules['caller-data-permission'] === undefined ? 'KV404' : 'caller-data-permission';
   const current = rules[key] ?? {};
   rules[key] = { ...current, options: { ...(current.options ?? {}), operation } };
   return { ...(config ?? {}), rules };
@@ -147,7 +188,9 @@ export function parseReportSpec(spec: string): { format: ReportFormat; file: str
   const format = at < 0 ? spec : spec.slice(0, at);
   const file = at < 0 ? '' : spec.slice(at + 1);
   if (!isReportFormat(format) || file === '') {
-    throw new UsageError(`--report: expected FORMAT=FILE with FORMAT one of ${REPORT_FORMATS.join(', ')}, found ${JSON.stringify(spec)}`);
+    throw new UsageError(
+      `--report: expected FORMAT=FILE with FORMAT one of ${REPORT_FORMATS.join(', ')}, found ${JSON.stringify(spec)}`,
+    );
   }
   return { format, file };
 }
@@ -157,7 +200,9 @@ function collectionLines(collection: CollectionStats): string {
   const total = Object.values(collection.requests).reduce((a, b) => a + b, 0);
   const lines = [
     `kvguard: ${total} ARM requests for ${collection.vaultsListed} vaults listed, ${collection.vaultsEvaluated} evaluated; ${collection.throttled} throttled (429), ${collection.retried} retried`,
-    ...Object.entries(collection.requests).map(([operation, count]) => `kvguard:   ${String(count).padStart(6)}  ${operation}`),
+    ...Object.entries(collection.requests).map(
+      ([operation, count]) => `kvguard:   ${String(count).padStart(6)}  ${operation}`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -24,7 +24,10 @@ export function register(program: Command): void {
     .description("record today's failing findings, so `audit --baseline FILE` fails only on new ones")
     .option('-o, --output <file>', 'the baseline file to write', 'kvguard.baseline.json');
   addCallerOptions(addSourceOptions(baseline, BASELINE_SOURCE))
-    .option('--config <file>', 'kvguard.config.json: scope, caller, rule settings, suppressions (its baseline is not applied)')
+    .option(
+      '--config <file>',
+      'kvguard.config.json: scope, caller, rule settings, suppressions (its baseline is not applied)',
+    )
     .option('--allow-partial', 'record the baseline even when some vault could not be evaluated (otherwise exit 2)')
     .option('--verbose', 'log live collection on stderr')
     .action(async (flags: BaselineFlags, self: Command) => {
@@ -45,10 +48,14 @@ async function recordBaseline(flags: BaselineFlags): Promise<number> {
     now,
   });
   if (!result.summary.complete && !flags.allowPartial) {
-    throw new UsageError(`incomplete run: ${result.summary.error} finding(s) could not be evaluated; no baseline written (--allow-partial records it anyway)`);
+    throw new UsageError(
+      `incomplete run: ${result.summary.error} finding(s) could not be evaluated; no baseline written (--allow-partial records it anyway)`,
+    );
   }
   const baseline = baselineFrom(result, now, toolInfo());
   writeFileAtomic(flags.output, `${JSON.stringify(baseline, null, 2)}\n`, `-o ${flags.output}`);
-  process.stderr.write(`kvguard: recorded ${baseline.findings.length} failing finding${baseline.findings.length === 1 ? '' : 's'} in ${flags.output}\n`);
+  process.stderr.write(
+    `kvguard: recorded ${baseline.findings.length} failing finding${baseline.findings.length === 1 ? '' : 's'} in ${flags.output}\n`,
+  );
   return EXIT.ok;
 }

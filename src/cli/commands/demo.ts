@@ -29,7 +29,9 @@ interface DemoFlags {
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('audit a demo estate live: start the ARM emulator, run `kvguard audit --endpoint` against it through the Azure SDKs')
+    .description(
+      'audit a demo estate live: start the ARM emulator, run `kvguard audit --endpoint` against it through the Azure SDKs',
+    )
     .option('--seed <file>', 'snapshot file the emulator serves (default: examples/demo-estate.json)')
     .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
     .option('--verbose', 'also print passing findings and the ARM requests made')
@@ -59,7 +61,10 @@ export async function demo(flags: DemoFlags): Promise<number> {
       color: flags.color,
       ...(flags.verbose ? { verbose: true } : {}),
     });
-    if (code === EXIT.findings) process.stderr.write('kvguard demo: exit 1: the demo estate is built with broken vaults, and the findings fail the gate as they would in CI\n');
+    if (code === EXIT.findings)
+      process.stderr.write(
+        'kvguard demo: exit 1: the demo estate is built with broken vaults, and the findings fail the gate as they would in CI\n',
+      );
     return code;
   } finally {
     restoreEnv();
@@ -82,4 +87,3 @@ function subscriptionsOf(resources: readonly ArmResource[]): string[] {
   }
   return [...seen.values()];
 }
-

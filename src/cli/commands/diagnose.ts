@@ -18,8 +18,14 @@ export function register(program: Command): void {
   program
     .command('diagnose')
     .description('explain a Key Vault error response, or summarize 401/403/429 and throttling in AuditEvent logs')
-    .option('--error <file>', 'a Key Vault error response: raw HTTP, {"status", "body"} or {"error": {...}} JSON; - reads stdin')
-    .option('--logs <file>', 'AuditEvent records: Azure Monitor JSON (lines or {"records": [...]}) or a Log Analytics AzureDiagnostics export (JSON or CSV)')
+    .option(
+      '--error <file>',
+      'a Key Vault error response: raw HTTP, {"status", "body"} or {"error": {...}} JSON; - reads stdin',
+    )
+    .option(
+      '--logs <file>',
+      'AuditEvent records: Azure Monitor JSON (lines or {"records": [...]}) or a Log Analytics AzureDiagnostics export (JSON or CSV)',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--top <n>', 'logs: how many 401/403/429 groups to list', '20')
     .action(async (flags: DiagnoseFlags, command: Command) => {
@@ -28,10 +34,12 @@ export function register(program: Command): void {
 }
 
 export async function diagnose(flags: DiagnoseFlags): Promise<number> {
-  if ((flags.error === undefined) === (flags.logs === undefined)) throw new UsageError('diagnose needs exactly one of --error FILE|- and --logs FILE');
+  if ((flags.error === undefined) === (flags.logs === undefined))
+    throw new UsageError('diagnose needs exactly one of --error FILE|- and --logs FILE');
   if (flags.error !== undefined) return diagnoseError(flags.error, flags.format);
   const top = Number(flags.top);
-  if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top: expected a positive whole number, found ${JSON.stringify(flags.top)}`);
+  if (!Number.isInteger(top) || top < 1)
+    throw new UsageError(`--top: expected a positive whole number, found ${JSON.stringify(flags.top)}`);
   return diagnoseLogs(flags.logs ?? '', flags.format, top);
 }
 
@@ -48,7 +56,8 @@ async function diagnoseError(file: string, format: 'text' | 'json'): Promise<num
     return EXIT.ok;
   } catch (thrown) {
     if (thrown instanceof ReadTextError) throw new UsageError(thrown.message);
-    if (thrown instanceof ErrorInputError) throw new UsageError(`--error ${file === '-' ? 'stdin' : file}: ${thrown.message}`);
+    if (thrown instanceof ErrorInputError)
+      throw new UsageError(`--error ${file === '-' ? 'stdin' : file}: ${thrown.message}`);
     throw thrown;
   }
 }

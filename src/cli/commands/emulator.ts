@@ -22,7 +22,8 @@ interface EmulatorFlags {
 }
 
 function integer(value: string, flag: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${flag} ${value}: expected a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(`${flag} ${value}: expected a whole number from ${min} to ${max}`);
   return Number(value);
 }
 
@@ -53,14 +54,22 @@ async function readSeed(file: string): Promise<ArmResource[]> {
 export function register(program: Command): void {
   program
     .command('emulator')
-    .description('run a local ARM emulator (HTTPS, managed identity, paging, throttling, faults) serving a snapshot file')
+    .description(
+      'run a local ARM emulator (HTTPS, managed identity, paging, throttling, faults) serving a snapshot file',
+    )
     .requiredOption('--seed <file>', 'snapshot file whose resources the emulator serves')
     .option('--port <n>', 'port on 127.0.0.1 (default: any free port)')
     .option('--latency <ms>', 'delay every ARM answer by MS, or by MIN-MAX milliseconds')
-    .option('--faults <spec>', 'inject faults, e.g. seed=42,429@0.05,500@0.02,reset@0.01,403:sub=ID (grammar: src/emulator/faults.ts)')
+    .option(
+      '--faults <spec>',
+      'inject faults, e.g. seed=42,429@0.05,500@0.02,reset@0.01,403:sub=ID (grammar: src/emulator/faults.ts)',
+    )
     .option('--page-size <n>', 'items per list page when the client sends no $top (default 10)')
     .option('--no-throttle', "turn ARM's read throttling off (default: 250 reads, 25/s per subscription and principal)")
-    .option('--data-plane', "also serve the seed's vaults' Key Vault data plane (chosen by Host header) for kvguard probe")
+    .option(
+      '--data-plane',
+      "also serve the seed's vaults' Key Vault data plane (chosen by Host header) for kvguard probe",
+    )
     .action(async (flags: EmulatorFlags, command: Command) => {
       setExitCode(command, await runEmulator(flags));
     });
@@ -81,10 +90,19 @@ export async function runEmulator(flags: EmulatorFlags, signals: NodeJS.EventEmi
   const { startEmulator } = await import('../../emulator/index');
   let emulator;
   try {
-    emulator = await startEmulator({ seed, port, latencyMs, faults: flags.faults, pageSize, ...(flags.throttle ? {} : { throttle: false as const }), ...(flags.dataPlane ? { dataPlane: true } : {}) });
+    emulator = await startEmulator({
+      seed,
+      port,
+      latencyMs,
+      faults: flags.faults,
+      pageSize,
+      ...(flags.throttle ? {} : { throttle: false as const }),
+      ...(flags.dataPlane ? { dataPlane: true } : {}),
+    });
   } catch (thrown) {
     const code = (thrown as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') throw new UsageError(`--port ${port}: cannot listen on 127.0.0.1 (${code})`);
+    if (code === 'EADDRINUSE' || code === 'EACCES')
+      throw new UsageError(`--port ${port}: cannot listen on 127.0.0.1 (${code})`);
     throw thrown;
   }
   const dataPlanePort = emulator.dataPlaneEndpoint === undefined ? undefined : new URL(emulator.dataPlaneEndpoint).port;
@@ -99,7 +117,11 @@ export async function runEmulator(flags: EmulatorFlags, signals: NodeJS.EventEmi
       'use it from another shell:',
       `  export IDENTITY_ENDPOINT=${emulator.identityEndpoint} IDENTITY_HEADER=${emulator.identityHeader}`,
       `  kvguard audit --endpoint ${emulator.endpoint} --ca-cert ${emulator.caCertPath} --subscription <id>`,
-      ...(dataPlanePort === undefined ? [] : [`  kvguard probe --vault NAME --snapshot ${flags.seed} --address 127.0.0.1 --port ${dataPlanePort} --ca-cert ${emulator.caCertPath}`]),
+      ...(dataPlanePort === undefined
+        ? []
+        : [
+            `  kvguard probe --vault NAME --snapshot ${flags.seed} --address 127.0.0.1 --port ${dataPlanePort} --ca-cert ${emulator.caCertPath}`,
+          ]),
       '',
     ].join('\n'),
   );

@@ -17,7 +17,8 @@ export function register(program: Command): void {
 
 export function explain(idOrName: string): string {
   const rule = findRule(idOrName.trim());
-  if (!rule) throw new UsageError(`explain: no rule has the id or name ${JSON.stringify(idOrName)} (kvguard rules lists them)`);
+  if (!rule)
+    throw new UsageError(`explain: no rule has the id or name ${JSON.stringify(idOrName)} (kvguard rules lists them)`);
   const file = ruleDocPath(rule.meta.name);
   try {
     return fs.readFileSync(file, 'utf8');

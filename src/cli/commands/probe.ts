@@ -56,18 +56,41 @@ Examples:
 export function register(program: Command): void {
   const probed = program
     .command('probe')
-    .description("test the vault's access path from this machine: DNS answer vs the private endpoint, the network path (Key Vault's 401 challenge), optionally one authenticated read")
+    .description(
+      "test the vault's access path from this machine: DNS answer vs the private endpoint, the network path (Key Vault's 401 challenge), optionally one authenticated read",
+    )
     .requiredOption('--vault <name>', 'the vault (or managed HSM) name, or its host name (kv1.vault.azure.net)');
   addSourceOptions(probed, PROBE_SOURCE)
-    .option('--dns-server <ip[:port]>', "ask this DNS server instead of the system's (repeat for several)", repeatable, [])
-    .option('--expect-private', "the answer must be the private endpoint's address (default: when the estate says the vault has an approved private endpoint and public network access Disabled)")
+    .option(
+      '--dns-server <ip[:port]>',
+      "ask this DNS server instead of the system's (repeat for several)",
+      repeatable,
+      [],
+    )
+    .option(
+      '--expect-private',
+      "the answer must be the private endpoint's address (default: when the estate says the vault has an approved private endpoint and public network access Disabled)",
+    )
     .option('--no-expect-private', 'accept a public answer (this machine is outside the VNets)')
-    .option('--authenticated', 'also read once (list secrets, maxresults=1) with a token from DefaultAzureCredential; the token is never printed')
+    .option(
+      '--authenticated',
+      'also read once (list secrets, maxresults=1) with a token from DefaultAzureCredential; the token is never printed',
+    )
     .option('--timeout <ms>', 'per DNS query and per HTTPS request', '5000')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--address <ip>', 'connect to this address instead of the resolved one; without --dns-server, DNS is not queried').helpGroup(ADVANCED))
+    .addOption(
+      new Option(
+        '--address <ip>',
+        'connect to this address instead of the resolved one; without --dns-server, DNS is not queried',
+      ).helpGroup(ADVANCED),
+    )
     .addOption(new Option('--port <n>', 'HTTPS port').default('443').helpGroup(ADVANCED))
-    .addOption(new Option('--ca-cert <file>', "PEM CA to trust for the vault's certificate (and --endpoint's): the emulator's ca.pem").helpGroup(ADVANCED))
+    .addOption(
+      new Option(
+        '--ca-cert <file>',
+        "PEM CA to trust for the vault's certificate (and --endpoint's): the emulator's ca.pem",
+      ).helpGroup(ADVANCED),
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: ProbeFlags, command: Command) => {
       setExitCode(command, await probe(flags));
@@ -75,7 +98,8 @@ export function register(program: Command): void {
 }
 
 function whole(value: string, flag: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`${flag}: expected a whole number from ${min} to ${max}, found ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(`${flag}: expected a whole number from ${min} to ${max}, found ${JSON.stringify(value)}`);
   return Number(value);
 }
 
@@ -92,7 +116,8 @@ function checkDnsServer(value: string): string {
 export async function probe(flags: ProbeFlags): Promise<number> {
   const timeoutMs = whole(flags.timeout, '--timeout', 50, 120000);
   const port = whole(flags.port, '--port', 1, 65535);
-  if (flags.address !== undefined && !isIP(flags.address)) throw new UsageError(`--address: expected an IP address, found ${JSON.stringify(flags.address)}`);
+  if (flags.address !== undefined && !isIP(flags.address))
+    throw new UsageError(`--address: expected an IP address, found ${JSON.stringify(flags.address)}`);
   const dnsServers = flags.dnsServer.map(checkDnsServer);
   let ca: string | undefined;
   if (flags.caCert !== undefined) {
@@ -138,13 +163,19 @@ async function loadTarget(flags: ProbeFlags): Promise<ProbeTarget> {
   const hasSource = flags.snapshot !== undefined || flags.subscription.length > 0;
   if (!hasSource) {
     const target = targetFromName(flags.vault, flags.cloud ?? 'AzureCloud');
-    if (!target) throw new UsageError(`--vault: expected a vault name or its host name (kv1.vault.azure.net), found ${JSON.stringify(flags.vault)}`);
+    if (!target)
+      throw new UsageError(
+        `--vault: expected a vault name or its host name (kv1.vault.azure.net), found ${JSON.stringify(flags.vault)}`,
+      );
     return target;
   }
   const { loadSource } = await import('../load-source');
   const { estate } = await loadSource(sourceOf(sourceFlags(flags), undefined, PROBE_SOURCE));
   const target = targetFromEstate(estate, flags.vault);
-  if (!target) throw new UsageError(`--vault ${flags.vault}: no vault or managed HSM of that name in ${flags.snapshot ?? 'the subscriptions read'}`);
+  if (!target)
+    throw new UsageError(
+      `--vault ${flags.vault}: no vault or managed HSM of that name in ${flags.snapshot ?? 'the subscriptions read'}`,
+    );
   return target;
 }
 

@@ -16,7 +16,15 @@ export function register(program: Command): void {
 }
 
 export function rulesJson(metas: readonly RuleMeta[]): string {
-  const rows = metas.map((m) => ({ id: m.id, name: m.name, severity: m.severity, link: m.link, title: m.title, appliesTo: m.appliesTo, docs: ruleDocUrl(m.name) }));
+  const rows = metas.map((m) => ({
+    id: m.id,
+    name: m.name,
+    severity: m.severity,
+    link: m.link,
+    title: m.title,
+    appliesTo: m.appliesTo,
+    docs: ruleDocUrl(m.name),
+  }));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
@@ -24,6 +32,7 @@ export function rulesTable(metas: readonly RuleMeta[]): string {
   const header = ['ID', 'NAME', 'SEVERITY', 'LINK', 'TITLE'];
   const rows = metas.map((m) => [m.id, m.name, m.severity, m.link, m.title]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
   return `${[header, ...rows].map(line).join('\n')}\n${metas.length} rules; kvguard explain <id> prints a rule's doc\n`;
 }

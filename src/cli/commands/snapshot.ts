@@ -22,10 +22,15 @@ interface SnapshotFlags extends SourceFlags {
 const SNAPSHOT_SOURCE: SourceOptionSet = { command: 'snapshot', snapshot: false, scale: true, skipReads: false };
 
 export function register(program: Command): void {
-  addSourceOptions(program.command('snapshot').description('read live ARM and write the estate as a snapshot file (audit it later with --snapshot)'), SNAPSHOT_SOURCE)
+  addSourceOptions(
+    program
+      .command('snapshot')
+      .description('read live ARM and write the estate as a snapshot file (audit it later with --snapshot)'),
+    SNAPSHOT_SOURCE,
+  )
     .option('-o, --output <file>', 'write the snapshot to this file (atomically) in place of stdout')
     .option('--allow-partial', 'write and exit 0 even when some vault could not be read (otherwise exit 2)')
-    .option('--config <file>', "kvguard.config.json: its scope is used when no --subscription is given")
+    .option('--config <file>', 'kvguard.config.json: its scope is used when no --subscription is given')
     .option('--quiet', 'no progress, no summary line')
     .option('--verbose', 'log each ARM list and the requests made, on stderr')
     .action(async (flags: SnapshotFlags, command: Command) => {
@@ -43,7 +48,10 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
     const text = '[]\n';
     if (flags.output !== undefined) writeFileAtomic(flags.output, text, `--output ${flags.output}`);
     else process.stdout.write(text);
-    if (!flags.quiet) process.stderr.write(`kvguard: shard ${flags.shard} holds none of the given subscriptions: wrote an empty snapshot\n`);
+    if (!flags.quiet)
+      process.stderr.write(
+        `kvguard: shard ${flags.shard} holds none of the given subscriptions: wrote an empty snapshot\n`,
+      );
     return EXIT.ok;
   }
   const progress = createProgress({ quiet: flags.quiet });
@@ -57,11 +65,15 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
   if (flags.output !== undefined) writeFileAtomic(flags.output, text, `--output ${flags.output}`);
   else process.stdout.write(text);
   for (const line of problems(collected)) process.stderr.write(`kvguard: ${line}\n`);
-  if (flags.verbose) for (const [operation, count] of Object.entries(collected.requests)) process.stderr.write(`kvguard: ${count} × ${operation}\n`);
+  if (flags.verbose)
+    for (const [operation, count] of Object.entries(collected.requests))
+      process.stderr.write(`kvguard: ${count} × ${operation}\n`);
   const complete = problems(collected).length === 0;
   if (!flags.quiet) {
     const where = flags.output !== undefined ? ` to ${flags.output}` : '';
-    process.stderr.write(`kvguard: wrote ${collected.resources.length} resources (${collected.stats.vaultsListed} vaults)${where}${complete ? '' : ', incomplete'}\n`);
+    process.stderr.write(
+      `kvguard: wrote ${collected.resources.length} resources (${collected.stats.vaultsListed} vaults)${where}${complete ? '' : ', incomplete'}\n`,
+    );
   }
   return complete || flags.allowPartial ? EXIT.ok : EXIT.error;
 }

@@ -16,7 +16,9 @@ interface DeployFlags {
 }
 
 export function register(program: Command): void {
-  const stack = program.command('stack').description('deploy the kvguard Pulumi stacks (stacks/) into an ARM emulator, without the Pulumi CLI');
+  const stack = program
+    .command('stack')
+    .description('deploy the kvguard Pulumi stacks (stacks/) into an ARM emulator, without the Pulumi CLI');
   stack
     .command('list')
     .description('list the stacks (stacks/Pulumi.<stack>.yaml)')
@@ -28,7 +30,9 @@ export function register(program: Command): void {
     });
   stack
     .command('deploy <stack>')
-    .description('deploy a stack into a new emulator (kept running until Ctrl-C), or into a running one with --endpoint')
+    .description(
+      'deploy a stack into a new emulator (kept running until Ctrl-C), or into a running one with --endpoint',
+    )
     .option('--endpoint <url>', 'a running emulator (its subscription must exist: seed it with the stack subscription)')
     .option('--ca-cert <file>', "PEM file of the emulator's CA (with --endpoint)")
     .action(async (name: string, flags: DeployFlags, command: Command) => {
@@ -41,19 +45,36 @@ async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmi
   const { listStacks } = await import('../../pulumi/stack-config');
   const stacks = listStacks(stacksDir());
   if (!stacks.includes(name)) throw new UsageError(`stack ${name}: unknown; the stacks are ${stacks.join(', ')}`);
-  if ((flags.endpoint === undefined) !== (flags.caCert === undefined)) throw new UsageError('--endpoint and --ca-cert go together');
+  if ((flags.endpoint === undefined) !== (flags.caCert === undefined))
+    throw new UsageError('--endpoint and --ca-cert go together');
   const fs = await import('node:fs');
   if (flags.endpoint !== undefined && flags.caCert !== undefined) {
     if (!fs.existsSync(flags.caCert)) throw new UsageError(`--ca-cert: ${flags.caCert}: no such file`);
-    const run = await deployStack(name, { endpoint: flags.endpoint.replace(/\/+$/, ''), caCertPem: fs.readFileSync(flags.caCert, 'utf8'), token: credentialToken() });
+    const run = await deployStack(name, {
+      endpoint: flags.endpoint.replace(/\/+$/, ''),
+      caCertPem: fs.readFileSync(flags.caCert, 'utf8'),
+      token: credentialToken(),
+    });
     process.stdout.write(summary(run.stack, run.resources.length));
     return 0;
   }
   const { startEmulator } = await import('../../emulator/index');
-  const emulator = await startEmulator({ seed: [{ id: `/subscriptions/${STACK_SUBSCRIPTION}`, name: STACK_SUBSCRIPTION, type: 'Microsoft.Resources/subscriptions' }] });
+  const emulator = await startEmulator({
+    seed: [
+      {
+        id: `/subscriptions/${STACK_SUBSCRIPTION}`,
+        name: STACK_SUBSCRIPTION,
+        type: 'Microsoft.Resources/subscriptions',
+      },
+    ],
+  });
   const restoreIdentity = useEmulatorIdentity(emulator);
   try {
-    const run = await deployStack(name, { endpoint: emulator.endpoint, caCertPem: emulator.caCertPem, token: credentialToken() });
+    const run = await deployStack(name, {
+      endpoint: emulator.endpoint,
+      caCertPem: emulator.caCertPem,
+      token: credentialToken(),
+    });
     const callerIp = run.config['kvguard-stacks:auditCallerIp'];
     process.stdout.write(
       [

@@ -44,21 +44,26 @@ export function register(program: Command): void {
 
 export async function explainToken(flags: TokenFlags): Promise<number> {
   const skewSeconds = Number(flags.skew);
-  if (!Number.isInteger(skewSeconds) || skewSeconds < 0 || skewSeconds > 3600) throw new UsageError(`--skew: expected whole seconds from 0 to 3600, found ${JSON.stringify(flags.skew)}`);
+  if (!Number.isInteger(skewSeconds) || skewSeconds < 0 || skewSeconds > 3600)
+    throw new UsageError(`--skew: expected whole seconds from 0 to 3600, found ${JSON.stringify(flags.skew)}`);
   const { readTextInput, ReadTextError } = await import('../../diagnose/read-text');
   const { decodeJwt, TokenError } = await import('../../token/jwt');
   let raw: string;
   try {
     raw = await readTextInput(flags.file ?? '-', flags.file === undefined ? 'stdin' : '--file');
   } catch (thrown) {
-    if (thrown instanceof ReadTextError) throw new UsageError(flags.file === undefined ? 'no token: pipe it on stdin or give --file FILE' : thrown.message);
+    if (thrown instanceof ReadTextError)
+      throw new UsageError(
+        flags.file === undefined ? 'no token: pipe it on stdin or give --file FILE' : thrown.message,
+      );
     throw thrown;
   }
   let claims;
   try {
     claims = decodeJwt(raw).claims;
   } catch (thrown) {
-    if (thrown instanceof TokenError) throw new UsageError(`token${flags.file ? ` in ${flags.file}` : ''}: ${thrown.message}`);
+    if (thrown instanceof TokenError)
+      throw new UsageError(`token${flags.file ? ` in ${flags.file}` : ''}: ${thrown.message}`);
     throw thrown;
   }
   const { renderTokenReport } = await import('../../token/explain');

@@ -17,9 +17,23 @@ export const ENDPOINT_IP = '10.1.1.4';
 export function probeEstate(): { emulatorSeed: ArmResource[]; snapshot: ArmResource[] } {
   const path = healthyPath();
   const publicVault = (name: string, ipRules: string[], tenantId?: string): ArmResource =>
-    arm.vault({ subscriptionId: SPOKE_SUB, resourceGroup: 'rg-payments', name, publicNetworkAccess: 'Enabled', networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules }, ...(tenantId ? { tenantId } : {}) });
-  const shared = [...path.resources, publicVault('kv-firewalled', ['203.0.113.0/24']), publicVault('kv-open', ['127.0.0.1'])];
-  return { emulatorSeed: [...shared, publicVault('kv-moved', [], OTHER_TENANT)], snapshot: [...shared, publicVault('kv-moved', [])] };
+    arm.vault({
+      subscriptionId: SPOKE_SUB,
+      resourceGroup: 'rg-payments',
+      name,
+      publicNetworkAccess: 'Enabled',
+      networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules },
+      ...(tenantId ? { tenantId } : {}),
+    });
+  const shared = [
+    ...path.resources,
+    publicVault('kv-firewalled', ['203.0.113.0/24']),
+    publicVault('kv-open', ['127.0.0.1']),
+  ];
+  return {
+    emulatorSeed: [...shared, publicVault('kv-moved', [], OTHER_TENANT)],
+    snapshot: [...shared, publicVault('kv-moved', [])],
+  };
 }
 
 export function writeJson(value: unknown): string {

@@ -1,0 +1,137 @@
+// @ts-check
+/**
+ * Lint: typescript-eslint's recommended rules plus the layer boundaries of ARCHITECTURE.md.
+ * Imports run downward only: sources → model → checks → rules → engine → reports/gate → cli.
+ * The emulator is the other side of the wire and imports no product module.
+ */
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Patterns a layer may not import, relative to any file inside it. */
+const forbid = (...groups) => ({
+  'no-restricted-imports': [
+    'error',
+    { patterns: groups.map((group) => ({ group: [group], message: `layer boundary: see ARCHITECTURE.md` })) },
+  ],
+});
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/', 'dist/', 'coverage/', 'test-artifacts/', '**/*.d.ts', 'stacks/bin/', 'policy-pack/bin/'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+    },
+  },
+  {
+    files: ['src/model/**/*.ts'],
+    rules: forbid(
+      '**/checks/**',
+      '**/engine/**',
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/input/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+      '**/rbac/**',
+    ),
+  },
+  {
+    files: ['src/checks/**/*.ts'],
+    rules: forbid(
+      '**/engine/**',
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/input/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+    ),
+  },
+  {
+    files: ['rules/**/*.ts'],
+    rules: forbid(
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/input/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+    ),
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: forbid(
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/input/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+    ),
+  },
+  {
+    files: ['src/report/**/*.ts', 'src/gate/**/*.ts'],
+    rules: forbid('**/cli/**', '**/collect/**', '**/input/**', '**/pulumi/**', '**/emulator/**'),
+  },
+  {
+    files: ['src/collect/**/*.ts', 'src/input/**/*.ts'],
+    rules: forbid('**/cli/**', '**/report/**', '**/gate/**', '**/pulumi/**', '**/emulator/**', '**/rules/**'),
+  },
+  {
+    files: ['src/emulator/**/*.ts'],
+    rules: forbid(
+      '**/checks/**',
+      '**/token/**',
+      '**/fixtures/**',
+      '**/model/**',
+      '**/engine/**',
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/input/**',
+      '**/pulumi/**',
+      '**/rules/**',
+      '**/rbac/**',
+      '**/config/**',
+    ),
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-control-regex': 'off',
+    },
+  },
+  { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+);
