@@ -79,6 +79,7 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
     notices: collection.notices,
     requests,
     stats: { vaultsListed: collection.vaultsListed, throttled: ledger.throttled, retried: ledger.retried },
+    unreadable: collection.unreadable,
   };
   if (collection.roleReads) collected.roleReads = collection.roleReads;
   return collected;
