@@ -10,7 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
  * (chrome-headless-shell) brotli-compressed inside its tarball, so `npm ci` is all a machine needs — no
  * /usr/bin/chromium, no apt-get, no root, no download at test time. playwright-core drives it.
  *
- * The package extracts into os.tmpdir() (`/tmp/chromium`, mode 0700): shared by every user and process on the
+ * The package extracts into os.tmpdir() (a `chromium` file there, mode 0700): shared by every user and process on the
  * machine, half-written while another process extracts, and unusable by a second user. So each launch
  * extracts into its own temporary folder (TMPDIR pointed there) and removes it on close.
  * It also ships the NSS/NSPR libraries Chromium links against (al2023.tar.br) but unpacks them only on AWS;
