@@ -9,6 +9,7 @@ import type { LiveOptions } from '../../src/collect/types';
 import { virtualNetwork } from '../../src/fixtures/arm-factory';
 import { runCli } from '../support/run-cli';
 import { liveOptions, tempFile, withEmulator } from './live-support';
+import { TestClock } from '../support/clock';
 
 /** Real SDK clients → emulator (HTTPS, managed identity) → collector → estate → rules. */
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -132,7 +133,9 @@ describe('faults: each ends with its expected outcome and exit code', () => {
   it('429 with Retry-After is waited out (the SDK honours it): complete, exit 0', async () => {
     await withEmulator(
       healthyPath().resources,
-      { throttle: { bucketSize: 4, refillPerSecond: 20 } },
+      // A stepping clock: each reading moves the emulator's time 10 ms, so the bucket (4, refilled 20/s) empties
+      // by the 5th concurrent read and refills as retries arrive, whatever the wall clock does.
+      { throttle: { bucketSize: 4, refillPerSecond: 20 }, clock: new TestClock({ stepMs: 10 }) },
       async (emulator) => {
         const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { concurrency: 8 }));
         expect(collected.stats.throttled).toBeGreaterThan(0);
