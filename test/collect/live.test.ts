@@ -9,7 +9,6 @@ import type { LiveOptions } from '../../src/collect/types';
 import { virtualNetwork } from '../../src/fixtures/arm-factory';
 import { runCli } from '../support/run-cli';
 import { liveOptions, tempFile, withEmulator } from './live-support';
-import { TestClock } from '../support/clock';
 
 /** Real SDK clients → emulator (HTTPS, managed identity) → collector → estate → rules. */
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -148,9 +147,8 @@ describe('faults: each ends with its expected outcome and exit code', () => {
   it('a small read bucket (4, refilled 20/s) is paced by what ARM says is left, not found by 429s', async () => {
     await withEmulator(
       healthyPath().resources,
-      // A stepping clock: each reading moves the emulator's time 10 ms, so the bucket (4, refilled 20/s) empties
-      // by the 5th concurrent read and refills as retries arrive, whatever the wall clock does.
-      { throttle: { bucketSize: 4, refillPerSecond: 20 }, clock: new TestClock({ stepMs: 10 }) },
+      // Real time on both sides: the collector estimates the refill by the wall clock, as it would against ARM.
+      { throttle: { bucketSize: 4, refillPerSecond: 20 } },
       async (emulator) => {
         const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { concurrency: 8 }));
         // The first answers arrive before the estimate is known (4 go at once): at most those can be throttled.
