@@ -1,9 +1,10 @@
 import type { CollectedEstate, LiveOptions } from '../collect/types';
 import type { CollectionStats, Notice } from '../engine/types';
 import type { ArmResource } from '../model/arm';
-import { Estate, buildEstate } from '../model/estate';
+import { Estate, EstateOptions, SKIPPABLE_READS, buildEstate, isModelType } from '../model/estate';
 import type { Vault } from '../model/types';
-import { readSnapshot } from '../input/snapshot';
+import { Snapshot, checkAdaptedResources, readSnapshot } from '../input/snapshot';
+import { armFromStackExport } from '../pulumi/stack-export';
 import { UsageError } from './errors';
 import type { AuditSource, VaultScope } from './source';
 
@@ -23,9 +24,10 @@ export interface LoadedSource {
 export async function loadSource(source: AuditSource): Promise<LoadedSource> {
   if (source.kind === 'snapshot') {
     const snapshot = readSnapshot(source.file);
-    const estate = buildEstate(snapshot.resources);
+    const resources = [...snapshot.resources, ...stackResources(snapshot, source.file)];
+    const estate = buildEstate(resources, snapshotEstateOptions(snapshot));
     const loaded: LoadedSource = {
-      resources: snapshot.resources,
+      resources,
       estate,
       vaults: vaultsInScope(estate, source.scope, source.file),
       vaultErrors: new Map(),
@@ -58,6 +60,27 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
     },
   };
   return loaded;
+}
+
+/** `pulumi stack export` documents, adapted to ARM resources and checked as a file's would be. */
+function stackResources(snapshot: Snapshot, file: string): ArmResource[] {
+  if (snapshot.pulumiDeployments.length === 0) return [];
+  const adapted = snapshot.pulumiDeployments.flatMap((deployment) => armFromStackExport(deployment, file));
+  checkAdaptedResources([...snapshot.resources, ...adapted], file);
+  return adapted.filter((r) => isModelType(r.type));
+}
+
+/**
+ * A Resource Graph response holds no DNS zone groups and no diagnostic settings (no ARG table does): the rules
+ * that read them report skipped with that reason, as `--skip-reads` does, never a false fail.
+ * https://learn.microsoft.com/azure/governance/resource-graph/reference/supported-tables-resources
+ */
+export function snapshotEstateOptions(snapshot: Snapshot): EstateOptions {
+  if (snapshot.shape !== 'resource-graph') return {};
+  return {
+    skippedReads: [...SKIPPABLE_READS],
+    skipReason: 'the input is a Resource Graph response, and Resource Graph holds none',
+  };
 }
 
 /** The live collector, loaded on first use; a failure is one line, not a stack trace. */
