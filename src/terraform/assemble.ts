@@ -18,8 +18,6 @@ export interface PlannedEstate {
   possible: ArmResource[];
   /** idKey of an ARM id → the Terraform address that declares it. */
   addresses: Map<string, string>;
-  /** Vault ids the plan declares (managed or data), to narrow the audit to them. */
-  plannedVaults: string[];
   notices: string[];
   subscriptionId: string;
 }
@@ -85,14 +83,10 @@ export function assemble(document: TerraformDocument, options: AssembleOptions =
   const resources = [...merged.values()];
   const addresses = new Map<string, string>();
   for (const p of planned) addresses.set(idKey(p.resource.id), p.address);
-  const plannedVaults = planned
-    .filter((p) => p.resource.type.toLowerCase() === 'microsoft.keyvault/vaults')
-    .map((p) => p.resource.id);
   return {
     resources,
     possible: possibleResources(resources, planned, options.base ?? []),
     addresses,
-    plannedVaults,
     notices,
     subscriptionId,
   };

@@ -3,7 +3,7 @@ import { BUILT_IN_ROLES } from '../rbac/builtin-roles';
 import { UNKNOWN } from '../model/planned';
 import { compact } from './attributes';
 import { known, UNKNOWN_NAME } from './context';
-import { mapBlocks, mapList, ref, resource, single, type Mapper } from './mapper';
+import { mapBlocks, ref, resource, single, type Mapper } from './mapper';
 
 const RESOLVER = 'Microsoft.Network/dnsResolvers';
 const RULESET = 'Microsoft.Network/dnsForwardingRulesets';

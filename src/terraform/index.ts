@@ -19,8 +19,6 @@ export interface TerraformEstate {
   planned: PlannedEstates;
   /** idKey of an ARM id → the Terraform address that declares it. */
   addresses: Map<string, string>;
-  /** The vaults the plan declares; every vault of the estate when it declares none. */
-  vaults: string[];
   notices: string[];
   /** ARM resources after apply (markers left out): what `kvguard snapshot` would hold. */
   resources: ArmResource[];
@@ -46,12 +44,10 @@ export function terraformEstate(data: unknown, file: string, options: TerraformO
       ? ''
       : `values known only after apply in ${addresses.slice(0, 3).join(', ')}${addresses.length > 3 ? ` and ${addresses.length - 3} more` : ''}`;
   };
-  const declared = planned.plannedVaults.filter((id) => estate.vaults.get(id) !== undefined);
   return {
     estate,
     planned: { known: estate, filled, describe },
     addresses: planned.addresses,
-    vaults: declared.length > 0 ? declared : estate.allVaults().map((v) => v.id),
     notices: planned.notices,
     resources,
     kind: document.kind,
