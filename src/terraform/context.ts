@@ -112,7 +112,12 @@ export class PlanContext {
 
   groupId(instance: TerraformInstance): string {
     const group = known(new Attributes(instance).get('resource_group_name')) ?? UNKNOWN_NAME;
-    return `/subscriptions/${this.subscriptionId}/resourceGroups/${group}`;
+    return `/subscriptions/${this.subscriptionFor(instance)}/resourceGroups/${group}`;
+  }
+
+  /** The subscription of the instance's provider configuration (an aliased hub provider), else the plan's. */
+  subscriptionFor(instance: TerraformInstance): string {
+    return this.config.subscriptionOf(instance.modulePath, instance.configAddress) ?? this.subscriptionId;
   }
 }
 

@@ -14,9 +14,28 @@ import { asArray, asObject, asStrings, type JsonObject, type JsonValue } from '.
 export class ConfigIndex {
   private readonly modules = new Map<string, JsonObject>();
   private readonly calls = new Map<string, JsonObject>();
+  private readonly providers: JsonObject;
 
   constructor(configuration: JsonObject | undefined) {
+    this.providers = asObject(configuration?.provider_config) ?? {};
     this.addModule('', asObject(configuration?.root_module));
+  }
+
+  /**
+   * The constant `subscription_id` of the provider configuration a resource uses (`provider = azurerm.hub` →
+   * `provider_config_key` "azurerm.hub", or "module.net:azurerm" inside a module), when the configuration says.
+   */
+  subscriptionOf(modulePath: string, configAddress: string): string | undefined {
+    const key = this.resource(modulePath, configAddress)?.provider_config_key;
+    const provider = typeof key === 'string' ? asObject(this.providers[key]) : undefined;
+    const value = asObject(asObject(provider?.expressions)?.subscription_id)?.constant_value;
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  }
+
+  private resource(modulePath: string, configAddress: string): JsonObject | undefined {
+    return asArray(this.modules.get(modulePath)?.resources)
+      .map(asObject)
+      .find((r) => r !== undefined && qualified(modulePath, String(r.address)) === configAddress);
   }
 
   private addModule(path: string, module: JsonObject | undefined): void {
@@ -32,10 +51,7 @@ export class ConfigIndex {
 
   /** The resource addresses an attribute of a resource refers to (`path`: attribute names and block indexes). */
   referencedResources(modulePath: string, configAddress: string, path: readonly (string | number)[]): string[] {
-    const resource = asArray(this.modules.get(modulePath)?.resources)
-      .map(asObject)
-      .find((r) => r !== undefined && qualified(modulePath, String(r.address)) === configAddress);
-    let expression: JsonValue | undefined = resource?.expressions;
+    let expression: JsonValue | undefined = this.resource(modulePath, configAddress)?.expressions;
     for (const key of path) {
       if (expression === undefined || expression === null || typeof expression !== 'object') return [];
       // A list attribute's expression is one `{references}` for the whole list: its elements share it.

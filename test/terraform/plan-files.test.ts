@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { variantPlan, VARIANTS } from '../fixtures/terraform/plans';
+import { EXISTING_ESTATE_CASES, existingEstatePlan, variantPlan, VARIANTS } from '../fixtures/terraform/plans';
 
 /**
  * examples/terraform/*.plan.json are what test/fixtures/terraform/plans.ts writes (Terraform's JSON Output
@@ -10,9 +10,16 @@ import { variantPlan, VARIANTS } from '../fixtures/terraform/plans';
 const FOLDER = path.join(__dirname, '..', '..', 'examples', 'terraform');
 
 describe('examples/terraform plan files', () => {
-  test.each(Object.keys(VARIANTS))('%s.plan.json is the builder output', (name) => {
+  const plans: [string, () => unknown][] = [
+    ...Object.keys(VARIANTS).map((name): [string, () => unknown] => [name, () => variantPlan(name)]),
+    ...EXISTING_ESTATE_CASES.map((name): [string, () => unknown] => [
+      `orders-spoke-${name}`,
+      () => existingEstatePlan(name),
+    ]),
+  ];
+  test.each(plans)('%s.plan.json is the builder output', (name, build) => {
     const file = path.join(FOLDER, `${name}.plan.json`);
-    const text = `${JSON.stringify(variantPlan(name), null, 2)}\n`;
+    const text = `${JSON.stringify(build(), null, 2)}\n`;
     if (process.env.KVGUARD_UPDATE_FIXTURES === '1') fs.writeFileSync(file, text);
     expect(fs.readFileSync(file, 'utf8')).toBe(text);
   });
