@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue } from '../model/arm';
 import { UNKNOWN, UNSEEN } from '../model/planned';
 import { compact, type BlockView } from './attributes';
-import { known, UNKNOWN_NAME, type PlanContext, type PlannedResource } from './context';
+import { isKnown, known, UNKNOWN_NAME, type PlanContext, type PlannedResource } from './context';
 import type { TerraformInstance } from './document';
 import { isCreated, lastSegment, mapBlocks, mapList, ref, resource, type Mapper } from './mapper';
 
@@ -87,7 +87,7 @@ export const privateEndpoint: Mapper = {
       compact({ location: a.get('location') }),
     );
     const resources: PlannedResource[] = [endpoint, ...(nic ? [nic] : [])];
-    resources.push(...zoneGroup(instance, context, id, typeof targetId === 'string' ? targetId : undefined, address));
+    resources.push(...zoneGroup(instance, context, id, isKnown(targetId) ? targetId : undefined, address));
     return { resources, patches: [] };
   },
 };
@@ -208,7 +208,8 @@ function reportedRecords(
       .map((set) => {
         const name = known(set.get('name')) ?? '';
         const ips = set.list('ip_addresses');
-        const addresses = ips === UNKNOWN ? [] : ips.filter((ip): ip is string => typeof ip === 'string');
+        const addresses =
+          ips === UNKNOWN ? [] : ips.filter((ip): ip is string => typeof ip === 'string' && ip !== UNKNOWN);
         return {
           name,
           recordSet: compact({ recordType: 'A', recordSetName: name, fqdn: set.get('fqdn'), ipAddresses: addresses }),

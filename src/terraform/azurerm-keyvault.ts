@@ -3,7 +3,7 @@ import { CLOUDS } from '../model/cloud';
 import { UNKNOWN, UNSEEN } from '../model/planned';
 import type { BlockView } from './attributes';
 import { compact } from './attributes';
-import { known, type PlanContext } from './context';
+import { isKnown, known, type PlanContext } from './context';
 import type { TerraformInstance } from './document';
 import { appendTo, isCreated, mapBlocks, mapList, resource, single, type Mapper } from './mapper';
 
@@ -79,7 +79,7 @@ export const keyVaultAccessPolicy: Mapper = {
   id: () => undefined,
   map(instance: TerraformInstance, context: PlanContext) {
     const vaultId = context.reference(instance, 'key_vault_id');
-    if (typeof vaultId !== 'string') return single([]);
+    if (!isKnown(vaultId)) return single([]);
     const a = context.attributes(instance);
     const entry = compact({
       tenantId: a.get('tenant_id'),

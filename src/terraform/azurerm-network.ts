@@ -1,7 +1,7 @@
 import type { JsonValue } from '../model/arm';
 import { UNKNOWN, UNSEEN } from '../model/planned';
 import { compact, type BlockView } from './attributes';
-import { known, UNKNOWN_NAME, type PlanContext } from './context';
+import { isKnown, known, UNKNOWN_NAME, type PlanContext } from './context';
 import type { TerraformInstance } from './document';
 import { appendTo, isCreated, mapBlocks, mapList, ref, resource, single, type Mapper } from './mapper';
 
@@ -189,7 +189,7 @@ function association(key: 'routeTable' | 'networkSecurityGroup', attribute: stri
     map(instance, context) {
       const subnetId = context.reference(instance, 'subnet_id');
       const target = context.reference(instance, attribute);
-      if (typeof subnetId !== 'string' || target === undefined) return single([]);
+      if (!isKnown(subnetId) || target === undefined) return single([]);
       return single(
         [],
         [

@@ -2,7 +2,7 @@ import type { JsonObject, JsonValue } from '../model/arm';
 import { BUILT_IN_ROLES } from '../rbac/builtin-roles';
 import { UNKNOWN } from '../model/planned';
 import { compact } from './attributes';
-import { known, UNKNOWN_NAME } from './context';
+import { isKnown, known, UNKNOWN_NAME } from './context';
 import { mapBlocks, ref, resource, single, type Mapper } from './mapper';
 
 const RESOLVER = 'Microsoft.Network/dnsResolvers';
@@ -38,7 +38,7 @@ function childId(parentAttribute: string, segment: string): Mapper['id'] {
   return (instance, context) => {
     const parent = context.reference(instance, parentAttribute);
     const name = known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME;
-    return typeof parent === 'string' ? `${parent}/${segment}/${name}` : undefined;
+    return isKnown(parent) ? `${parent}/${segment}/${name}` : undefined;
   };
 }
 
@@ -143,6 +143,15 @@ export const rulesetVnetLink: Mapper = {
   },
 };
 
+/** azurerm_resource_group: no resource on the access path, but the parent id of what lives in it (azapi `parent_id`). */
+export const resourceGroup: Mapper = {
+  id: (instance, context) => {
+    const name = known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME;
+    return `/subscriptions/${context.subscriptionFor(instance)}/resourceGroups/${name}`;
+  },
+  map: () => single([]),
+};
+
 /**
  * azurerm_role_assignment → Microsoft.Authorization/roleAssignments. `role_definition_name` of a built-in role
  * becomes its well-known definition id (built-in role ids are the same in every tenant).
@@ -151,7 +160,7 @@ export const roleAssignment: Mapper = {
   id: (instance, context) => {
     const scope = context.reference(instance, 'scope');
     const name = known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME;
-    return typeof scope === 'string'
+    return isKnown(scope)
       ? `${scope.replace(/\/+$/, '')}/providers/Microsoft.Authorization/roleAssignments/${name}`
       : undefined;
   },
@@ -191,7 +200,7 @@ export const diagnosticSetting: Mapper = {
   id: (instance, context) => {
     const target = context.reference(instance, 'target_resource_id');
     const name = known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME;
-    return typeof target === 'string' ? `${target}/providers/Microsoft.Insights/diagnosticSettings/${name}` : undefined;
+    return isKnown(target) ? `${target}/providers/Microsoft.Insights/diagnosticSettings/${name}` : undefined;
   },
   map(instance, context, id) {
     const a = context.attributes(instance);
@@ -240,7 +249,7 @@ export const azapiResource: Mapper = {
     const type = known(a.get('type'))?.split('@')[0];
     const parent = context.reference(instance, 'parent_id');
     const name = known(a.get('name')) ?? UNKNOWN_NAME;
-    if (!type || typeof parent !== 'string') return undefined;
+    if (!type || !isKnown(parent)) return undefined;
     const segments = type.split('/');
     return segments.length > 2
       ? `${parent}/${segments[segments.length - 1]}/${name}`

@@ -121,6 +121,11 @@ export class PlanContext {
   }
 }
 
+/** A known ARM id (or other string), not the UNKNOWN marker. */
+export function isKnown(value: string | undefined): value is string {
+  return value !== undefined && value !== UNKNOWN;
+}
+
 export function known(value: JsonValue | undefined): string | undefined {
   return typeof value === 'string' && value !== UNKNOWN ? value : undefined;
 }

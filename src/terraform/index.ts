@@ -1,3 +1,4 @@
+import { UsageError } from '../cli/errors';
 import { idKey, type ArmResource } from '../model/arm';
 import type { CloudName } from '../model/cloud';
 import { buildEstate, type Estate } from '../model/estate';
@@ -37,6 +38,11 @@ export function terraformEstate(data: unknown, file: string, options: TerraformO
   const withPossible = [...planned.resources, ...planned.possible];
   const resources = materialize(planned.resources);
   const estate = buildEstate(resources);
+  if (estate.allVaults().length === 0) {
+    throw new UsageError(
+      `${file}: the ${document.kind} leaves no Microsoft.KeyVault/vaults or managedHSMs in the estate: nothing to audit`,
+    );
+  }
   const filled = STAND_INS.map((fill) => buildEstate(materialize(withPossible, fill)));
   const describe = (entityIds: readonly string[]): string => {
     const addresses = [...new Set(entityIds.map((id) => planned.addresses.get(idKey(id)) ?? id))].sort();

@@ -14,6 +14,7 @@ import {
 } from './azurerm-network';
 import {
   azapiResource,
+  resourceGroup,
   diagnosticSetting,
   dnsResolver,
   forwardingRule,
@@ -60,17 +61,14 @@ export const MAPPERS: Readonly<Record<string, Mapper>> = {
   azurerm_private_dns_resolver_virtual_network_link: rulesetVnetLink,
   azurerm_role_assignment: roleAssignment,
   azurerm_monitor_diagnostic_setting: diagnosticSetting,
+  azurerm_resource_group: resourceGroup,
+  'data.azurerm_resource_group': resourceGroup,
   azapi_resource: azapiResource,
   'data.azapi_resource': azapiResource,
 };
 
 /** Types that carry nothing on the access path: read without a word (a resource group, the client config). */
-export const QUIET_TYPES = new Set([
-  'azurerm_resource_group',
-  'data.azurerm_resource_group',
-  'data.azurerm_client_config',
-  'data.azurerm_subscription',
-]);
+export const QUIET_TYPES = new Set(['data.azurerm_client_config', 'data.azurerm_subscription']);
 
 export function mapperKey(instance: TerraformInstance): string {
   return instance.mode === 'data' ? `data.${instance.type}` : instance.type;
