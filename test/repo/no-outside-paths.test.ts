@@ -16,6 +16,7 @@ const OUTSIDE: RegExp[] = [
   /['"`]\/root\//,
   /['"`]\/home\//,
   /['"`]\/tmp\//,
+  /['"`]\/usr\/bin\//,
   /join\([^)]*['"]shared['"][^)]*['"]arm-examples['"]/,
 ];
 
