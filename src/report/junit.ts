@@ -1,11 +1,6 @@
 import type { Finding, Notice } from '../engine/types';
-<<<<<<< HEAD
-import { docUrlOf, ruleMetaOf, suppressionText } from './common';
-import { escapeControl as t, escapeXml } from './escape';
-=======
 import { docUrlOf, ruleMetaOf, suppressionText, type NonEmpty } from './common';
-import { escapeXml } from './escape';
->>>>>>> main
+import { escapeControl as t, escapeXml } from './escape';
 import type { ReportOptions, Reporter } from './types';
 import { findingsByRule, findingsByVault } from './vaults';
 
