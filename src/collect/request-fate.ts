@@ -53,6 +53,18 @@ export class DeadlineError extends Error {
   }
 }
 
+/** Every attempt of a request timed out. */
+export class AttemptTimeoutError extends Error {
+  override readonly name = 'AttemptTimeoutError';
+  constructor(
+    readonly request: string,
+    timeoutMs: number,
+    attempts: number,
+  ) {
+    super(`no answer within ${formatDuration(timeoutMs)} (${attempts} attempt${attempts === 1 ? '' : 's'}): ${request}`);
+  }
+}
+
 /** A request refused at once because its circuit is open. */
 export class CircuitOpenError extends Error {
   override readonly name = 'CircuitOpenError';
@@ -210,11 +222,11 @@ function judgeResponse(response: PipelineResponse, settings: FateSettings): Verd
   return { retry: true, reason: `${response.status}`, unreachable: false };
 }
 
-function judgeError(thrown: unknown, timedOut: boolean, attemptTimeoutMs: number): Verdict {
+function judgeError(thrown: unknown): Verdict {
   const error = thrown as { code?: unknown; name?: unknown; message?: unknown };
   const code = typeof error?.code === 'string' ? error.code : undefined;
   const message = typeof error?.message === 'string' ? (error.message.split('\n')[0] ?? '') : String(thrown);
-  if (timedOut) return { retry: true, reason: `no answer within ${attemptTimeoutMs} ms`, unreachable: false };
+  if (thrown instanceof AttemptTimedOut) return { retry: true, reason: thrown.message, unreachable: false };
   // The body stopped before its Content-Length: the SDK says PARSE_ERROR "Error reading response as text: aborted".
   if (code === 'PARSE_ERROR' && /reading response|aborted|premature|terminated/i.test(message))
     return { retry: true, reason: `response cut short (${message})`, unreachable: false };
@@ -264,9 +276,19 @@ export interface FateContext {
   onRetry?: (reason: string) => void;
 }
 
+/** An attempt cancelled by its own timeout (attemptTimeoutPolicy), as opposed to the caller or the deadline. */
+export class AttemptTimedOut extends Error {
+  override readonly name = 'AttemptTimedOut';
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${formatDuration(timeoutMs)}`);
+  }
+}
+
 /**
- * The policy, in the pipeline's Retry phase: before signing, so every attempt gets a fresh token, and
- * inside the SDK's own retry policy, which the collector turns off (maxRetries 0) so one place decides.
+ * Retries, breaker and deadline, in the pipeline's Retry phase: before signing, so every attempt gets a fresh
+ * token, and inside the SDK's own retry policy, which the collector turns off (maxRetries 0) so one place
+ * decides. The attempt's own timeout is attemptTimeoutPolicy, on the wire side of the scheduler, so time spent
+ * waiting for a slot is never counted against an attempt.
  */
 export function requestFatePolicy(context: FateContext): PipelinePolicy {
   const { settings, limits, breaker } = context;
@@ -285,17 +307,12 @@ export function requestFatePolicy(context: FateContext): PipelinePolicy {
           const refused = breaker.refusal(key);
           if (refused) throw new CircuitOpenError(line, key, refused.failures, refused.last);
         }
-        const attemptController = new AbortController();
-        let timedOut = false;
-        const abort = (): void => attemptController.abort();
-        const budget = Math.min(settings.attemptTimeoutMs, limits.remainingMs());
-        const cancelTimer = clock.timer(budget, () => {
-          timedOut = !limits.expired();
-          abort();
-        });
+        // The run's deadline (and the caller's own cancellation) cancels the attempt wherever it is.
+        const controller = new AbortController();
+        const abort = (): void => controller.abort();
         limits.signal.addEventListener('abort', abort, { once: true });
         outer?.addEventListener('abort', abort, { once: true });
-        request.abortSignal = attemptController.signal;
+        request.abortSignal = controller.signal;
         let response: PipelineResponse | undefined;
         let verdict: Verdict | undefined;
         let thrown: unknown;
@@ -306,9 +323,8 @@ export function requestFatePolicy(context: FateContext): PipelinePolicy {
           if (outer?.aborted) throw error; // the caller cancelled: not ours to retry
           if (limits.expired()) throw new DeadlineError(line, limits.timeoutText);
           thrown = error;
-          verdict = judgeError(error, timedOut, budget);
+          verdict = judgeError(error);
         } finally {
-          cancelTimer();
           limits.signal.removeEventListener('abort', abort);
           outer?.removeEventListener('abort', abort);
           request.abortSignal = outer;
@@ -322,6 +338,7 @@ export function requestFatePolicy(context: FateContext): PipelinePolicy {
         else breaker.success(host); // the host answered, even if with an error
         const giveUp = (): PipelineResponse => {
           if (response) return response;
+          if (thrown instanceof AttemptTimedOut) throw new AttemptTimeoutError(line, thrown.timeoutMs, attempt + 1);
           throw thrown;
         };
         if (!verdict.retry || attempt + 1 >= settings.maxAttempts) return giveUp();
@@ -330,6 +347,40 @@ export function requestFatePolicy(context: FateContext): PipelinePolicy {
         if (wait >= limits.remainingMs() || !limits.takeRetry()) return giveUp();
         context.onRetry?.(verdict.reason);
         await sleep(clock, wait, limits.signal);
+      }
+    },
+  };
+}
+
+/**
+ * One attempt's timeout, from the moment it goes on the wire to the last byte of its body (the SDK's own
+ * `timeout` stops counting once headers arrive, so a body that stalls would hang). Add it after the
+ * scheduler's policy, after signing.
+ */
+export function attemptTimeoutPolicy(timeoutMs: number, clock: Clock): PipelinePolicy {
+  return {
+    name: 'kvguardAttemptTimeout',
+    async sendRequest(request, next) {
+      const outer = request.abortSignal;
+      const controller = new AbortController();
+      let timedOut = false;
+      const abort = (): void => controller.abort();
+      const cancelTimer = clock.timer(timeoutMs, () => {
+        timedOut = true;
+        abort();
+      });
+      if (outer?.aborted) abort();
+      outer?.addEventListener('abort', abort, { once: true });
+      request.abortSignal = controller.signal;
+      try {
+        return await next(request);
+      } catch (thrown) {
+        if (timedOut && !outer?.aborted) throw new AttemptTimedOut(timeoutMs);
+        throw thrown;
+      } finally {
+        cancelTimer();
+        outer?.removeEventListener('abort', abort);
+        request.abortSignal = outer;
       }
     },
   };
