@@ -63,7 +63,8 @@ function testCase(classname: string, findings: NonEmpty<Finding>, options: Repor
           : 'pass';
   const decisive = failed[0] ?? errored[0] ?? findings[0];
   const lines = findings.map(
-    (f) => `[${f.suppressed ? t(suppressionText(f)) : f.outcome}] ${t(f.message)} (${t(f.resourceId)})`,
+    (f) =>
+      `[${f.suppressed ? t(suppressionText(f)) : f.outcome}] ${t(f.message)} (${t(f.resourceId)}${f.address ? `, ${t(f.address)}` : ''})`,
   );
   if (verdict === 'failure' || verdict === 'error')
     lines.push('', `Remediation: ${t(rule.remediation)}`, `Docs: ${docUrlOf(rule)}`);

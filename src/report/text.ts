@@ -95,6 +95,7 @@ function renderFinding(finding: Finding, verbosity: NonNullable<ReportOptions['v
   if (!isFailing(finding) || verbosity === 'quiet') return lines;
   if (finding.resourceId.toLowerCase() !== finding.vaultId.toLowerCase())
     lines.push(`        ${c.dim('resource')} ${t(finding.resourceId)}`);
+  if (finding.address) lines.push(`        ${c.dim('declared')} ${t(finding.address)}`);
   lines.push(
     `        ${c.dim('fix')}      ${t(finding.remediation)}`,
     `        ${c.dim('docs')}     ${t(ruleDocUrl(finding.rule))}`,
