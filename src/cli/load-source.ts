@@ -3,8 +3,14 @@ import type { CollectionStats, Notice } from '../engine/types';
 import type { ArmResource } from '../model/arm';
 import { Estate, EstateOptions, SKIPPABLE_READS, buildEstate, isModelType } from '../model/estate';
 import type { Vault } from '../model/types';
-import { Snapshot, checkAdaptedResources, readSnapshot } from '../input/snapshot';
+import { Snapshot, checkAdaptedResources, parseSnapshotDocuments } from '../input/snapshot';
 import { armFromStackExport } from '../pulumi/stack-export';
+import { parseJsonDocuments } from '../input/json-documents';
+import { readJsonFile, readJsonText } from '../input/json-file';
+import { resourceLines } from '../input/resource-lines';
+import type { PlannedEstates } from '../engine/undetermined';
+import { isTerraformJson } from '../terraform/document';
+import type { TerraformOptions } from '../terraform/index';
 import { UsageError } from './errors';
 import type { AuditSource, VaultScope } from './source';
 
@@ -19,11 +25,24 @@ export interface LoadedSource {
   collection?: Omit<CollectionStats, 'vaultsEvaluated'>;
   /** A snapshot file's line of each resource id (by idKey), for reports that point into the file. */
   resourceLines?: Record<string, number>;
+  /** A Terraform plan: the estates that tell what the plan decides, and the address of each planned resource. */
+  plan?: { estates: PlannedEstates; addresses: Map<string, string> };
 }
 
 export async function loadSource(source: AuditSource): Promise<LoadedSource> {
+  if (source.kind === 'terraform') return loadTerraform(source, source.file, readJsonFile(source.file));
   if (source.kind === 'snapshot') {
-    const snapshot = readSnapshot(source.file);
+    const text = readJsonText(source.file);
+    const documents = parseJsonDocuments(text, source.file);
+    // `terraform show -json` output given as a snapshot is read as what it is.
+    const [first] = documents;
+    if (documents.length === 1 && isTerraformJson(first))
+      return loadTerraform(
+        { kind: 'terraform', file: source.file, ...(source.scope ? { scope: source.scope } : {}) },
+        source.file,
+        first,
+      );
+    const snapshot = { ...parseSnapshotDocuments(documents, source.file), resourceLines: resourceLines(text) };
     const resources = [...snapshot.resources, ...stackResources(snapshot, source.file)];
     const estate = buildEstate(resources, snapshotEstateOptions(snapshot));
     const loaded: LoadedSource = {
@@ -81,6 +100,40 @@ export function snapshotEstateOptions(snapshot: Snapshot): EstateOptions {
     skippedReads: [...SKIPPABLE_READS],
     skipReason: 'the input is a Resource Graph response, and Resource Graph holds none',
   };
+}
+
+/** A plan (or state), alone or laid over the estate its base source holds. */
+async function loadTerraform(
+  source: Extract<AuditSource, { kind: 'terraform' }>,
+  file: string,
+  data: unknown,
+): Promise<LoadedSource> {
+  const base = source.base ? await loadSource(source.base) : undefined;
+  const { terraformEstate } = await import('../terraform/index');
+  const options: TerraformOptions = {};
+  if (base) options.base = base.resources;
+  const cloud = source.base?.kind === 'live' ? source.base.options.cloud : source.cloud;
+  if (cloud) options.cloud = cloud;
+  if (source.base?.kind === 'live') {
+    const [first] = source.base.options.subscriptions;
+    if (first) options.subscriptionId = first;
+  }
+  const planned = terraformEstate(data, file, options);
+  const notices: Notice[] = [
+    ...(base?.notices ?? []),
+    ...planned.notices.map((message) => ({ level: 'info' as const, message })),
+  ];
+  const loaded: LoadedSource = {
+    resources: planned.resources,
+    estate: planned.estate,
+    // Every vault of the estate after apply: a plan that removes a hub link breaks vaults it does not declare.
+    vaults: source.scope ? vaultsInScope(planned.estate, source.scope, file) : planned.estate.allVaults(),
+    vaultErrors: base?.vaultErrors ?? new Map(),
+    notices,
+    plan: { estates: planned.planned, addresses: planned.addresses },
+  };
+  if (base?.collection) loaded.collection = base.collection;
+  return loaded;
 }
 
 /** The live collector, loaded on first use; a failure is one line, not a stack trace. */
