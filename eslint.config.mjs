@@ -45,9 +45,16 @@ export default tseslint.config(
     },
   },
   {
+    // The leaf every layer may use (UsageError): it imports nothing of ours.
+    files: ['src/errors.ts'],
+    rules: forbid('./*', '../*'),
+  },
+  {
+    // ARM resources (role assignments and definitions included) → the normalized estate.
     files: ['src/model/**/*.ts'],
     rules: forbid(
       '**/checks/**',
+      '**/token/**',
       '**/engine/**',
       '**/report/**',
       '**/gate/**',
@@ -57,11 +64,16 @@ export default tseslint.config(
       '**/pulumi/**',
       '**/emulator/**',
       '**/rules/**',
-      '**/rbac/**',
+      '**/config/**',
+      '**/probe/**',
+      '**/diagnose/**',
+      '**/fixtures/**',
+      '**/pipeline/**',
     ),
   },
   {
-    files: ['src/checks/**/*.ts'],
+    // Facts about the estate and the caller (reachability, DNS, firewall, RBAC, token claims): below the rule contract.
+    files: ['src/checks/**/*.ts', 'src/token/**/*.ts'],
     rules: forbid(
       '**/engine/**',
       '**/report/**',
@@ -72,6 +84,11 @@ export default tseslint.config(
       '**/pulumi/**',
       '**/emulator/**',
       '**/rules/**',
+      '**/config/**',
+      '**/probe/**',
+      '**/diagnose/**',
+      '**/fixtures/**',
+      '**/pipeline/**',
     ),
   },
   {
@@ -84,6 +101,11 @@ export default tseslint.config(
       '**/input/**',
       '**/pulumi/**',
       '**/emulator/**',
+      '**/config/**',
+      '**/probe/**',
+      '**/diagnose/**',
+      '**/fixtures/**',
+      '**/pipeline/**',
     ),
   },
   {
@@ -96,15 +118,100 @@ export default tseslint.config(
       '**/input/**',
       '**/pulumi/**',
       '**/emulator/**',
+      '**/config/**',
+      '**/probe/**',
+      '**/diagnose/**',
+      '**/fixtures/**',
+      '**/pipeline/**',
+    ),
+  },
+  {
+    // The config file configures a run: it knows the rules and the engine, nothing that reads or writes.
+    files: ['src/config/**/*.ts'],
+    rules: forbid(
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/probe/**',
+      '**/pipeline/**',
     ),
   },
   {
     files: ['src/report/**/*.ts', 'src/gate/**/*.ts'],
-    rules: forbid('**/cli/**', '**/collect/**', '**/input/**', '**/pulumi/**', '**/emulator/**'),
+    rules: forbid(
+      '**/cli/**',
+      '**/collect/**',
+      '**/input/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/probe/**',
+      '**/pipeline/**',
+    ),
   },
   {
     files: ['src/collect/**/*.ts', 'src/input/**/*.ts'],
-    rules: forbid('**/cli/**', '**/report/**', '**/gate/**', '**/pulumi/**', '**/emulator/**', '**/rules/**'),
+    rules: forbid(
+      '**/cli/**',
+      '**/report/**',
+      '**/gate/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+      '**/engine/**',
+      '**/checks/**',
+      '**/probe/**',
+      '**/pipeline/**',
+    ),
+  },
+  {
+    // Error and log diagnosis reads ARM's words, not our estate's verdicts.
+    files: ['src/diagnose/**/*.ts'],
+    rules: forbid(
+      '**/engine/**',
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+      '**/probe/**',
+      '**/pipeline/**',
+    ),
+  },
+  {
+    // `kvguard probe` runs from the caller's side: checks and diagnosis, no rules engine, no collector.
+    files: ['src/probe/**/*.ts'],
+    rules: forbid(
+      '**/engine/**',
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+      '**/pipeline/**',
+    ),
+  },
+  {
+    // Scenario builders for the demo, examples and tests: ARM shapes from the model, nothing above.
+    files: ['src/fixtures/**/*.ts'],
+    rules: forbid(
+      '**/checks/**',
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+      '**/probe/**',
+      '**/pipeline/**',
+    ),
   },
   {
     files: ['src/emulator/**/*.ts'],

@@ -1,5 +1,6 @@
 import { compareAddresses, endpointAddresses } from '../src/checks/access-path';
-import { endpointsForZone, perServingZone } from '../src/checks/dns';
+import { endpointsForZone } from '../src/checks/dns';
+import { perServingZone } from './shared/dns-scope';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId } from '../src/model/arm';

@@ -1,4 +1,5 @@
-import { dnsScope, judgeZoneName } from '../src/checks/dns';
+import { judgeZoneName } from '../src/checks/dns';
+import { dnsScope } from './shared/dns-scope';
 import { fail, pass } from '../src/engine/result';
 import type { Rule } from '../src/engine/types';
 

@@ -4,7 +4,7 @@ import type { ArmResource } from '../model/arm';
 import { Estate, buildEstate } from '../model/estate';
 import type { Vault } from '../model/types';
 import { readSnapshot } from '../input/snapshot';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 import type { AuditSource, VaultScope } from './source';
 
 /** The estate a source holds, and the vaults of it to evaluate. */

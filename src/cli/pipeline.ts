@@ -7,7 +7,7 @@ import type { Rule, RuleMeta, RunResult } from '../engine/types';
 import type { CallerProfile } from '../model/caller';
 import { reporterFor } from '../report/index';
 import type { ReportFormat, ReportOptions } from '../report/types';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 import { loadSource } from './load-source';
 import { packageVersion } from './main';
 import type { AuditSource } from './source';

@@ -1,5 +1,5 @@
 import type { Finding, RuleMeta } from '../engine/types';
-import { TokenClaims, isoSeconds } from './jwt';
+import { TokenClaims, isoSeconds } from '../token/jwt';
 
 /**
  * `kvguard token explain` output: the claims that matter to Key Vault (never the token, never its
