@@ -69,6 +69,7 @@ export default tseslint.config(
       '**/diagnose/**',
       '**/fixtures/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -89,6 +90,7 @@ export default tseslint.config(
       '**/diagnose/**',
       '**/fixtures/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -106,6 +108,7 @@ export default tseslint.config(
       '**/diagnose/**',
       '**/fixtures/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -123,6 +126,7 @@ export default tseslint.config(
       '**/diagnose/**',
       '**/fixtures/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -137,6 +141,7 @@ export default tseslint.config(
       '**/emulator/**',
       '**/probe/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -149,10 +154,11 @@ export default tseslint.config(
       '**/emulator/**',
       '**/probe/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
-    files: ['src/collect/**/*.ts', 'src/input/**/*.ts'],
+    files: ['src/collect/**/*.ts', 'src/input/**/*.ts', 'src/terraform/**/*.ts'],
     rules: forbid(
       '**/cli/**',
       '**/report/**',
@@ -164,6 +170,7 @@ export default tseslint.config(
       '**/checks/**',
       '**/probe/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -180,6 +187,7 @@ export default tseslint.config(
       '**/rules/**',
       '**/probe/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -195,6 +203,7 @@ export default tseslint.config(
       '**/emulator/**',
       '**/rules/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -211,6 +220,7 @@ export default tseslint.config(
       '**/rules/**',
       '**/probe/**',
       '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {

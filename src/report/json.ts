@@ -32,6 +32,7 @@ function toJson(finding: Finding): Record<string, unknown> {
     remediation: finding.remediation,
     evidence: finding.evidence ?? {},
   };
+  if (finding.address) out.address = finding.address;
   if (finding.suppressed) out.suppressed = finding.suppressed;
   return out;
 }

@@ -63,7 +63,8 @@ function testCase(classname: string, findings: NonEmpty<Finding>, options: Repor
           : 'pass';
   const decisive = failed[0] ?? errored[0] ?? findings[0];
   const lines = findings.map(
-    (f) => `[${f.suppressed ? suppressionText(f) : f.outcome}] ${f.message} (${f.resourceId})`,
+    (f) =>
+      `[${f.suppressed ? suppressionText(f) : f.outcome}] ${f.message} (${f.resourceId}${f.address ? `, ${f.address}` : ''})`,
   );
   if (verdict === 'failure' || verdict === 'error')
     lines.push('', `Remediation: ${rule.remediation}`, `Docs: ${docUrlOf(rule)}`);

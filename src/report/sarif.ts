@@ -92,6 +92,10 @@ function sarifResult(
         physicalLocation: physicalLocation(finding.resourceId, artifact),
         logicalLocations: [
           { name: lastSegment(finding.resourceId), fullyQualifiedName: finding.resourceId, kind: 'resource' },
+          // Where the source declares it: a Terraform address.
+          ...(finding.address
+            ? [{ name: finding.address, fullyQualifiedName: finding.address, kind: 'declaration' }]
+            : []),
         ],
       },
     ],
@@ -100,6 +104,7 @@ function sarifResult(
       outcome: finding.outcome,
       vaultId: finding.vaultId,
       resourceId: finding.resourceId,
+      ...(finding.address ? { address: finding.address } : {}),
       remediation: finding.remediation,
     },
   };

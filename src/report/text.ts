@@ -92,6 +92,7 @@ function renderFinding(finding: Finding, verbosity: NonNullable<ReportOptions['v
   if (!isFailing(finding) || verbosity === 'quiet') return lines;
   if (finding.resourceId.toLowerCase() !== finding.vaultId.toLowerCase())
     lines.push(`        ${c.dim('resource')} ${finding.resourceId}`);
+  if (finding.address) lines.push(`        ${c.dim('declared')} ${finding.address}`);
   lines.push(
     `        ${c.dim('fix')}      ${finding.remediation}`,
     `        ${c.dim('docs')}     ${ruleDocUrl(finding.rule)}`,

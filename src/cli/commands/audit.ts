@@ -35,6 +35,7 @@ export const AUDIT_SOURCE: SourceOptionSet = {
   snapshot: true,
   scale: true,
   skipReads: true,
+  terraform: true,
   help: {
     shard: 'live: audit only the subscriptions in shard I of N (stable hash); join the reports with kvguard merge',
   },
@@ -43,7 +44,9 @@ export const AUDIT_SOURCE: SourceOptionSet = {
 export function register(program: Command): void {
   const audited = program
     .command('audit')
-    .description('check every link of the access path of each vault, from a snapshot file or live ARM');
+    .description(
+      'check every link of the access path of each vault, from a snapshot file, live ARM or a Terraform plan',
+    );
   addCallerOptions(addSourceOptions(audited, AUDIT_SOURCE))
     .option(
       '--operation <operation>',
@@ -152,6 +155,7 @@ function artifactOf(
   const relative = (file: string): string => path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/');
   if (source.kind === 'snapshot' && source.file !== '-')
     return lines ? { uri: relative(source.file), resourceLines: lines } : { uri: relative(source.file) };
+  if (source.kind === 'terraform' && source.file !== '-') return { uri: relative(source.file) };
   return configFile === undefined ? undefined : { uri: relative(configFile) };
 }
 
