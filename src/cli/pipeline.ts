@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import type { KvguardConfig } from '../config/types';
 import { RuleSetting, runRules } from '../engine/run';
@@ -9,7 +7,6 @@ import type { Rule, RuleMeta, RunResult } from '../engine/types';
 import type { CallerProfile } from '../model/caller';
 import { reporterFor } from '../report/index';
 import type { ReportFormat, ReportOptions } from '../report/types';
-import { UsageError } from '../errors';
 import { loadSource } from './load-source';
 import { packageVersion } from './main';
 import type { AuditSource } from './source';
@@ -140,28 +137,7 @@ export function renderReport(format: ReportFormat, result: RunResult, options: R
   return reporterFor(format)(result, options);
 }
 
-/**
- * Writes through a temporary file in the same folder and renames it over the target, so a reader never
- * sees half a report and a failed run never leaves one behind that looks complete.
- */
-export function writeFileAtomic(file: string, text: string, label = file): void {
-  const target = path.resolve(file);
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    fs.writeFileSync(temporary, text);
-    fs.renameSync(temporary, target);
-  } catch (thrown) {
-    fs.rmSync(temporary, { force: true });
-    const code = (thrown as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? `folder ${path.dirname(target)} does not exist`
-        : code === 'EISDIR'
-          ? 'is a folder'
-          : (code ?? (thrown as Error).message);
-    throw new UsageError(`${label}: cannot write (${why})`);
-  }
-}
+export { writeFileAtomic } from './output-file';
 
 export function toolInfo(): { name: string; version: string } {
   return { name: 'kvguard', version: packageVersion() };

@@ -12,6 +12,7 @@ import { CallerFlags, addCallerOptions, callerProfile } from '../caller-flags';
 import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { AuditOutput, loadConfigFile, renderReport, runAudit, toolInfo, writeFileAtomic } from '../pipeline';
+import { checkOutputTarget } from '../output-file';
 import { repeatable } from '../repeatable';
 import { AuditSource, SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 import { RULES } from '../../../rules/index';
@@ -86,6 +87,10 @@ export async function audit(flags: AuditFlags): Promise<number> {
   );
   const caller = callerProfile(flags, config?.caller, flags.config);
   const source = sourceOf(flags, config, AUDIT_SOURCE);
+  // Refused before the run, not after it: an audit can take minutes.
+  const written = { inputs: [flags.snapshot, flags.config, flags.baseline, config?.baseline] };
+  if (flags.output !== undefined) checkOutputTarget(flags.output, `--output ${flags.output}`, written);
+  for (const report of reports) checkOutputTarget(report.file, `--report ${report.format}=${report.file}`, written);
   const now = new Date();
   const progress = source.kind === 'live' ? createProgress({ quiet: Boolean(flags.quiet) }) : undefined;
   if (source.kind === 'live' && progress?.onProgress) source.options.onProgress = progress.onProgress;
@@ -115,13 +120,14 @@ export async function audit(flags: AuditFlags): Promise<number> {
   const artifact = artifactOf(source, flags.config, audited.resourceLines);
   if (artifact) options.artifact = artifact;
   const consoleText = renderReport(flags.format, result, { ...options, color: useColor(flags) });
-  if (flags.output !== undefined) writeFileAtomic(flags.output, consoleText, `--output ${flags.output}`);
+  if (flags.output !== undefined) writeFileAtomic(flags.output, consoleText, `--output ${flags.output}`, written);
   else process.stdout.write(consoleText);
   for (const report of reports)
     writeFileAtomic(
       report.file,
       renderReport(report.format, result, options),
       `--report ${report.format}=${report.file}`,
+      written,
     );
   const code = exitCode(result, flags.failOn ?? config?.failOn ?? 'error', Boolean(flags.allowPartial));
   if (code === EXIT.error) process.stderr.write(`kvguard: ${incompleteLine(result)}\n`);
