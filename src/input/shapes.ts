@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import { type ArmResource, type JsonObject, type JsonValue, parseId } from '../model/arm';
 import { describeValue } from './schema-error';
 

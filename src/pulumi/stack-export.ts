@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import type { ArmResource, JsonObject, JsonValue } from '../model/arm';
 import { adaptStack, armResources, type PulumiResourceView } from './adapter';
 
