@@ -73,6 +73,8 @@ export interface EndpointPath {
   reached: { link: PrivateLink; endpointVnetId: string | undefined } | undefined;
   /** Why no endpoint carries the caller's traffic, when the vault has endpoints. */
   blocked: string | undefined;
+  /** `approval`: the endpoints the caller would use are all refused (Pending, Rejected, Disconnected): KV102's cause. */
+  blockedBy?: 'approval' | 'route';
   links: PrivateLink[];
 }
 
@@ -97,7 +99,14 @@ export function privateEndpointPath(estate: Estate, vault: Vault, caller: Caller
         callerVnetId: endpointVnetId,
         reached: { link: approved, endpointVnetId },
       };
-    return { ...base, callerSource: 'default', callerVnetId: undefined, blocked: notApproved(links) };
+    const blocked = notApproved(links);
+    return {
+      ...base,
+      callerSource: 'default',
+      callerVnetId: undefined,
+      blocked,
+      ...(blocked ? { blockedBy: 'approval' as const } : {}),
+    };
   }
   const callerVnetId = networks.vnetIds[0];
   const routed = links.filter((link) => {
@@ -115,7 +124,8 @@ export function privateEndpointPath(estate: Estate, vault: Vault, caller: Caller
       reached: { link: approved, endpointVnetId: endpointVnetOf(approved) },
     };
   const blocked = routed.length > 0 ? notApproved(routed) : noRoute(callerVnetId, links);
-  return { ...base, callerSource: 'vnet', callerVnetId, blocked };
+  const blockedBy = routed.length > 0 ? ('approval' as const) : ('route' as const);
+  return { ...base, callerSource: 'vnet', callerVnetId, blocked, ...(blocked ? { blockedBy } : {}) };
 }
 
 function endpointVnetOf(link: PrivateLink): string | undefined {
