@@ -400,6 +400,13 @@ class Walk {
         true,
       );
     }
+    const connection = this.estate.hubConnectionsOfVnet(vnet.id)[0];
+    const hubTable = connection ? associatedTable(this.estate, connection) : undefined;
+    if (connection && hubTable)
+      return this.blocked(
+        `hub route table ${hubTable.name} (associated with connection ${connection.name} of ${vnet.name}) learns no route to ${this.target.ip}: no connection holding it propagates to that table`,
+        hubTable.id,
+      );
     const holder = this.target.subnetId
       ? this.estate.virtualNetworks.get(parentId(this.target.subnetId))
       : this.estate.virtualNetworks.all().find((v) => ipInAnyRange(this.target.ip, v.addressPrefixes) !== undefined);

@@ -102,11 +102,11 @@ class Resolver {
       );
     this.trail.chain.push({ label: vnet.name, resourceId: vnet.id });
     const servers = vnet.dnsServers.length > 0 ? vnet.dnsServers : [AZURE_DNS];
-    return this.servers(origin, vnet, servers, vnet.dnsServers.length === 0);
+    return this.servers(origin, vnet, servers, `${vnet.name} uses`);
   }
 
-  /** Servers in order: the first that answers decides. */
-  private servers(origin: Origin, asker: VirtualNetwork, servers: readonly string[], implicit: boolean): DnsAnswer {
+  /** Servers in order: the first that answers decides. `who` names the asker in messages: `vnet-app uses`, `ruleset rs-hub forwards to`. */
+  private servers(origin: Origin, asker: VirtualNetwork, servers: readonly string[], who: string): DnsAnswer {
     const silent: string[] = [];
     for (const raw of servers) {
       const server = raw.trim();
@@ -115,7 +115,7 @@ class Resolver {
         this.trail.chain.push({ label: `public resolver ${server}` });
         return { kind: 'public', vnetId: asker.id, server, inactiveLink: undefined, ...this.trail };
       }
-      const answer = this.privateServer(origin, asker, server, silent);
+      const answer = this.privateServer(origin, asker, server, silent, who);
       if (answer) return answer;
     }
     return {
@@ -132,6 +132,7 @@ class Resolver {
     asker: VirtualNetwork,
     server: string,
     silent: string[],
+    who: string,
   ): DnsAnswer | undefined {
     const path = reach(this.estate, origin, { ip: server, port: 53, protocol: 'Udp', label: `DNS server ${server}` });
     if (path.kind === 'blocked') {
@@ -141,7 +142,7 @@ class Resolver {
     if (path.kind === 'unknown') {
       const onPremises = path.offEstate === true;
       const reason = onPremises
-        ? `${asker.name} uses DNS server ${server} outside every audited VNet: kvguard cannot see whether it forwards ${this.query.requiredZone} to Azure DNS (${AZURE_DNS})`
+        ? `${who} DNS server ${server} outside every audited VNet: kvguard cannot see whether it forwards ${this.query.requiredZone} to Azure DNS (${AZURE_DNS})`
         : `cannot tell whether DNS server ${server} answers: ${path.reason}`;
       this.trail.chain.push({ label: `DNS server ${server} (unknown)` });
       return this.unknown(reason, path.resourceId, path.outOfScope);
@@ -198,7 +199,7 @@ class Resolver {
         { vnetId: vnet.id, subnetId: firewall.subnetIds[0] },
         vnet,
         servers.length > 0 ? servers : [AZURE_DNS],
-        false,
+        `the DNS proxy of firewall ${firewall.name} forwards to`,
       ),
     );
   }
@@ -260,7 +261,7 @@ class Resolver {
         origin,
         from,
         rule.targets.map((t) => t.ipAddress),
-        false,
+        `rule ${rule.name} of ruleset ${rulesetName} forwards to`,
       ),
     );
   }
