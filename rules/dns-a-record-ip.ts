@@ -1,7 +1,7 @@
-import { callerOrigins, compareAddresses, endpointAddresses } from '../src/checks/access-path';
+import { callerOrigins, compareAddresses, endpointAddresses, vnetContaining } from '../src/checks/access-path';
 import { type AppliedDnsScope, dnsScope, endpointsForZone, noRequiredZone, perServingZone } from '../src/checks/dns';
-import { isLinkApproved } from '../src/checks/firewall';
-import { privateLinksOf } from '../src/checks/endpoints';
+import { type LinkTraffic, isLinkApproved, privateLinksOf } from '../src/checks/endpoints';
+import { scopeToAdd } from '../src/checks/evidence';
 import { type Origin, type Reach, reach } from '../src/checks/reach';
 import { resolveVault } from '../src/checks/resolve';
 import { error, fail, pass, skip } from '../src/engine/result';
@@ -40,7 +40,7 @@ export const dnsARecordIp: Rule = {
     // No caller resolves into a zone of the name (KV203 reports why): judge the zones that serve the vault.
     if (resolved.length === 0)
       return perServingZone(context, (zone, applied) =>
-        addressesIn(estate, vault, zone, applied.endpoints, applied.missingEndpoints),
+        addressesIn(estate, vault, zone, applied.endpoints, applied.traffic),
       );
     const results: RuleResult[] = [];
     const seen = new Set<string>();
@@ -77,7 +77,7 @@ function resolvedRecords(estate: Estate, vault: Vault, caller: CallerProfile, re
 
 function judgeResolved(estate: Estate, vault: Vault, scope: AppliedDnsScope, entry: Resolved): RuleResult[] {
   const { zone, record } = entry;
-  const base = addressesIn(estate, vault, zone, scope.endpoints, scope.missingEndpoints);
+  const base = addressesIn(estate, vault, zone, scope.endpoints, scope.traffic);
   if (!record || base.outcome === 'error' || base.outcome === 'skipped') return [base];
   const all = endpointAddresses(estate, scope.endpoints).addresses;
   const found = [...new Set(record.addresses)].sort(compareAddresses);
@@ -181,7 +181,7 @@ function addressesIn(
   vault: Vault,
   zone: PrivateDnsZone,
   endpoints: readonly PrivateEndpoint[],
-  missingEndpoints: readonly string[],
+  traffic: readonly LinkTraffic[],
 ): RuleResult {
   const record = estate.aRecord(zone.id, vault.name);
   if (!record)
@@ -189,17 +189,11 @@ function addressesIn(
       zone.id,
       `private DNS zone ${zone.name} has no A record named ${vault.name.toLowerCase()} (KV204 reports it)`,
     );
-  if (missingEndpoints.length > 0) {
-    return error(
-      record.id,
-      `cannot check A record ${record.name}: private endpoint ${names(missingEndpoints)} of ${vault.name} is not in the audited scope`,
-    );
-  }
   const expected = endpointAddresses(estate, endpointsForZone(estate, endpoints, zone.id));
   if (expected.missingNics.length > 0) {
     return error(
       record.id,
-      `cannot check A record ${record.name}: network interface ${names(expected.missingNics)} of its private endpoint is not in the audited scope`,
+      `cannot check A record ${record.name}: network interface ${names(expected.missingNics)} of its private endpoint was not collected: ${scopeToAdd(estate, expected.missingNics[0] ?? '')}`,
     );
   }
   const nicNoun = expected.nics.length === 1 ? "the private endpoint's NIC has" : "the private endpoints' NICs have";
@@ -215,6 +209,18 @@ function addressesIn(
       `A record ${record.name} points at ${found.join(', ')}; ${nicNoun} ${expected.addresses.join(', ')}`,
       evidence,
     );
+  // An address no collected NIC holds is stale only if a NIC holding it would have been collected: it lies in
+  // an audited VNet. Otherwise it may be the address of an Approved endpoint that was not collected.
+  const uncollected = traffic.filter((t) => t.kind === 'not-collected');
+  const unexplained = found.filter((a) => !expected.addresses.includes(a) && vnetContaining(estate, a) === undefined);
+  const [first] = uncollected;
+  if (first && unexplained.length > 0) {
+    return error(
+      record.id,
+      `cannot tell whether A record ${record.name}'s ${unexplained.join(', ')} is stale: it lies in no collected VNet and ${first.reason}`,
+      { ...evidence, connectionId: first.link.resourceId },
+    );
+  }
   const points = found.length > 0 ? `points at ${found.join(', ')}` : 'has no address';
   return fail(record.id, `A record ${record.name} ${points}; ${nicNoun} ${expected.addresses.join(', ')}`, evidence);
 }

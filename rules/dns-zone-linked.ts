@@ -1,7 +1,7 @@
 import { callerNetworks, callerOrigins, isActiveLink, vnetsConnected } from '../src/checks/access-path';
+import { dnsScope, noRequiredZone, unjudgedLinks } from '../src/checks/dns';
 import type { Origin } from '../src/checks/reach';
 import { type DnsAnswer, renderChain, resolveVault } from '../src/checks/resolve';
-import { dnsScope, noRequiredZone } from '../src/checks/dns';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId, sameId } from '../src/model/arm';
@@ -46,16 +46,8 @@ export const dnsZoneLinked: Rule = {
     const results = callerOrigins(estate, vault, caller).map((origin) =>
       resultFor(estate, vault, zones, origin, scope.requiredZone),
     );
-    if (networks.source === 'default') {
-      for (const id of scope.missingEndpoints) {
-        results.push(
-          error(
-            id,
-            `private endpoint ${parseId(id).name} of ${vault.name} is not in the audited scope, so the VNet it serves cannot be checked`,
-          ),
-        );
-      }
-    }
+    // The default caller sits in each carrying endpoint's VNet; a link not judged is named, not guessed.
+    if (networks.source === 'default') results.push(...unjudgedLinks(scope.traffic));
     if (results.length === 0)
       return [error(vault.id, `cannot tell which VNet calls ${vault.name}: its private endpoints name no subnet`)];
     return results;
