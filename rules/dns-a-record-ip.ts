@@ -1,9 +1,10 @@
 import { callerOrigins, compareAddresses, endpointAddresses, vnetContaining } from '../src/checks/access-path';
-import { type AppliedDnsScope, dnsScope, endpointsForZone, noRequiredZone, perServingZone } from '../src/checks/dns';
+import { endpointsForZone } from '../src/checks/dns';
 import { type LinkTraffic, isLinkApproved, privateLinksOf } from '../src/checks/endpoints';
 import { scopeToAdd } from '../src/checks/evidence';
 import { type Origin, type Reach, reach } from '../src/checks/reach';
 import { resolveVault } from '../src/checks/resolve';
+import { type AppliedDnsScope, dnsScope, noRequiredZone, perServingZone } from './shared/dns-scope';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { idKey, parseId } from '../src/model/arm';

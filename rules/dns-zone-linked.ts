@@ -1,7 +1,7 @@
 import { callerNetworks, callerOrigins, isActiveLink, vnetsConnected } from '../src/checks/access-path';
-import { dnsScope, noRequiredZone, unjudgedLinks } from '../src/checks/dns';
 import type { Origin } from '../src/checks/reach';
 import { type DnsAnswer, renderChain, resolveVault } from '../src/checks/resolve';
+import { dnsScope, noRequiredZone, unjudgedLinks } from './shared/dns-scope';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId, sameId } from '../src/model/arm';

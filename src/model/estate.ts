@@ -2,7 +2,7 @@ import { ArmResource, idKey, parentId, parseId } from './arm';
 import * as normalize from './normalize';
 import * as network from './normalize-network';
 import type * as net from './network-types';
-import * as rbac from '../rbac/model';
+import * as rbac from './rbac';
 import type {
   ARecordSet,
   DiagnosticSetting,
