@@ -27,7 +27,8 @@ function run(command: string, args: string[], cwd: string): SpawnSyncReturns<str
 }
 
 function ok(result: SpawnSyncReturns<string>, what: string): string {
-  if (result.status !== 0) throw new Error(`${what} exited ${result.status}: ${result.stderr}${result.error ?? ''}`);
+  if (result.status !== 0)
+    throw new Error(`${what} exited ${result.status}: ${result.stdout}${result.stderr}${result.error ?? ''}`);
   return result.stdout;
 }
 
