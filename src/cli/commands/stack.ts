@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { untilStopped } from '../until-stopped';
 import { useEmulatorIdentity } from '../../emulator/identity-env';
