@@ -180,6 +180,9 @@ function clientOptions(settings: SdkReaderSettings) {
     // One scope for every client (arm-keyvault defaults to `${endpoint}/.default`, the others to the
     // public cloud's https://management.azure.com/.default whatever the endpoint).
     credentials: { scopes: [settings.scope] },
+    // arm-authorization 9 (core-client) reads `credentialScopes` instead and defaults to `${endpoint}/.default`,
+    // a token ARM refuses (401 InvalidAuthenticationTokenAudience).
+    credentialScopes: [settings.scope],
     ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
     // The SDK's own retry: 5xx, connection resets and 429/503 with Retry-After.
     retryOptions: {

@@ -43,6 +43,12 @@ export interface TypeSpec {
   embeddedIn?: string;
   /** Counts against the private DNS quota (500 GETs per 5 minutes per subscription). */
   privateDns?: boolean;
+  /**
+   * Top-level fields the emulator keeps for itself but the type's model does not define, so never answered:
+   * `PrivateDnsZoneGroup` has `id`, `name`, `etag`, `properties` and no `type` (arm-network models, and
+   * Microsoft's PrivateEndpointDnsZoneGroupGet example).
+   */
+  unanswered?: readonly string[];
 }
 
 const KEYVAULT = ['2026-02-01', '2025-05-01', '2024-11-01', '2023-07-01'];
@@ -70,7 +76,12 @@ const SPECS: TypeSpec[] = [
     apiVersions: KEYVAULT,
   },
   { type: 'Microsoft.Network/privateEndpoints', kind: 'tracked', apiVersions: NETWORK },
-  { type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups', kind: 'child', apiVersions: NETWORK },
+  {
+    type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+    kind: 'child',
+    apiVersions: NETWORK,
+    unanswered: ['type'],
+  },
   { type: 'Microsoft.Network/networkInterfaces', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualNetworks', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualNetworks/subnets', kind: 'embedded', embeddedIn: 'subnets', apiVersions: NETWORK },
@@ -141,4 +152,32 @@ export function isRecordSetType(type: string): boolean {
     /^microsoft\.network\/privatednszones\/[a-z]+$/i.test(type) &&
     type.toLowerCase() !== 'microsoft.network/privatednszones/virtualnetworklinks'
   );
+}
+
+/** One route the emulator answers: an item GET (and PUT/DELETE where writable), a list GET, or a query POST. */
+export interface ServedRoute {
+  type: string;
+  shape: 'item' | 'list' | 'query';
+  spec: TypeSpec | undefined;
+}
+
+/** `POST /providers/Microsoft.ResourceGraph/resources`. */
+export const GRAPH_RESOURCES_TYPE = 'Microsoft.ResourceGraph/resources';
+
+/**
+ * Every route the emulator serves, from the tables above: the conformance test walks this list, so a type
+ * added to SPECS is checked against its SDK's model without anyone remembering to.
+ */
+export function routeTable(): ServedRoute[] {
+  const routes: ServedRoute[] = [];
+  for (const spec of [...SPECS, RESOURCE_GROUPS]) {
+    routes.push({ type: spec.type, shape: 'item', spec }, { type: spec.type, shape: 'list', spec });
+  }
+  routes.push(
+    { type: ALL_RECORD_SETS.type, shape: 'list', spec: ALL_RECORD_SETS },
+    { type: GENERIC_RESOURCES.type, shape: 'list', spec: GENERIC_RESOURCES },
+    { type: SUBSCRIPTIONS.type, shape: 'item', spec: SUBSCRIPTIONS },
+    { type: GRAPH_RESOURCES_TYPE, shape: 'query', spec: undefined },
+  );
+  return routes;
 }

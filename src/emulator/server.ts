@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TENANT } from '../fixtures/arm-factory';
-import type { ArmResource, JsonObject, JsonValue } from '../model/arm';
+import { armAudiences, authorizationUri, isArmAudience, type EmulatedCloud } from './clouds';
+import type { ArmResource, JsonObject, JsonValue } from './json';
+import { typeSpec, type TypeSpec } from './catalog';
 import { ArmError, badRequest } from './errors';
+import { listAnswer, present, type AnswerShape } from './shape';
 import type { FaultPlan, FaultRequest, FaultRule } from './faults';
 import { GRAPH_API_VERSIONS, graphQuery, graphThrottled, isGraphRoute, resetsAfter } from './graph';
 import { checkAuthorization, type Principal } from './identity';
@@ -28,6 +30,9 @@ export interface ServerState {
   counts: Map<string, number>;
   /** `https://127.0.0.1:PORT`, known once listening: nextLinks are built on it. */
   baseUrl: string;
+  /** The cloud whose ARM the emulator plays: the token audiences it accepts. */
+  cloud: EmulatedCloud;
+  shape: AnswerShape;
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -95,18 +100,40 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-/** 401 as ARM sends it: a Bearer challenge naming the authority, and ARM's error body. */
-function authenticate(authorization: string | undefined): Principal {
+/**
+ * 401 as ARM sends it: ARM's challenge (`authorization_uri`, `error`, `error_description`, no `resource`:
+ * the shape azure-sdk-for-go's azcore tests quote from ARM,
+ * `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`)
+ * and ARM's error body. A token for another audience (Key Vault, Graph, another cloud's ARM) gets
+ * InvalidAuthenticationTokenAudience with ARM's message (as quoted in JetBrains/azure-tools-for-intellij#16).
+ */
+function authenticate(authorization: string | undefined, cloud: EmulatedCloud): Principal {
   const check = checkAuthorization(authorization);
-  if ('principal' in check) return check.principal;
-  const [code, message] =
-    check.problem === 'missing'
-      ? ['AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."]
-      : check.problem === 'expired'
-        ? ['ExpiredAuthenticationToken', 'The access token has expired.']
-        : ['InvalidAuthenticationToken', 'The access token is invalid.'];
+  let code: string;
+  let message: string;
+  let description: string;
+  if ('principal' in check) {
+    if (check.claims.aud.some((audience) => isArmAudience(cloud, audience))) return check.principal;
+    const allowed = armAudiences(cloud)
+      .map((a) => `'${a}'`)
+      .join(',');
+    [code, message] = [
+      'InvalidAuthenticationTokenAudience',
+      `The access token has been obtained for wrong audience or resource '${check.claims.aud.join(',')}'. It should exactly match with one of the allowed audiences ${allowed}.`,
+    ];
+    description = message;
+  } else if (check.problem === 'missing') {
+    [code, message] = ['AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."];
+    description = "The authentication failed because of missing 'Authorization' header.";
+  } else if (check.problem === 'expired') {
+    [code, message] = ['ExpiredAuthenticationToken', 'The access token has expired.'];
+    description = message;
+  } else {
+    [code, message] = ['InvalidAuthenticationToken', 'The access token is invalid.'];
+    description = message;
+  }
   throw new ArmError(401, code, message, {
-    'www-authenticate': `Bearer authorization="https://login.microsoftonline.com/${TENANT}", resource="https://management.azure.com/", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
+    'www-authenticate': `Bearer authorization_uri="${authorizationUri(cloud)}", error="invalid_token", error_description="${description.replace(/"/g, "'")}"`,
   });
 }
 
@@ -197,6 +224,13 @@ function vanishAfterList(state: ServerState, items: readonly (ArmResource | Json
   }
 }
 
+/** The spec of one listed item: its own type's (ALL lists every record type), else the route's. */
+function itemSpec(item: ArmResource | JsonObject, target: ArmTarget): TypeSpec | undefined {
+  return typeof item.type === 'string' && target.spec?.kind !== 'extension'
+    ? (typeSpec(item.type) ?? target.spec)
+    : target.spec;
+}
+
 function send(
   response: ServerResponse,
   status: number,
@@ -245,7 +279,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     const bodyText = await readBody(request);
     const delay = state.latency();
     if (delay > 0) await sleep(delay);
-    const principal = authenticate(request.headers.authorization);
+    const principal = authenticate(request.headers.authorization, state.cloud);
     if (isGraphRoute(url.pathname))
       return send(
         response,
@@ -299,23 +333,29 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     if (failure) throw failure;
     if (method === 'GET') {
       const result = read(state.store, target, url.searchParams);
-      if ('item' in result) return send(response, 200, headers, result.item, truncate);
+      if ('item' in result)
+        return send(response, 200, headers, present(result.item, target.spec, state.shape), truncate);
       const stored = page(
         result.items,
         state.baseUrl,
         url.pathname.replace(/\/{2,}/g, '/'),
         url.searchParams,
         state.pageSize,
+        state.shape === 'minimal',
       );
-      const answer: JsonObject = { value: stored.value.map(copy) };
-      if (stored.nextLink) answer.nextLink = stored.nextLink;
+      const answer = listAnswer(
+        stored.value.map((item) => present(copy(item), itemSpec(item, target), state.shape)),
+        stored.nextLink,
+        state.shape,
+      );
       vanishAfterList(state, stored.value);
       const slow = state.faults.slowPageDelay(faultRequest);
       if (slow > 0) await sleep(slow);
       return send(response, 200, headers, answer, truncate);
     }
     const outcome = write(state.store, target, method, bodyText);
-    send(response, outcome.status, headers, outcome.body, truncate);
+    const body = outcome.body && present(outcome.body, target.spec, state.shape);
+    send(response, outcome.status, headers, body, truncate);
   } catch (error) {
     if (error instanceof ArmError)
       return send(response, error.status, { ...headers, ...error.headers }, error.body(), truncate);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { isIPv4, isIPv4Cidr } from '../checks/cidr';
 import {
   asArray,
   asObject,
@@ -10,10 +9,19 @@ import {
   type ArmResource,
   type JsonObject,
   type JsonValue,
-} from '../model/arm';
-import { cidrRange, isNetworkAddress, nextFreeAddress, rangesOverlap, rangeWithin, type Range } from './addresses';
+} from './json';
+import {
+  cidrRange,
+  isIPv4,
+  isIPv4Cidr,
+  isNetworkAddress,
+  nextFreeAddress,
+  rangesOverlap,
+  rangeWithin,
+  type Range,
+} from './addresses';
 import { GENERIC_RESOURCES, RESOURCE_GROUPS, SUBSCRIPTIONS, isRecordSetType } from './catalog';
-import { buildRecordSet, refreshZoneCounts } from './dns-records';
+import { buildRecordSet, ensureSoa, refreshZoneCounts } from './dns-records';
 import { ArmError, badRequest, invalidBody, resourceNotFound, subscriptionNotFound } from './errors';
 import {
   deletePrivateEndpoint,
@@ -636,7 +644,11 @@ function put(store: ResourceStore, target: ArmTarget, body: JsonObject): WriteOu
   if (spec?.kind !== 'embedded') store.upsert(resource);
   if (type === 'microsoft.network/privatednszones/virtualnetworklinks' || isRecordSetType(type))
     refreshZoneCounts(store, target.scope);
-  return { status: created ? 201 : 200, body: structuredClone(resource) as JsonObject };
+  if (type === 'microsoft.network/privatednszones') {
+    ensureSoa(store, resource);
+    refreshZoneCounts(store, resource.id);
+  }
+  return { status: created ? 201 : 200, body: structuredClone(store.get(resource.id) ?? resource) as JsonObject };
 }
 
 function deleteSubnet(store: ResourceStore, target: ArmTarget): WriteOutcome {
