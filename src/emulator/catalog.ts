@@ -22,7 +22,7 @@
  * each list is the one the installed SDK sends (read from node_modules/@azure/arm-*: arm-keyvault 5 →
  * 2026-02-01, arm-network 39 → 2026-01-01, arm-privatedns 4 → 2024-06-01, arm-monitor 8 diagnostic
  * settings → 2021-05-01-preview, arm-authorization 9 role assignments/definitions → 2022-04-01); the
- * others are the versions of Microsoft's examples in ../shared/arm-examples and a few recent ones.
+ * others are the versions of Microsoft's examples in test/fixtures/arm-examples and a few recent ones.
  */
 export type TypeKind =
   /** lives in a resource group, listed by subscription and by resource group */

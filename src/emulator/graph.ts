@@ -8,7 +8,7 @@ import { parseTarget } from './target';
 
 /**
  * Azure Resource Graph's query endpoint, `POST /providers/Microsoft.ResourceGraph/resources` (the
- * ResourcesBasicQuery / ResourcesNextPageQuery examples in ../shared/arm-examples): the body's `query`
+ * ResourcesBasicQuery / ResourcesNextPageQuery examples in test/fixtures/arm-examples): the body's `query`
  * (the KQL subset of kql.ts) runs over the stored resources of the requested `subscriptions`; answers
  * `{totalRecords, count, data, facets, resultTruncated}` with at most `options.$top` rows (1,000 at most)
  * and a `$skipToken` when more remain. Rows look like ARG's: `type` lower-cased, `resourceGroup` and

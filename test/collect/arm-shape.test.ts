@@ -6,13 +6,14 @@ import type { ArmReader } from '../../src/collect/reader';
 import { ArmResource, idKey } from '../../src/model/arm';
 import * as normalize from '../../src/model/normalize';
 import { withEmulator } from './live-support';
+import { ARM_EXAMPLES } from '../support/arm-examples';
 
 /**
  * The collector emits resources in ARM GET shape: seeded with Microsoft's REST examples, what the SDK
  * path returns is the emulator's GET body byte for byte, and the model reads from it exactly what it
  * reads from the example (the SDK models would have lifted `properties` and dropped unknown fields).
  */
-const EXAMPLES = '/work/shared/arm-examples';
+const EXAMPLES = ARM_EXAMPLES;
 const example = (file: string): ArmResource =>
   (JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')) as { responses: { 200: { body: ArmResource } } })
     .responses[200].body;

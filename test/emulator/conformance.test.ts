@@ -6,13 +6,14 @@ import { parseTarget } from '../../src/emulator/target';
 import { parentId, type ArmResource } from '../../src/model/arm';
 import { rawRequest, token } from './support';
 import { shapeDifferences } from './shape';
+import { ARM_EXAMPLES } from '../support/arm-examples';
 
 /**
- * Microsoft's REST examples (../shared/arm-examples, copied from Azure/azure-rest-api-specs): seeded with an
+ * Microsoft's REST examples (test/fixtures/arm-examples, copied from Azure/azure-rest-api-specs): seeded with an
  * example's response resource, a GET through the emulator, at the api-version the SDK sends, answers the
  * same property names with the same JSON types; list examples page the same way ({value, nextLink}).
  */
-const EXAMPLES = join(__dirname, '..', '..', '..', 'shared', 'arm-examples');
+const EXAMPLES = ARM_EXAMPLES;
 
 interface Example {
   responses: Record<string, { body?: Record<string, unknown> }>;

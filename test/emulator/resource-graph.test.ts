@@ -7,6 +7,7 @@ import { healthyPath } from '../../src/fixtures/scenario';
 import type { JsonObject } from '../../src/model/arm';
 import { startEmulator } from '../../src/emulator';
 import { issueToken } from '../../src/emulator/identity';
+import { ARM_EXAMPLES } from '../support/arm-examples';
 
 /** The emulator's Resource Graph: a KQL subset parsed and evaluated (never matched on text), ARG's paging and quota. */
 const rows: JsonObject[] = [
@@ -213,8 +214,8 @@ async function fetchWithCa(
   });
 }
 
-test('the ARG examples in ../shared/arm-examples page the way the emulator does ($skipToken in request options and response)', () => {
-  const dir = path.resolve(__dirname, '../../../shared/arm-examples/Microsoft.ResourceGraph/2024-04-01');
+test('the ARG examples in test/fixtures/arm-examples page the way the emulator does ($skipToken in request options and response)', () => {
+  const dir = path.join(ARM_EXAMPLES, 'Microsoft.ResourceGraph', '2024-04-01');
   const next = JSON.parse(fs.readFileSync(path.join(dir, 'ResourcesNextPageQuery.json'), 'utf8')) as {
     parameters: { query: { options: Record<string, unknown> } };
     responses: { 200: { body: Record<string, unknown> } };

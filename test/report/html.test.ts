@@ -1,30 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { RunResult } from '../../src/engine/types';
 import { htmlReport } from '../../src/report/html';
 import { fixtureResult, REPORT_OPTIONS } from './fixture';
 import { expectGolden } from './golden';
+import { launchChromium, type LaunchedBrowser } from '../support/browser';
 
 /**
- * The HTML report in a real browser: Debian's chromium (installed by .ci/run when missing), driven by
- * playwright-core. The page is opened from a file, as a person opens a CI artifact.
+ * The HTML report in a real browser: the Chromium shipped inside the @sparticuz/chromium npm package, driven
+ * by playwright-core (test/support/browser.ts), so `npm ci && npm test` is enough on any machine. The page is
+ * opened from a file, as a person opens a CI artifact. Never skipped: a browser that cannot start fails here.
  */
-const CHROMIUM = process.env.KVGUARD_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 // Runs in the page; declared here because the project compiles without the DOM lib.
 declare function getComputedStyle(element: unknown): { borderTopColor: string };
 const BORDER_COLOR = (element: unknown) => getComputedStyle(element).borderTopColor;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('htmlReport', () => {
   test('matches the golden file', () => {
@@ -43,21 +34,19 @@ describe('htmlReport', () => {
   });
 
   describe('in headless Chromium', () => {
+    let launched: LaunchedBrowser | undefined;
     let browser: Browser;
     const file = path.join(ARTIFACTS, 'html-report.html');
 
     beforeAll(async () => {
-      if (!fs.existsSync(CHROMIUM))
-        throw new Error(
-          `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`,
-        );
       fs.mkdirSync(ARTIFACTS, { recursive: true });
       fs.writeFileSync(file, htmlReport(fixtureResult(), REPORT_OPTIONS));
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      launched = await launchChromium();
+      browser = launched.browser;
     }, 60_000);
 
     afterAll(async () => {
-      await browser?.close();
+      await launched?.close();
     });
 
     test('loads with no console error and no network request, draws the broken link red, filters passes', async () => {
