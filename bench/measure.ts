@@ -76,6 +76,9 @@ export async function measureKvguard(target: Target, mode: KvguardMode): Promise
     via: mode.via,
     skipReads: mode.skipReads,
     ...(mode.concurrency ? { concurrency: mode.concurrency } : {}),
+    ...(process.env.KVGUARD_BENCH_TRACE
+      ? { log: (line: string) => process.stderr.write(`${Math.round(performance.now() - t0)} ms ${line}\n`) }
+      : {}),
   });
   const t1 = performance.now();
   const estate = buildEstate(collected.resources, { skippedReads: mode.skipReads });

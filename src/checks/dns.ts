@@ -172,7 +172,10 @@ function zoneRecords(estate: Estate, zoneId: string): ZoneRecords {
 
 function letterCounts(text: string): Int32Array {
   const counts = new Int32Array(64);
-  for (let i = 0; i < text.length; i++) counts[text.charCodeAt(i) & 63] += 1;
+  for (let i = 0; i < text.length; i++) {
+    const bucket = text.charCodeAt(i) & 63;
+    counts[bucket] = (counts[bucket] ?? 0) + 1;
+  }
   return counts;
 }
 

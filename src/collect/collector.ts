@@ -44,7 +44,11 @@ export interface CollectSettings {
   /** VNets (or subnets: their VNet) every audited vault's path depends on, such as the caller's. */
   referencedIds?: readonly string[];
   cloud: CloudName;
-  limiter: Limiter;
+  /**
+   * Bounds reads in flight at the collector (tests). A live collection leaves it out: its scheduler sits in
+   * the SDK pipeline, per quota, where it sees ARM's answers (scheduler.ts).
+   */
+  limiter?: Limiter;
   log: (line: string) => void;
   onProgress?: (event: { resourcesRead: number; vaultsFound: number }) => void;
   /** Read through Azure Resource Graph: one query per type across subscriptions instead of ARM lists (steps 1, 4, 5). */
@@ -499,7 +503,7 @@ class Traversal {
   }
 
   private async read<T extends ArmResource | ArmResource[]>(task: () => Promise<T>): Promise<T> {
-    const result = await this.settings.limiter.run(task);
+    const result = await (this.settings.limiter ? this.settings.limiter.run(task) : task());
     this.resourcesRead += Array.isArray(result) ? result.length : 1;
     this.settings.onProgress?.({ resourcesRead: this.resourcesRead, vaultsFound: this.vaults.size });
     return result;

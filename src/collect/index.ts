@@ -3,12 +3,13 @@ import { CLOUDS } from '../model/cloud';
 import { UsageError } from '../cli/errors';
 import type { CollectVia, CollectedEstate, LiveOptions } from './types';
 import { collectEstate } from './collector';
-import { createLimiter } from './pool';
+import { DEFAULT_GLOBAL_CAP, Scheduler } from './scheduler';
 import { DEFAULT_BACKOFF, RequestLedger } from './policies';
 
 export type { CollectedEstate, LiveOptions } from './types';
 
-export const DEFAULT_CONCURRENCY = 8;
+/** Requests in flight at most, all quotas together; each quota's own concurrency adapts below it (scheduler.ts). */
+export const DEFAULT_CONCURRENCY = DEFAULT_GLOBAL_CAP;
 
 /**
  * ARM by default, Resource Graph on request (`--via resource-graph`). ARM GETs are the source of truth
@@ -55,7 +56,8 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
   }
   log(`ARM endpoint ${endpoint}; token scope ${scope}`);
   const ledger = new RequestLedger();
-  const readerSettings = { credential, endpoint, scope, caCertFile: options.caCertFile, backoff, ledger };
+  const scheduler = new Scheduler({ globalCap: options.concurrency ?? DEFAULT_CONCURRENCY });
+  const readerSettings = { credential, endpoint, scope, caCertFile: options.caCertFile, backoff, ledger, scheduler };
   const reader = createSdkReader(readerSettings);
   const via = options.via ?? DEFAULT_VIA;
   const collection = await collectEstate(reader, {
@@ -64,7 +66,6 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
     vaultName: options.vaultName,
     ...(options.referencedIds && options.referencedIds.length > 0 ? { referencedIds: options.referencedIds } : {}),
     cloud: options.cloud,
-    limiter: createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
     log,
     onProgress: options.onProgress,
     ...(via === 'resource-graph' ? { graph: createGraphReader(readerSettings) } : {}),
@@ -78,7 +79,12 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
     vaultErrors: collection.vaultErrors,
     notices: collection.notices,
     requests,
-    stats: { vaultsListed: collection.vaultsListed, throttled: ledger.throttled, retried: ledger.retried },
+    stats: {
+      vaultsListed: collection.vaultsListed,
+      throttled: ledger.throttled,
+      retried: ledger.retried,
+      scheduler: scheduler.stats(),
+    },
   };
   if (collection.roleReads) collected.roleReads = collection.roleReads;
   return collected;

@@ -2,6 +2,7 @@ import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline
 import type { ArmResource } from '../model/arm';
 import { idKey, parseId } from '../model/arm';
 import { operationOf } from './operations';
+import { type Scheduler, quotasOf } from './scheduler';
 
 /**
  * Pipeline policies added to every SDK client of a collection. Type-only imports: the SDKs are loaded
@@ -99,6 +100,29 @@ export function ledgerPolicy(ledger: RequestLedger): PipelinePolicy {
       if (request.method === 'GET' && response.status === 200 && typeof response.bodyAsText === 'string') {
         ledger.recordBody(response.bodyAsText, request.url);
       }
+      return response;
+    },
+  };
+}
+
+/**
+ * Each attempt on the wire waits for a slot of the quotas it spends (scheduler.ts) and hands ARM's answer
+ * back to them. Added after signing, so it sees every attempt (the SDK's retries too) and never holds a
+ * slot while a retry waits out its delay.
+ */
+export function schedulerPolicy(scheduler: Scheduler): PipelinePolicy {
+  return {
+    name: 'kvguardScheduler',
+    async sendRequest(request, next) {
+      const slot = await scheduler.acquire(quotasOf(request.method, request.url));
+      let response: PipelineResponse;
+      try {
+        response = await next(request);
+      } catch (thrown) {
+        slot.release(undefined);
+        throw thrown;
+      }
+      slot.release({ status: response.status, header: (name) => response.headers.get(name) });
       return response;
     },
   };

@@ -10,7 +10,15 @@ import { AuthorizationManagementClient } from '@azure/arm-authorization';
 import { ArmResource, JsonObject, parseId } from '../model/arm';
 import { GraphReader, PROJECTION, armFromRow } from './graph';
 import type { ArmReader, RoleAssignmentFilter } from './reader';
-import { BackoffSettings, RequestLedger, graphQuotaPolicy, ledgerPolicy, throttleBackoffPolicy } from './policies';
+import {
+  BackoffSettings,
+  RequestLedger,
+  graphQuotaPolicy,
+  ledgerPolicy,
+  schedulerPolicy,
+  throttleBackoffPolicy,
+} from './policies';
+import type { Scheduler } from './scheduler';
 
 /**
  * The ArmReader over the Azure SDK clients. Loaded only by `collectLive` (dynamic import), so commands
@@ -25,6 +33,8 @@ export interface SdkReaderSettings {
   caCertFile?: string;
   backoff: BackoffSettings;
   ledger: RequestLedger;
+  /** When each request may go on the wire (per-quota adaptive concurrency). */
+  scheduler: Scheduler;
 }
 
 interface Clients {
@@ -150,6 +160,7 @@ const GRAPH_PAGE_ROWS = 1000;
 export function createGraphReader(settings: SdkReaderSettings): GraphReader {
   const client = new ResourceGraphClient(settings.credential, clientOptions(settings));
   client.pipeline.addPolicy(graphQuotaPolicy(settings.backoff));
+  client.pipeline.addPolicy(schedulerPolicy(settings.scheduler), { afterPhase: 'Sign' });
   client.pipeline.addPolicy(ledgerPolicy(settings.ledger), { afterPhase: 'Sign' });
   return {
     async query(table, where, subscriptions) {
@@ -197,7 +208,8 @@ function clientOptions(settings: SdkReaderSettings) {
 function addPolicies(pipeline: Pipeline, settings: SdkReaderSettings): void {
   // No phase: runs outside the SDK's retry policy, so it sees a 429 only once the SDK has given up on it.
   pipeline.addPolicy(throttleBackoffPolicy(settings.backoff));
-  // After signing: once per attempt on the wire.
+  // After signing: once per attempt on the wire, the scheduler's slot first.
+  pipeline.addPolicy(schedulerPolicy(settings.scheduler), { afterPhase: 'Sign' });
   pipeline.addPolicy(ledgerPolicy(settings.ledger), { afterPhase: 'Sign' });
 }
 

@@ -3,6 +3,7 @@ import type { CloudName } from '../model/cloud';
 import type { Notice } from '../engine/types';
 import type { SkippableRead } from '../model/estate';
 import type { RoleCoverage } from '../rbac/model';
+import type { SchedulerStats } from './scheduler';
 
 /** How the collector reads: ARM's per-subscription lists, or Azure Resource Graph queries across subscriptions. */
 export type CollectVia = 'arm' | 'resource-graph';
@@ -21,7 +22,7 @@ export interface LiveOptions {
   endpoint?: string;
   /** PEM file of the CA that signed `endpoint`'s certificate. */
   caCertFile?: string;
-  /** ARM calls in flight at once (default 8). */
+  /** ARM calls in flight at most, all quotas together (default 128); each quota's concurrency adapts below it. */
   concurrency?: number;
   /** Backoff of 429s the SDK does not retry, and the SDK's own retry delays (tests shorten them). */
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
@@ -63,7 +64,7 @@ export interface CollectedEstate {
   notices: Notice[];
   /** ARM requests by operation (e.g. `Vaults.listBySubscription`: 3). */
   requests: Record<string, number>;
-  stats: { vaultsListed: number; throttled: number; retried: number };
+  stats: { vaultsListed: number; throttled: number; retried: number; scheduler?: SchedulerStats };
   /** Present when `rbacPrincipal` was given: KV404 reads it (role-reads.ts). */
   roleReads?: RoleReads;
 }

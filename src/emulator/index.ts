@@ -10,6 +10,7 @@ import { armHandler, type ServerState } from './server';
 import { ResourceStore } from './store';
 import { completeZones } from './dns-records';
 import { Throttle, ARM_READ_LIMITS, type ThrottleOptions } from './throttle';
+import { systemClock, type EmulatorClock } from './clock';
 import { createCertificates } from './tls';
 import { startDataPlane } from './data-plane';
 import type { EmulatedCloud } from './clouds';
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
    * demo page through nextLinks; benchmarks that model ARM's larger pages set it (e.g. 100 or 1000).
    */
   pageSize?: number;
+  /** Time for throttling windows, latency and slow pages (default: the system clock; tests inject their own). */
+  clock?: EmulatorClock;
   /** Also serve the Key Vault data plane (src/emulator/data-plane.ts) on its own port, for `kvguard probe`. */
   dataPlane?: boolean;
   /** The cloud whose ARM this is (default AzureCloud): tokens must carry one of its ARM audiences. */
@@ -98,9 +101,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const store = new ResourceStore(options.seed);
   completeZones(store);
   const certificates = await createCertificates();
+  const clock = options.clock ?? systemClock;
   const state: ServerState = {
     store,
-    throttle: new Throttle(options.throttle === undefined ? ARM_READ_LIMITS : options.throttle),
+    throttle: new Throttle(options.throttle === undefined ? ARM_READ_LIMITS : options.throttle, () => clock.now()),
+    clock,
     faults,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     latency: latencyFunction(options.latencyMs),

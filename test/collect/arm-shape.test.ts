@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createSdkReader } from '../../src/collect/sdk-reader';
 import { DEFAULT_BACKOFF, RequestLedger } from '../../src/collect/policies';
+import { Scheduler } from '../../src/collect/scheduler';
 import type { ArmReader } from '../../src/collect/reader';
 import { ArmResource, idKey } from '../../src/model/arm';
 import * as normalize from '../../src/model/normalize';
@@ -94,6 +95,7 @@ describe('ARM shape round trip (Microsoft examples → emulator → SDK → coll
         caCertFile: emulator.caCertPath,
         backoff: DEFAULT_BACKOFF,
         ledger: new RequestLedger(),
+        scheduler: new Scheduler(),
       });
       const read = (await c.read(reader, seed)).find((r) => idKey(r.id) === idKey(seed.id));
       const served = emulator.resources().find((r) => idKey(r.id) === idKey(seed.id));

@@ -81,7 +81,6 @@ function interfaceType(models: ModularModels, ref: ModelRef): ts.Type {
 }
 
 function deserializerOf(ref: ModelRef): (item: unknown) => unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require(`${modelsFile(ref)}.js`) as Record<string, unknown>;
   const name = `${ref.model.startsWith('_') ? '_' : ''}${ref.model.replace(/^_/, '').replace(/^./, (c) => c.toLowerCase())}Deserializer`;
   const deserializer = module[name];
@@ -244,7 +243,6 @@ function mappersOf(sdk: string): Record<string, Mapper> {
   const source = readFileSync(join(packageRoot(sdk), 'src', 'models', 'mappers.ts'), 'utf8');
   const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
   const exports: Record<string, Mapper> = {};
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   new Function('exports', 'require', output)(exports, () => ({}));
   mappers = exports;
   classic.set(sdk, mappers);
