@@ -1,3 +1,17 @@
+import {
+  DIAGNOSTIC_SETTINGS_VERSIONS,
+  KEYVAULT_VERSIONS,
+  MANAGED_HSM_VERSIONS,
+  NETWORK_VERSIONS,
+  PRIVATE_DNS_VERSIONS,
+  PRIVATE_ENDPOINT_VERSIONS,
+  RESOURCES_VERSIONS,
+  ROLE_ASSIGNMENT_VERSIONS,
+  ROLE_DEFINITION_VERSIONS,
+  SUBSCRIPTION_VERSIONS,
+  ZONE_GROUP_VERSIONS,
+} from './api-versions';
+
 /**
  * Routes (case-insensitive; {sub}/{rg} = /subscriptions/{sub}/resourceGroups/{rg}; GET lists page with nextLink):
  *
@@ -49,37 +63,42 @@ export interface TypeSpec {
    * Microsoft's PrivateEndpointDnsZoneGroupGet example).
    */
   unanswered?: readonly string[];
+  /**
+   * The list operations of this type take `$top` (Vaults_ListBySubscription/ListByResourceGroup,
+   * ManagedHsms_List*, PrivateZones_List*, VirtualNetworkLinks_List, RecordSets_List*, Resources_List,
+   * ResourceGroups_List); elsewhere the parameter is not in the spec and the service ignores it.
+   */
+  top?: boolean;
 }
 
-const KEYVAULT = ['2026-02-01', '2025-05-01', '2024-11-01', '2023-07-01'];
-const NETWORK = ['2026-01-01', '2025-07-01', '2025-05-01', '2024-05-01', '2024-03-01'];
-const PRIVATE_DNS = ['2024-06-01', '2020-06-01', '2020-01-01'];
-const AUTHORIZATION = ['2022-04-01', '2020-10-01-preview'];
-const RESOURCES = ['2015-11-01', '2021-04-01', '2022-09-01', '2024-03-01'];
+const KEYVAULT = KEYVAULT_VERSIONS;
+const NETWORK = NETWORK_VERSIONS;
+const PRIVATE_DNS = PRIVATE_DNS_VERSIONS;
+const RESOURCES = RESOURCES_VERSIONS;
 
 /** Private DNS record types ARM serves under `.../privateDnsZones/{zone}/{recordType}`. */
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
 
 const SPECS: TypeSpec[] = [
-  { type: 'Microsoft.KeyVault/vaults', kind: 'tracked', apiVersions: KEYVAULT },
+  { type: 'Microsoft.KeyVault/vaults', kind: 'tracked', apiVersions: KEYVAULT, top: true },
   {
     type: 'Microsoft.KeyVault/vaults/privateEndpointConnections',
     kind: 'embedded',
     embeddedIn: 'privateEndpointConnections',
     apiVersions: KEYVAULT,
   },
-  { type: 'Microsoft.KeyVault/managedHSMs', kind: 'tracked', apiVersions: KEYVAULT },
+  { type: 'Microsoft.KeyVault/managedHSMs', kind: 'tracked', apiVersions: MANAGED_HSM_VERSIONS, top: true },
   {
     type: 'Microsoft.KeyVault/managedHSMs/privateEndpointConnections',
     kind: 'embedded',
     embeddedIn: 'privateEndpointConnections',
-    apiVersions: KEYVAULT,
+    apiVersions: MANAGED_HSM_VERSIONS,
   },
-  { type: 'Microsoft.Network/privateEndpoints', kind: 'tracked', apiVersions: NETWORK },
+  { type: 'Microsoft.Network/privateEndpoints', kind: 'tracked', apiVersions: PRIVATE_ENDPOINT_VERSIONS },
   {
     type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
     kind: 'child',
-    apiVersions: NETWORK,
+    apiVersions: ZONE_GROUP_VERSIONS,
     unanswered: ['type'],
   },
   { type: 'Microsoft.Network/networkInterfaces', kind: 'tracked', apiVersions: NETWORK },
@@ -91,26 +110,28 @@ const SPECS: TypeSpec[] = [
     embeddedIn: 'virtualNetworkPeerings',
     apiVersions: NETWORK,
   },
-  { type: 'Microsoft.Network/privateDnsZones', kind: 'tracked', apiVersions: PRIVATE_DNS, privateDns: true },
+  { type: 'Microsoft.Network/privateDnsZones', kind: 'tracked', apiVersions: PRIVATE_DNS, privateDns: true, top: true },
   {
     type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
     kind: 'child',
     apiVersions: PRIVATE_DNS,
     privateDns: true,
+    top: true,
   },
   ...RECORD_TYPES.map((recordType): TypeSpec => ({
     type: `Microsoft.Network/privateDnsZones/${recordType}`,
     kind: 'child',
     apiVersions: PRIVATE_DNS,
     privateDns: true,
+    top: true,
   })),
   {
     type: 'Microsoft.Insights/diagnosticSettings',
     kind: 'extension',
-    apiVersions: ['2021-05-01-preview', '2017-05-01-preview'],
+    apiVersions: DIAGNOSTIC_SETTINGS_VERSIONS,
   },
-  { type: 'Microsoft.Authorization/roleAssignments', kind: 'extension', apiVersions: AUTHORIZATION },
-  { type: 'Microsoft.Authorization/roleDefinitions', kind: 'extension', apiVersions: AUTHORIZATION },
+  { type: 'Microsoft.Authorization/roleAssignments', kind: 'extension', apiVersions: ROLE_ASSIGNMENT_VERSIONS },
+  { type: 'Microsoft.Authorization/roleDefinitions', kind: 'extension', apiVersions: ROLE_DEFINITION_VERSIONS },
 ];
 
 /** `GET .../privateDnsZones/{zone}/ALL`: every record set of the zone (RecordSets_List). */
@@ -119,22 +140,25 @@ export const ALL_RECORD_SETS: TypeSpec = {
   kind: 'child',
   apiVersions: PRIVATE_DNS,
   privateDns: true,
+  top: true,
 };
 /** Resource groups, `GET /subscriptions/{s}/resources` (generic list, Vaults.list in arm-keyvault) and the subscription itself. */
 export const RESOURCE_GROUPS: TypeSpec = {
   type: 'Microsoft.Resources/resourceGroups',
   kind: 'tracked',
   apiVersions: RESOURCES,
+  top: true,
 };
 export const GENERIC_RESOURCES: TypeSpec = {
   type: 'Microsoft.Resources/resources',
   kind: 'tracked',
   apiVersions: RESOURCES,
+  top: true,
 };
 export const SUBSCRIPTIONS: TypeSpec = {
   type: 'Microsoft.Resources/subscriptions',
   kind: 'tracked',
-  apiVersions: ['2022-12-01', '2021-01-01', '2020-01-01', '2016-06-01'],
+  apiVersions: SUBSCRIPTION_VERSIONS,
 };
 
 const BY_TYPE = new Map<string, TypeSpec>([...SPECS, ALL_RECORD_SETS].map((spec) => [spec.type.toLowerCase(), spec]));

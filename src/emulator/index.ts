@@ -9,6 +9,7 @@ import { acquireIdentityEndpoint } from './identity';
 import { armHandler, type ServerState } from './server';
 import { ResourceStore } from './store';
 import { completeZones } from './dns-records';
+import { Operations } from './operations';
 import { Throttle, ARM_READ_LIMITS, type ThrottleOptions } from './throttle';
 import { systemClock, type EmulatorClock } from './clock';
 import { createCertificates } from './tls';
@@ -47,6 +48,11 @@ export interface EmulatorOptions {
    * may answer (src/emulator/shape.ts): clients that read more than the spec promises break on it.
    */
   shape?: AnswerShape;
+  /**
+   * How many polls a long-running operation answers `InProgress` before it finishes (default 1; 0 finishes
+   * it at once). See ./operations.ts.
+   */
+  asyncPolls?: number;
 }
 
 export interface RunningEmulator {
@@ -113,6 +119,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     baseUrl: '',
     cloud: options.cloud ?? 'AzureCloud',
     shape: options.shape ?? 'full',
+    operations: new Operations(options.asyncPolls ?? 1, () => clock.now()),
   };
   const arm = createHttpsServer(
     { key: certificates.serverKeyPem, cert: certificates.serverCertPem },

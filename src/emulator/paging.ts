@@ -31,8 +31,8 @@ function queryValue(query: URLSearchParams, name: string): string | undefined {
   return undefined;
 }
 
-export function pageSizeOf(query: URLSearchParams, defaultPageSize: number): number {
-  const top = queryValue(query, '$top');
+export function pageSizeOf(query: URLSearchParams, defaultPageSize: number, takesTop = true): number {
+  const top = takesTop ? queryValue(query, '$top') : undefined;
   if (top === undefined) return defaultPageSize;
   if (!/^\d+$/.test(top) || Number(top) < 1)
     throw badRequest('InvalidTopParameter', `The value '${top}' of $top is invalid; it must be a positive integer.`);
@@ -47,6 +47,7 @@ export function page<T>(
   query: URLSearchParams,
   defaultPageSize: number,
   emptyFirstPage = false,
+  takesTop = true,
 ): Page<T> {
   const token = queryValue(query, '$skiptoken');
   const nextLink = (offset: number): string => {
@@ -59,7 +60,7 @@ export function page<T>(
   // there is none); the minimal shape does so on every first page.
   if (emptyFirstPage && token === undefined && items.length > 0) return { value: [], nextLink: nextLink(0) };
   const offset = token === undefined ? 0 : decodeToken(token);
-  const size = pageSizeOf(query, defaultPageSize);
+  const size = pageSizeOf(query, defaultPageSize, takesTop);
   const value = items.slice(offset, offset + size);
   if (offset + size >= items.length) return { value };
   return { value, nextLink: nextLink(offset + size) };

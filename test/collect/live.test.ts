@@ -140,7 +140,7 @@ describe('faults: each ends with its expected outcome and exit code', () => {
       expect(collected.stats.throttled).toBeGreaterThan(0);
       expect(collected.vaultErrors.size).toBe(0);
       expect(collected.notices).toEqual([]);
-      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+      expect(sorted(collected.resources)).toEqual(sorted(collectable(emulator)));
     });
   });
 
