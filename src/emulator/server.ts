@@ -81,6 +81,7 @@ function graphHeaders(
 
 export function operationName(method: string, target: ArmTarget): string {
   if (isGraphRoute(target.path)) return `${method} Microsoft.ResourceGraph/resources`;
+  if (Operations.isOperationPath(target.path)) return `${method} (long-running operation)`;
   const spec = target.spec;
   if (!spec) return `${method} (unknown route)`;
   if (!target.collection) return `${method} ${spec.type} (${method === 'GET' ? 'get' : method.toLowerCase()})`;
