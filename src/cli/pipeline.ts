@@ -1,13 +1,12 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import type { KvguardConfig } from '../config/types';
 import { RuleSetting, runRules } from '../engine/run';
+import { runRulesOnPlan } from '../engine/undetermined';
+import { idKey, parentId } from '../model/arm';
 import type { Rule, RuleMeta, RunResult } from '../engine/types';
 import type { CallerProfile } from '../model/caller';
 import { reporterFor } from '../report/index';
 import type { ReportFormat, ReportOptions } from '../report/types';
-import { UsageError } from './errors';
 import { loadSource } from './load-source';
 import { packageVersion } from './main';
 import type { AuditSource } from './source';
@@ -39,7 +38,7 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
   const rules = input.rules ?? RULES;
   const settings = input.config?.rules ?? {};
   const source = await loadSource(withCallerIdentity(withCallerNetwork(input.source, input.caller), input.caller));
-  let result = runRules({
+  const runOptions = {
     estate: source.estate,
     vaults: source.vaults,
     rules,
@@ -48,7 +47,10 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
     now: input.now,
     vaultErrors: source.vaultErrors,
     notices: source.notices,
-  });
+  };
+  let result = source.plan
+    ? withAddresses(runRulesOnPlan(enabledOnly(runOptions, settings), source.plan.estates), source.plan.addresses)
+    : runRules(runOptions);
   const suppressions = input.config?.suppressions ?? [];
   if (suppressions.length > 0) {
     const { applySuppressions } = await import('../gate/suppress');
@@ -64,6 +66,35 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
   const output: AuditOutput = { result, rules: ranRules(rules, settings) };
   if (source.resourceLines) output.resourceLines = source.resourceLines;
   return output;
+}
+
+/** runRulesOnPlan runs each rule itself: it gets only the enabled ones. */
+function enabledOnly<T extends { rules: readonly Rule<object>[] }>(
+  options: T,
+  settings: Readonly<Record<string, RuleSetting>>,
+): T {
+  return {
+    ...options,
+    rules: options.rules.filter((r) => (settings[r.meta.id] ?? settings[r.meta.name])?.enabled !== false),
+  };
+}
+
+/** Each finding names the Terraform address that declares the resource at fault (else the vault's). */
+function withAddresses(result: RunResult, addresses: ReadonlyMap<string, string>): RunResult {
+  const findings = result.findings.map((finding) => {
+    const address = addressOf(finding.resourceId, addresses);
+    return address === undefined ? finding : { ...finding, address };
+  });
+  return { ...result, findings };
+}
+
+/** The address of the resource, or of the nearest planned resource it belongs to (a connection → its endpoint). */
+function addressOf(resourceId: string, addresses: ReadonlyMap<string, string>): string | undefined {
+  for (let id = resourceId; /\/providers\/[^/]+\/[^/]+\/[^/]+/i.test(id); id = parentId(id)) {
+    const address = addresses.get(idKey(id));
+    if (address) return address;
+  }
+  return undefined;
 }
 
 /**
@@ -106,28 +137,7 @@ export function renderReport(format: ReportFormat, result: RunResult, options: R
   return reporterFor(format)(result, options);
 }
 
-/**
- * Writes through a temporary file in the same folder and renames it over the target, so a reader never
- * sees half a report and a failed run never leaves one behind that looks complete.
- */
-export function writeFileAtomic(file: string, text: string, label = file): void {
-  const target = path.resolve(file);
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    fs.writeFileSync(temporary, text);
-    fs.renameSync(temporary, target);
-  } catch (thrown) {
-    fs.rmSync(temporary, { force: true });
-    const code = (thrown as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? `folder ${path.dirname(target)} does not exist`
-        : code === 'EISDIR'
-          ? 'is a folder'
-          : (code ?? (thrown as Error).message);
-    throw new UsageError(`${label}: cannot write (${why})`);
-  }
-}
+export { writeFileAtomic } from './output-file';
 
 export function toolInfo(): { name: string; version: string } {
   return { name: 'kvguard', version: packageVersion() };

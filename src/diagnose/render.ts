@@ -1,4 +1,5 @@
 import type { Diagnosis } from './explain-error';
+import { escapeControl } from '../report/escape';
 
 /** A diagnosis as text (for people) or JSON (for scripts). Pure: no colour, no I/O. */
 export function renderDiagnosis(d: Diagnosis, format: 'text' | 'json'): string {
@@ -20,5 +21,6 @@ export function renderDiagnosis(d: Diagnosis, format: 'text' | 'json'): string {
   if (facts.length > 0) lines.push('', ...facts.map((f) => `  ${f}`));
   if (d.rules.length > 0) lines.push('', 'Rules that check this link:', ...d.rules.map((r) => `  ${r}`));
   if (d.commands.length > 0) lines.push('', 'Run:', ...d.commands.map((c) => `  ${c}`));
-  return `${lines.join('\n')}\n`;
+  // Lines carry text from the input (names, codes, messages): no control character reaches the terminal.
+  return `${lines.map(escapeControl).join('\n')}\n`;
 }

@@ -76,6 +76,8 @@ export interface Finding {
   remediation: string;
   link: PathLink;
   evidence?: JsonObject;
+  /** Where the source declares the resource at fault: a Terraform address (`module.net.azurerm_private_endpoint.kv`). */
+  address?: string;
   /** Set when a suppression or baseline covers a fail/error finding; the finding stays visible. */
   suppressed?: { kind: 'suppression' | 'baseline'; reason: string; expires?: string };
 }

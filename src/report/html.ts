@@ -94,7 +94,7 @@ function vaultSection(vault: VaultFindings, options: ReportOptions): string {
     .sort((a, b) => SHOWN_ORDER.indexOf(shownOutcome(a)) - SHOWN_ORDER.indexOf(shownOutcome(b)))
     .map(
       (f) =>
-        `<tr data-outcome="${shownOutcome(f)}" data-rule="${h(f.ruleId)}"><td class="outcome outcome-${shownOutcome(f)}">${shownOutcome(f)}</td><td>${ruleLink(f, options)}</td><td>${h(f.message)}${suppressedNote(f)}<div class="muted">${h(f.remediation)}</div></td><td><code>${h(f.resourceId)}</code></td></tr>`,
+        `<tr data-outcome="${shownOutcome(f)}" data-rule="${h(f.ruleId)}"><td class="outcome outcome-${shownOutcome(f)}">${shownOutcome(f)}</td><td>${ruleLink(f, options)}</td><td>${h(f.message)}${suppressedNote(f)}<div class="muted">${h(f.remediation)}</div></td><td><code>${h(f.resourceId)}</code>${f.address ? `<div class="muted"><code>${h(f.address)}</code></div>` : ''}</td></tr>`,
     );
   return `<section class="vault" data-vault="${h(vault.label)}">
 <h2>${h(vault.label)}</h2><code class="muted">${h(vault.vaultId)}</code>

@@ -1,5 +1,6 @@
 import type { Finding } from '../engine/types';
 import type { Reporter } from './types';
+import { escapeJsonControls } from './escape';
 
 /**
  * The JSON report (DESIGN 2.3): tool, summary and findings in the engine's deterministic order. A finding
@@ -17,7 +18,7 @@ export const jsonReport: Reporter = (result, options) => {
     findings: result.findings.map(toJson),
     notices: result.notices,
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(report, null, 2))}\n`;
 };
 
 function toJson(finding: Finding): Record<string, unknown> {
@@ -32,6 +33,7 @@ function toJson(finding: Finding): Record<string, unknown> {
     remediation: finding.remediation,
     evidence: finding.evidence ?? {},
   };
+  if (finding.address) out.address = finding.address;
   if (finding.suppressed) out.suppressed = finding.suppressed;
   return out;
 }

@@ -16,7 +16,7 @@ export const markdownReport: Reporter = (result, options) => {
   const rows = (findings: Finding[], extra: (f: Finding) => string) =>
     findings.map(
       (f) =>
-        `| ${ruleCell(f, options)} | ${escapeMarkdownCell(labels.get(f) ?? lastSegment(f.vaultId))} | ${escapeMarkdownCell(shortResource(f.resourceId))} | ${extra(f)} |`,
+        `| ${ruleCell(f, options)} | ${escapeMarkdownCell(labels.get(f) ?? lastSegment(f.vaultId))} | ${escapeMarkdownCell(f.address ?? shortResource(f.resourceId))} | ${extra(f)} |`,
     );
   const attention = result.findings.filter((f) => shownOutcome(f) === 'fail' || shownOutcome(f) === 'error');
   attention.sort((a, b) => (a.outcome === b.outcome ? 0 : a.outcome === 'fail' ? -1 : 1));

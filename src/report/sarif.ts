@@ -5,6 +5,7 @@ import { findingFingerprint } from '../gate/fingerprint';
 import { linkLabel } from './access-path';
 import { docUrlOf, lastSegment, rulesOf } from './common';
 import type { ReportOptions, Reporter } from './types';
+import { escapeJsonControls } from './escape';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (https://docs.github.com/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
@@ -55,7 +56,7 @@ export const sarifReport: Reporter = (result, options) => {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(log, null, 2))}\n`;
 };
 
 function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
@@ -92,6 +93,10 @@ function sarifResult(
         physicalLocation: physicalLocation(finding.resourceId, artifact),
         logicalLocations: [
           { name: lastSegment(finding.resourceId), fullyQualifiedName: finding.resourceId, kind: 'resource' },
+          // Where the source declares it: a Terraform address.
+          ...(finding.address
+            ? [{ name: finding.address, fullyQualifiedName: finding.address, kind: 'declaration' }]
+            : []),
         ],
       },
     ],
@@ -100,6 +105,7 @@ function sarifResult(
       outcome: finding.outcome,
       vaultId: finding.vaultId,
       resourceId: finding.resourceId,
+      ...(finding.address ? { address: finding.address } : {}),
       remediation: finding.remediation,
     },
   };
