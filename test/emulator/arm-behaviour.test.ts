@@ -18,6 +18,8 @@ describe('ARM behaviour', () => {
       seed: estate.resources,
       pageSize: 1,
       throttle: { bucketSize: 1000, refillPerSecond: 100 },
+      // A clock that stands still: no refill between two requests on a slow, loaded machine.
+      clock: new TestClock(),
     });
     bearer = await token(emulator);
   });
