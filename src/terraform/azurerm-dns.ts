@@ -1,8 +1,7 @@
 import { UNKNOWN } from '../model/planned';
-import { compact } from './attributes';
 import { known, UNKNOWN_NAME, type PlanContext } from './context';
 import type { TerraformInstance } from './document';
-import { mapList, ref, resource, single, type Mapper } from './mapper';
+import { mapList, ref, simple } from './mapper';
 
 const ZONE = 'Microsoft.Network/privateDnsZones';
 const LINK = 'Microsoft.Network/privateDnsZones/virtualNetworkLinks';
@@ -14,24 +13,17 @@ const RECORD = 'Microsoft.Network/privateDnsZones/A';
  * (a hub zone the DNS team owns) may hold records and links the plan does not show: those are "possible"
  * resources, so a rule that would fail for their absence is not decided by the plan alone.
  */
-export const privateDnsZone: Mapper = {
-  id: (instance, context) => context.resourceId(instance, ZONE),
-  map(instance, context, id) {
+export const privateDnsZone = simple(
+  ZONE,
+  (instance, context) => {
     const a = context.attributes(instance);
-    const zone = resource(
-      instance,
-      id,
-      ZONE,
-      compact({
-        numberOfRecordSets: a.get('number_of_record_sets'),
-        numberOfVirtualNetworkLinks: a.get('number_of_virtual_network_links'),
-        provisioningState: 'Succeeded',
-      }),
-      { location: 'global' },
-    );
-    return single([zone]);
+    return {
+      numberOfRecordSets: a.get('number_of_record_sets'),
+      numberOfVirtualNetworkLinks: a.get('number_of_virtual_network_links'),
+    };
   },
-};
+  { location: 'global' },
+);
 
 /** The zone's id from a child's `resource_group_name` and zone name attribute. */
 export function zoneIdOf(instance: TerraformInstance, context: PlanContext, zoneAttribute: string): string {
@@ -44,47 +36,38 @@ export function zoneIdOf(instance: TerraformInstance, context: PlanContext, zone
  * A successful apply leaves the link Succeeded and Completed: azurerm waits for the operation to finish, and
  * an apply that fails is not the estate the plan describes.
  */
-export const privateDnsZoneLink: Mapper = {
-  id: (instance, context) =>
-    `${zoneIdOf(instance, context, 'private_dns_zone_name')}/virtualNetworkLinks/${known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME}`,
-  map(instance, context, id) {
+export const privateDnsZoneLink = simple(
+  LINK,
+  (instance, context) => {
     const a = context.attributes(instance);
-    return single([
-      resource(
-        instance,
-        id,
-        LINK,
-        compact({
-          virtualNetwork: ref(context.reference(instance, 'virtual_network_id')),
-          registrationEnabled: a.get('registration_enabled') ?? false,
-          resolutionPolicy: a.get('resolution_policy'),
-          virtualNetworkLinkState: 'Completed',
-          provisioningState: 'Succeeded',
-        }),
-        { location: 'global' },
-      ),
-    ]);
+    return {
+      virtualNetwork: ref(context.reference(instance, 'virtual_network_id')),
+      registrationEnabled: a.get('registration_enabled') ?? false,
+      resolutionPolicy: a.get('resolution_policy'),
+      virtualNetworkLinkState: 'Completed',
+    };
   },
-};
+  {
+    location: 'global',
+    id: (instance, context) =>
+      `${zoneIdOf(instance, context, 'private_dns_zone_name')}/virtualNetworkLinks/${known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME}`,
+  },
+);
 
 /** azurerm_private_dns_a_record → .../A/{name} (Microsoft's RecordSetAGet): `records` are the addresses. */
-export const privateDnsARecord: Mapper = {
-  id: (instance, context) =>
-    `${zoneIdOf(instance, context, 'zone_name')}/A/${known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME}`,
-  map(instance, context, id) {
+export const privateDnsARecord = simple(
+  RECORD,
+  (instance, context) => {
     const a = context.attributes(instance);
     const records = a.list('records');
-    return single([
-      resource(
-        instance,
-        id,
-        RECORD,
-        compact({
-          ttl: a.get('ttl'),
-          fqdn: a.get('fqdn'),
-          aRecords: records === UNKNOWN ? UNKNOWN : mapList(records, (ipv4Address) => ({ ipv4Address })),
-        }),
-      ),
-    ]);
+    return {
+      ttl: a.get('ttl'),
+      fqdn: a.get('fqdn'),
+      aRecords: records === UNKNOWN ? UNKNOWN : mapList(records, (ipv4Address) => ({ ipv4Address })),
+    };
   },
-};
+  {
+    id: (instance, context) =>
+      `${zoneIdOf(instance, context, 'zone_name')}/A/${known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME}`,
+  },
+);

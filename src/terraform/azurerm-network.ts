@@ -3,7 +3,7 @@ import { UNKNOWN, UNSEEN } from '../model/planned';
 import { compact, type BlockView } from './attributes';
 import { isKnown, known, UNKNOWN_NAME, type PlanContext } from './context';
 import type { TerraformInstance } from './document';
-import { appendTo, isCreated, mapBlocks, mapList, ref, resource, single, type Mapper } from './mapper';
+import { appendTo, isCreated, mapBlocks, mapList, ref, simple, single, type Mapper } from './mapper';
 
 const VNET = 'Microsoft.Network/virtualNetworks';
 const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
@@ -16,31 +16,17 @@ const NSG = 'Microsoft.Network/networkSecurityGroups';
  * SubnetGet, VirtualNetworkPeeringGet, RouteTableGet and NetworkSecurityGroupGet examples). ARM nests a VNet's
  * subnets and peerings in the VNet; a subnet's route table and NSG are `{id}` references on the subnet.
  */
-export const virtualNetwork: Mapper = {
-  id: (instance, context) => context.resourceId(instance, VNET),
-  map(instance, context, id) {
-    const a = context.attributes(instance);
-    const dnsServers = a.list('dns_servers');
-    const subnets = mapBlocks(a.blocks('subnet'), (block) => inlineSubnet(block, id));
-    return single([
-      resource(
-        instance,
-        id,
-        VNET,
-        compact({
-          addressSpace: { addressPrefixes: mapList(a.list('address_space'), (v) => v) },
-          dhcpOptions:
-            dnsServers === UNKNOWN ? { dnsServers: UNKNOWN } : dnsServers.length > 0 ? { dnsServers } : undefined,
-          subnets,
-          // Peerings are their own azurerm resources; an existing VNet may have peerings the plan does not manage.
-          virtualNetworkPeerings: isCreated(instance) ? [] : UNSEEN,
-          provisioningState: 'Succeeded',
-        }),
-        compact({ location: a.get('location') }),
-      ),
-    ]);
-  },
-};
+export const virtualNetwork = simple(VNET, (instance, context, id) => {
+  const a = context.attributes(instance);
+  const dnsServers = a.list('dns_servers');
+  return {
+    addressSpace: { addressPrefixes: mapList(a.list('address_space'), (v) => v) },
+    dhcpOptions: dnsServers === UNKNOWN ? { dnsServers: UNKNOWN } : dnsServers.length > 0 ? { dnsServers } : undefined,
+    subnets: mapBlocks(a.blocks('subnet'), (block) => inlineSubnet(block, id)),
+    // Peerings are their own azurerm resources; an existing VNet may have peerings the plan does not manage.
+    virtualNetworkPeerings: isCreated(instance) ? [] : UNSEEN,
+  };
+});
 
 /** A `subnet` block inside azurerm_virtual_network (v4: address_prefixes; v3: address_prefix). */
 function inlineSubnet(block: BlockView, vnetId: string): JsonValue {
@@ -77,63 +63,50 @@ function endpointPolicies(block: { get(...path: (string | number)[]): JsonValue 
   return enabled === UNKNOWN ? UNKNOWN : enabled === true ? 'Enabled' : enabled === false ? 'Disabled' : undefined;
 }
 
+function nameOf(instance: TerraformInstance, context: PlanContext): string {
+  return known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME;
+}
+
 /** The VNet id from `virtual_network_name` and `resource_group_name`. */
 function vnetIdOf(instance: TerraformInstance, context: PlanContext): string {
   const name = known(context.attributes(instance).get('virtual_network_name')) ?? UNKNOWN_NAME;
   return `${context.groupId(instance)}/providers/${VNET}/${name}`;
 }
 
-export const subnet: Mapper = {
-  id: (instance, context) =>
-    `${vnetIdOf(instance, context)}/subnets/${known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME}`,
-  map(instance, context, id) {
+export const subnet = simple(
+  SUBNET,
+  (instance, context) => {
     const a = context.attributes(instance);
-    const prefixes = a.list('address_prefixes');
-    return single([
-      resource(
-        instance,
-        id,
-        SUBNET,
-        compact({
-          addressPrefixes: prefixes,
-          addressPrefix: a.get('address_prefix'),
-          serviceEndpoints: serviceEndpoints(a.list('service_endpoints')),
-          privateEndpointNetworkPolicies: endpointPolicies(a),
-          provisioningState: 'Succeeded',
-        }),
-      ),
-    ]);
+    return {
+      addressPrefixes: a.list('address_prefixes'),
+      addressPrefix: a.get('address_prefix'),
+      serviceEndpoints: serviceEndpoints(a.list('service_endpoints')),
+      privateEndpointNetworkPolicies: endpointPolicies(a),
+    };
   },
-};
+  { id: (instance, context) => `${vnetIdOf(instance, context)}/subnets/${nameOf(instance, context)}` },
+);
 
 /**
  * azurerm_virtual_network_peering: one side of a peering. Its state is `Connected` once both sides exist and
  * `Initiated` while only one does (VirtualNetworkPeeringGet's `peeringState`); assemble.ts decides it with both
  * sides in view.
  */
-export const peering: Mapper = {
-  id: (instance, context) =>
-    `${vnetIdOf(instance, context)}/virtualNetworkPeerings/${known(context.attributes(instance).get('name')) ?? UNKNOWN_NAME}`,
-  map(instance, context, id) {
+export const peering = simple(
+  PEERING,
+  (instance, context) => {
     const a = context.attributes(instance);
-    return single([
-      resource(
-        instance,
-        id,
-        PEERING,
-        compact({
-          remoteVirtualNetwork: ref(context.reference(instance, 'remote_virtual_network_id')),
-          allowVirtualNetworkAccess: a.get('allow_virtual_network_access') ?? true,
-          allowForwardedTraffic: a.get('allow_forwarded_traffic') ?? false,
-          allowGatewayTransit: a.get('allow_gateway_transit') ?? false,
-          useRemoteGateways: a.get('use_remote_gateways') ?? false,
-          peeringState: UNSEEN,
-          provisioningState: 'Succeeded',
-        }),
-      ),
-    ]);
+    return {
+      remoteVirtualNetwork: ref(context.reference(instance, 'remote_virtual_network_id')),
+      allowVirtualNetworkAccess: a.get('allow_virtual_network_access') ?? true,
+      allowForwardedTraffic: a.get('allow_forwarded_traffic') ?? false,
+      allowGatewayTransit: a.get('allow_gateway_transit') ?? false,
+      useRemoteGateways: a.get('use_remote_gateways') ?? false,
+      peeringState: UNSEEN,
+    };
   },
-};
+  { id: (instance, context) => `${vnetIdOf(instance, context)}/virtualNetworkPeerings/${nameOf(instance, context)}` },
+);
 
 function route(block: { get(...path: (string | number)[]): JsonValue | undefined }, tableId: string): JsonValue {
   const name = known(block.get('name')) ?? UNKNOWN_NAME;
@@ -149,28 +122,16 @@ function route(block: { get(...path: (string | number)[]): JsonValue | undefined
   };
 }
 
-export const routeTable: Mapper = {
-  id: (instance, context) => context.resourceId(instance, ROUTE_TABLE),
-  map(instance, context, id) {
-    const a = context.attributes(instance);
-    const propagation = a.get('bgp_route_propagation_enabled');
-    return single([
-      resource(
-        instance,
-        id,
-        ROUTE_TABLE,
-        compact({
-          routes: mapBlocks(a.blocks('route'), (block) => route(block, id)),
-          // v4: bgp_route_propagation_enabled; v3: disable_bgp_route_propagation.
-          disableBgpRoutePropagation:
-            typeof propagation === 'boolean' ? !propagation : a.get('disable_bgp_route_propagation'),
-          provisioningState: 'Succeeded',
-        }),
-        compact({ location: a.get('location') }),
-      ),
-    ]);
-  },
-};
+export const routeTable = simple(ROUTE_TABLE, (instance, context, id) => {
+  const a = context.attributes(instance);
+  const propagation = a.get('bgp_route_propagation_enabled');
+  return {
+    routes: mapBlocks(a.blocks('route'), (block) => route(block, id)),
+    // v4: bgp_route_propagation_enabled; v3: disable_bgp_route_propagation.
+    disableBgpRoutePropagation:
+      typeof propagation === 'boolean' ? !propagation : a.get('disable_bgp_route_propagation'),
+  };
+});
 
 /** azurerm_route: one more route in its table. */
 export const routeResource: Mapper = {
@@ -269,25 +230,10 @@ function defaultRules(nsgId: string): JsonValue[] {
   ];
 }
 
-export const networkSecurityGroup: Mapper = {
-  id: (instance, context) => context.resourceId(instance, NSG),
-  map(instance, context, id) {
-    const a = context.attributes(instance);
-    return single([
-      resource(
-        instance,
-        id,
-        NSG,
-        compact({
-          securityRules: mapBlocks(a.blocks('security_rule'), (block) => securityRule(block, id)),
-          defaultSecurityRules: defaultRules(id),
-          provisioningState: 'Succeeded',
-        }),
-        compact({ location: a.get('location') }),
-      ),
-    ]);
-  },
-};
+export const networkSecurityGroup = simple(NSG, (instance, context, id) => ({
+  securityRules: mapBlocks(context.attributes(instance).blocks('security_rule'), (block) => securityRule(block, id)),
+  defaultSecurityRules: defaultRules(id),
+}));
 
 /** azurerm_network_security_rule: one more rule in its NSG. */
 export const networkSecurityRule: Mapper = {

@@ -3,7 +3,7 @@ import { BUILT_IN_ROLES } from '../rbac/builtin-roles';
 import { UNKNOWN } from '../model/planned';
 import { compact } from './attributes';
 import { isKnown, known, UNKNOWN_NAME } from './context';
-import { mapBlocks, ref, resource, single, type Mapper } from './mapper';
+import { mapBlocks, ref, resource, simple, single, type Mapper } from './mapper';
 
 const RESOLVER = 'Microsoft.Network/dnsResolvers';
 const RULESET = 'Microsoft.Network/dnsForwardingRulesets';
@@ -13,25 +13,10 @@ const RULESET = 'Microsoft.Network/dnsForwardingRulesets';
  * OutboundEndpoint_Get, DnsForwardingRuleset_Get, ForwardingRule_Get and VirtualNetworkLink_Get examples,
  * api-version 2025-05-01), role assignments and diagnostic settings.
  */
-export const dnsResolver: Mapper = {
-  id: (instance, context) => context.resourceId(instance, RESOLVER),
-  map(instance, context, id) {
-    const a = context.attributes(instance);
-    return single([
-      resource(
-        instance,
-        id,
-        RESOLVER,
-        compact({
-          virtualNetwork: ref(context.reference(instance, 'virtual_network_id')),
-          dnsResolverState: 'Connected',
-          provisioningState: 'Succeeded',
-        }),
-        compact({ location: a.get('location') }),
-      ),
-    ]);
-  },
-};
+export const dnsResolver = simple(RESOLVER, (instance, context) => ({
+  virtualNetwork: ref(context.reference(instance, 'virtual_network_id')),
+  dnsResolverState: 'Connected',
+}));
 
 /** Children of a resolver or ruleset: the parent id from `<parent>_id`, the child segment, the name. */
 function childId(parentAttribute: string, segment: string): Mapper['id'] {
@@ -42,106 +27,52 @@ function childId(parentAttribute: string, segment: string): Mapper['id'] {
   };
 }
 
-export const inboundEndpoint: Mapper = {
-  id: childId('private_dns_resolver_id', 'inboundEndpoints'),
-  map(instance, context, id) {
-    const a = context.attributes(instance);
-    return single([
-      resource(
-        instance,
-        id,
-        `${RESOLVER}/inboundEndpoints`,
-        compact({
-          ipConfigurations: mapBlocks(a.blocks('ip_configurations'), (block) =>
-            compact({
-              subnet: ref(context.reference(instance, ...block.path, 'subnet_id')),
-              privateIpAddress: block.get('private_ip_address'),
-              privateIpAllocationMethod: block.get('private_ip_allocation_method') ?? 'Dynamic',
-            }),
-          ),
-          provisioningState: 'Succeeded',
-        }),
-        compact({ location: a.get('location') }),
-      ),
-    ]);
-  },
-};
+export const inboundEndpoint = simple(
+  `${RESOLVER}/inboundEndpoints`,
+  (instance, context) => ({
+    ipConfigurations: mapBlocks(context.attributes(instance).blocks('ip_configurations'), (block) =>
+      compact({
+        subnet: ref(context.reference(instance, ...block.path, 'subnet_id')),
+        privateIpAddress: block.get('private_ip_address'),
+        privateIpAllocationMethod: block.get('private_ip_allocation_method') ?? 'Dynamic',
+      }),
+    ),
+  }),
+  { id: childId('private_dns_resolver_id', 'inboundEndpoints') },
+);
 
-export const outboundEndpoint: Mapper = {
-  id: childId('private_dns_resolver_id', 'outboundEndpoints'),
-  map(instance, context, id) {
-    const a = context.attributes(instance);
-    return single([
-      resource(
-        instance,
-        id,
-        `${RESOLVER}/outboundEndpoints`,
-        compact({ subnet: ref(context.reference(instance, 'subnet_id')), provisioningState: 'Succeeded' }),
-        compact({ location: a.get('location') }),
-      ),
-    ]);
-  },
-};
+export const outboundEndpoint = simple(
+  `${RESOLVER}/outboundEndpoints`,
+  (instance, context) => ({ subnet: ref(context.reference(instance, 'subnet_id')) }),
+  { id: childId('private_dns_resolver_id', 'outboundEndpoints') },
+);
 
-export const forwardingRuleset: Mapper = {
-  id: (instance, context) => context.resourceId(instance, RULESET),
-  map(instance, context, id) {
-    const a = context.attributes(instance);
-    const endpoints = context.references(instance, 'private_dns_resolver_outbound_endpoint_ids');
-    return single([
-      resource(
-        instance,
-        id,
-        RULESET,
-        compact({
-          dnsResolverOutboundEndpoints: endpoints === UNKNOWN ? UNKNOWN : endpoints.map((e) => ({ id: e })),
-          provisioningState: 'Succeeded',
-        }),
-        compact({ location: a.get('location') }),
-      ),
-    ]);
-  },
-};
+export const forwardingRuleset = simple(RULESET, (instance, context) => {
+  const endpoints = context.references(instance, 'private_dns_resolver_outbound_endpoint_ids');
+  return { dnsResolverOutboundEndpoints: endpoints === UNKNOWN ? UNKNOWN : endpoints.map((e) => ({ id: e })) };
+});
 
-export const forwardingRule: Mapper = {
-  id: childId('dns_forwarding_ruleset_id', 'forwardingRules'),
-  map(instance, context, id) {
+export const forwardingRule = simple(
+  `${RULESET}/forwardingRules`,
+  (instance, context) => {
     const a = context.attributes(instance);
     const enabled = a.get('enabled');
-    return single([
-      resource(
-        instance,
-        id,
-        `${RULESET}/forwardingRules`,
-        compact({
-          domainName: a.get('domain_name'),
-          targetDnsServers: mapBlocks(a.blocks('target_dns_servers'), (block) =>
-            compact({ ipAddress: block.get('ip_address'), port: block.get('port') ?? 53 }),
-          ),
-          forwardingRuleState: enabled === UNKNOWN ? UNKNOWN : enabled === false ? 'Disabled' : 'Enabled',
-          provisioningState: 'Succeeded',
-        }),
+    return {
+      domainName: a.get('domain_name'),
+      targetDnsServers: mapBlocks(a.blocks('target_dns_servers'), (block) =>
+        compact({ ipAddress: block.get('ip_address'), port: block.get('port') ?? 53 }),
       ),
-    ]);
+      forwardingRuleState: enabled === UNKNOWN ? UNKNOWN : enabled === false ? 'Disabled' : 'Enabled',
+    };
   },
-};
+  { id: childId('dns_forwarding_ruleset_id', 'forwardingRules') },
+);
 
-export const rulesetVnetLink: Mapper = {
-  id: childId('dns_forwarding_ruleset_id', 'virtualNetworkLinks'),
-  map(instance, context, id) {
-    return single([
-      resource(
-        instance,
-        id,
-        `${RULESET}/virtualNetworkLinks`,
-        compact({
-          virtualNetwork: ref(context.reference(instance, 'virtual_network_id')),
-          provisioningState: 'Succeeded',
-        }),
-      ),
-    ]);
-  },
-};
+export const rulesetVnetLink = simple(
+  `${RULESET}/virtualNetworkLinks`,
+  (instance, context) => ({ virtualNetwork: ref(context.reference(instance, 'virtual_network_id')) }),
+  { id: childId('dns_forwarding_ruleset_id', 'virtualNetworkLinks') },
+);
 
 /** azurerm_resource_group: no resource on the access path, but the parent id of what lives in it (azapi `parent_id`). */
 export const resourceGroup: Mapper = {

@@ -1,6 +1,6 @@
 import type { ArmResource, JsonObject, JsonValue } from '../model/arm';
 import { UNKNOWN } from '../model/planned';
-import type { BlockView } from './attributes';
+import { compact, type BlockView } from './attributes';
 import type { PlanContext, Patch, PlannedResource } from './context';
 import type { TerraformInstance } from './document';
 
@@ -74,4 +74,25 @@ export function appendTo(target: ArmResource, key: string, value: JsonValue): vo
 /** The last segment of an ARM id. */
 export function lastSegment(id: string): string {
   return id.replace(/\/+$/, '').split('/').pop() ?? '';
+}
+
+type Properties = Record<string, JsonValue | undefined>;
+
+/**
+ * The common case: one ARM resource of `type`, Succeeded after a successful apply, in the instance's `location`
+ * (or a fixed one: private DNS resources are `global`), its id from `id` (default: resource group, type, name).
+ */
+export function simple(
+  type: string,
+  properties: (instance: TerraformInstance, context: PlanContext, id: string) => Properties,
+  options: { id?: Mapper['id']; location?: string } = {},
+): Mapper {
+  return {
+    id: options.id ?? ((instance, context) => context.resourceId(instance, type)),
+    map(instance, context, id) {
+      const location = options.location ?? context.attributes(instance).get('location');
+      const body = compact({ ...properties(instance, context, id), provisioningState: 'Succeeded' });
+      return single([resource(instance, id, type, body, compact({ location }))]);
+    },
+  };
 }

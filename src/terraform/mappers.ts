@@ -24,6 +24,7 @@ import {
   roleAssignment,
   rulesetVnetLink,
 } from './azurerm-other';
+import { azureFirewall, firewallPolicy, hubConnection, hubRouteTable, virtualHub, virtualWan } from './azurerm-hub';
 import type { TerraformInstance } from './document';
 import type { Mapper } from './mapper';
 
@@ -59,6 +60,12 @@ export const MAPPERS: Readonly<Record<string, Mapper>> = {
   azurerm_private_dns_resolver_dns_forwarding_ruleset: forwardingRuleset,
   azurerm_private_dns_resolver_forwarding_rule: forwardingRule,
   azurerm_private_dns_resolver_virtual_network_link: rulesetVnetLink,
+  azurerm_firewall: azureFirewall,
+  azurerm_firewall_policy: firewallPolicy,
+  azurerm_virtual_wan: virtualWan,
+  azurerm_virtual_hub: virtualHub,
+  azurerm_virtual_hub_connection: hubConnection,
+  azurerm_virtual_hub_route_table: hubRouteTable,
   azurerm_role_assignment: roleAssignment,
   azurerm_monitor_diagnostic_setting: diagnosticSetting,
   azurerm_resource_group: resourceGroup,
