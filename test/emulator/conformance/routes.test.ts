@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { ARM_EXAMPLES } from '../../support/arm-examples';
 import { rawRequest, testEstate, token } from '../support';
 import { modelsOf } from './models';
-import { modelProblems, type ModelRef } from './sdk-model';
+import { modelProblems, readOnlyPaths, type ModelRef } from './sdk-model';
 
 /**
  * Spec conformance of every route the emulator serves (catalog.routeTable(), so a route added there is checked
@@ -196,6 +196,64 @@ describe.each(SHAPES)('every served route answers its SDK model (%s shape)', (sh
       expect(problems).toEqual([]);
     },
   );
+});
+
+/**
+ * Read-only properties are the service's: an instance's GET body PUT back with every read-only string (as the
+ * SDK's model marks them: what its serializer drops) set to a marker is accepted, and the answer carries no
+ * marker. A client cannot write what the spec says only the service writes.
+ */
+const MARKER = 'set-by-the-client';
+const exercised: string[] = [];
+
+describe('read-only properties are never taken from a PUT body', () => {
+  let emulator: RunningEmulator;
+  let bearer: string;
+  let instances: Instance[];
+  beforeAll(async () => {
+    const estate = await testEstate();
+    emulator = await startEmulator({ seed: estate.resources, throttle: false, asyncPolls: 0 });
+    bearer = await token(emulator);
+    instances = instancesOf(emulator);
+  });
+  afterAll(() => emulator.stop());
+
+  const writable = routeTable().filter((route) => route.shape === 'item' && route.spec?.kind !== 'embedded');
+  test.each(writable.map((route) => [route.type, route] as const))('%s', async (_type, route) => {
+    const model = modelsOf(route.type)?.item;
+    const instance = instances.find((i) => i.type.toLowerCase() === route.type.toLowerCase());
+    if (!model || !instance) return; // no instance of the type in the test estate: the route test above covers it
+    const url = `${instance.id}?api-version=${version(route.type, route)}`;
+    const body = (await get(emulator, bearer, url)) as Record<string, unknown>;
+    const paths = readOnlyPaths(model, body);
+    if (paths === undefined) return;
+    const tampered = structuredClone(body);
+    const changed: string[] = [];
+    for (const path of paths) {
+      const keys = path.split('/').slice(1);
+      if (['id', 'name', 'type'].includes(keys[0] ?? '') && keys.length === 1) continue;
+      let node = tampered as Record<string, unknown>;
+      for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+      const last = keys[keys.length - 1] ?? '';
+      if (typeof node[last] !== 'string' || /(^|\/)id$/.test(path)) continue;
+      node[last] = MARKER;
+      changed.push(path);
+    }
+    const response = await rawRequest(emulator, url, { method: 'PUT', token: bearer, body: tampered });
+    if (response.status === 405) return;
+    expect(response.status).toBeLessThan(300);
+    const at = (value: unknown, path: string): unknown =>
+      path
+        .split('/')
+        .slice(1)
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
+    if (changed.length > 0) exercised.push(route.type);
+    expect(changed.filter((path) => at(response.body, path) === MARKER)).toEqual([]);
+  });
+
+  test('the check is not vacuous: read-only strings were sent for most types', () => {
+    expect(exercised.length).toBeGreaterThanOrEqual(8);
+  });
 });
 
 /**

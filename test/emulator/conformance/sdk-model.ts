@@ -218,6 +218,38 @@ function checkModular(ref: ModelRef, body: Json): Problem[] {
   ];
 }
 
+// ---------------------------------------------------------------- read-only properties
+
+function serializerOf(ref: ModelRef): ((item: unknown) => unknown) | undefined {
+  const module = require(`${modelsFile(ref)}.js`) as Record<string, unknown>;
+  const serializer = module[`${ref.model.replace(/^./, (c) => c.toLowerCase())}Serializer`];
+  return typeof serializer === 'function' ? (serializer as (item: unknown) => unknown) : undefined;
+}
+
+function leafPaths(value: unknown, path: string, out: Set<string>): Set<string> {
+  if (value !== null && typeof value === 'object')
+    for (const [key, child] of Object.entries(value as Record<string, unknown>))
+      leafPaths(child, `${path}/${key}`, out);
+  else if (value !== undefined) out.add(path);
+  return out;
+}
+
+/**
+ * The wire paths of `body` the model marks read-only: what the SDK's own round trip (deserialize, then serialize
+ * for a PUT) drops. Undefined for models without a serializer (classic mappers, list results).
+ */
+export function readOnlyPaths(ref: ModelRef, body: unknown): string[] | undefined {
+  if (ref.file === 'mappers' || ref.sdk === 'spec') return undefined;
+  const serialize = serializerOf(ref);
+  if (!serialize) return undefined;
+  const sent = leafPaths(
+    JSON.parse(JSON.stringify(serialize(deserializerOf(ref)(structuredClone(body))))),
+    '',
+    new Set(),
+  );
+  return [...leafPaths(body, '', new Set())].filter((path) => !sent.has(path));
+}
+
 // ---------------------------------------------------------------- models found by name (new types)
 
 function modelFiles(sdk: string): string[] {
