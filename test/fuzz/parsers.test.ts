@@ -5,7 +5,7 @@ import { healthyPath } from '../../src/fixtures/scenario';
 import { ROOT, example } from '../support/run-cli';
 import { tempDir } from '../support/temp-dir';
 import { encodePart, FAKE_SIGNATURE, vaultClaims } from '../token/make-token';
-import { RUNS, SEED, checkCase, mutationOf, textOf, writeCase } from './support';
+import { RUNS, SEED, checkCase, textOf, writeCase } from './support';
 
 /**
  * One property per parser the CLI exposes (issue 16): snapshot, config, JWT, Key Vault error body, AuditEvent

@@ -63,7 +63,7 @@ export async function checkCase(
     run = await runCli(args, options);
   } catch (thrown) {
     t.internal += 1;
-    throw new Error(`internal error: ${(thrown as Error).message}`);
+    throw new Error(`internal error: ${(thrown as Error).message}`, { cause: thrown });
   }
   if (run.code === 0) t.exit0 += 1;
   else if (run.code === 1) t.exit1 += 1;
