@@ -3,7 +3,7 @@ import type { CollectionStats, Notice } from '../engine/types';
 import type { ArmResource } from '../model/arm';
 import { Estate, EstateOptions, SKIPPABLE_READS, buildEstate, isModelType } from '../model/estate';
 import type { Vault } from '../model/types';
-import { Snapshot, checkAdaptedResources, parseSnapshotDocuments } from '../input/snapshot';
+import { Snapshot, checkAdaptedResources, readInputDocuments, snapshotOf } from '../input/snapshot';
 import { armFromStackExport } from '../pulumi/stack-export';
 import { parseJsonDocuments } from '../input/json-documents';
 import { readJsonFile, readJsonText } from '../input/json-file';
@@ -32,17 +32,17 @@ export interface LoadedSource {
 export async function loadSource(source: AuditSource): Promise<LoadedSource> {
   if (source.kind === 'terraform') return loadTerraform(source, source.file, readJsonFile(source.file));
   if (source.kind === 'snapshot') {
-    const text = readJsonText(source.file);
-    const documents = parseJsonDocuments(text, source.file);
+    // Streamed when large (src/input/json-stream.ts); several documents when concatenated (json-documents.ts).
+    const input = readInputDocuments(source.file);
     // `terraform show -json` output given as a snapshot is read as what it is.
-    const [first] = documents;
-    if (documents.length === 1 && isTerraformJson(first))
+    const [first] = input.documents;
+    if (input.documents.length === 1 && isTerraformJson(first))
       return loadTerraform(
         { kind: 'terraform', file: source.file, ...(source.scope ? { scope: source.scope } : {}) },
         source.file,
         first,
       );
-    const snapshot = { ...parseSnapshotDocuments(documents, source.file), resourceLines: resourceLines(text) };
+    const snapshot = snapshotOf(input, source.file);
     const resources = [...snapshot.resources, ...stackResources(snapshot, source.file)];
     const estate = buildEstate(resources, snapshotEstateOptions(snapshot));
     const loaded: LoadedSource = {

@@ -47,13 +47,27 @@ const VAULT_TYPES: readonly string[] = [MODEL_TYPES.vault, MODEL_TYPES.managedHs
 const NULLABLE_FIELDS = ['location', 'tags', 'etag', 'sku', 'kind'] as const;
 
 export function readSnapshot(file: string, streamAboveBytes = STREAM_ABOVE_BYTES): Snapshot {
+  return snapshotOf(readInputDocuments(file, streamAboveBytes), file);
+}
+
+/** The JSON documents of an input file, and its text when it was small enough to hold (for resource lines). */
+export interface InputDocuments {
+  documents: unknown[];
+  text?: string;
+}
+
+export function readInputDocuments(file: string, streamAboveBytes = STREAM_ABOVE_BYTES): InputDocuments {
   // A large file is streamed, never held as one string; resources of types the model does not read are kept
   // as {id, name, type} only (counted, then dropped), so memory follows what is audited, not the file's size.
   if (file !== '-' && (fileSize(file) ?? 0) > streamAboveBytes)
-    return parseSnapshotDocuments([readLargeJson(file, stubIgnoredType)], file);
+    return { documents: [readLargeJson(file, stubIgnoredType)] };
   const text = readJsonText(file);
-  const documents = parseJsonDocuments(text, file);
-  return { ...parseSnapshotDocuments(documents, file), resourceLines: resourceLines(text) };
+  return { documents: parseJsonDocuments(text, file), text };
+}
+
+export function snapshotOf(input: InputDocuments, file: string): Snapshot {
+  const snapshot = parseSnapshotDocuments(input.documents, file);
+  return input.text === undefined ? snapshot : { ...snapshot, resourceLines: resourceLines(input.text) };
 }
 
 /** One parsed JSON value (tests, the emulator's seed). */
