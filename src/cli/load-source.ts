@@ -5,9 +5,7 @@ import { Estate, EstateOptions, SKIPPABLE_READS, buildEstate, isModelType } from
 import type { Vault } from '../model/types';
 import { Snapshot, checkAdaptedResources, readInputDocuments, snapshotOf } from '../input/snapshot';
 import { armFromStackExport } from '../pulumi/stack-export';
-import { parseJsonDocuments } from '../input/json-documents';
-import { readJsonFile, readJsonText } from '../input/json-file';
-import { resourceLines } from '../input/resource-lines';
+import { readJsonFile } from '../input/json-file';
 import type { PlannedEstates } from '../model/planned';
 import { isTerraformJson } from '../terraform/document';
 import type { TerraformOptions } from '../terraform/index';
