@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { startEmulator } from '../src/emulator';
 import type { ArmResource } from '../src/model/arm';
-import { measureKvguard, measureNaive, type KvguardMode, type Target } from './measure';
+import { cpuMs, measureKvguard, measureNaive, type KvguardMode, type Target } from './measure';
 
 /**
  * The benchmark's child processes, so each side's memory is its own: `emulator` serves a seed file and
@@ -25,7 +25,7 @@ async function main(role: string, json: string): Promise<void> {
       `${JSON.stringify({ endpoint: emulator.endpoint, caCertPath: emulator.caCertPath, identityEndpoint: emulator.identityEndpoint, identityHeader: emulator.identityHeader })}\n`,
     );
     await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
-    process.stdout.write(`${JSON.stringify({ served: emulator.requestCounts() })}\n`);
+    process.stdout.write(`${JSON.stringify({ served: emulator.requestCounts(), cpuMs: cpuMs() })}\n`);
     await emulator.stop();
     return;
   }

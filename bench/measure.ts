@@ -5,6 +5,7 @@ import { runRules } from '../src/engine/run';
 import type { Summary } from '../src/engine/types';
 import { buildEstate } from '../src/model/estate';
 import { jsonReport } from '../src/report/json';
+import type { LaneStats } from '../src/collect/scheduler';
 import { RULES } from '../rules/index';
 import { collectNaively, type NaiveResult } from './naive-collector';
 import { useEmulatorIdentity } from '../src/emulator/identity-env';
@@ -61,6 +62,11 @@ export interface KvguardRun {
   /** sha256 of the findings, to compare modes. */
   findingsDigest: string;
   maxRssMB: number;
+  /** CPU time of this process (user + system): on a shared machine, steadier than wall time. */
+  cpuMs: number;
+  /** The scheduler's lanes: requests per quota, for the floor the quotas and latency allow (bench/limit.ts). */
+  lanes?: LaneStats[];
+  peakInFlight?: number;
 }
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -113,7 +119,16 @@ export async function measureKvguard(target: Target, mode: KvguardMode): Promise
     summary: result.summary,
     findingsDigest: createHash('sha256').update(JSON.stringify(result.findings)).digest('hex').slice(0, 16),
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpuMs: cpuMs(),
+    ...(collected.stats.scheduler
+      ? { lanes: collected.stats.scheduler.lanes, peakInFlight: collected.stats.scheduler.peakInFlight }
+      : {}),
   };
+}
+
+export function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return Math.round((usage.user + usage.system) / 1000);
 }
 
 export interface NaiveRun extends NaiveResult {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
-import type { Pipeline } from '@azure/core-rest-pipeline';
+import { type HttpClient, type Pipeline, createDefaultHttpClient } from '@azure/core-rest-pipeline';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
@@ -185,13 +185,29 @@ export function createGraphReader(settings: SdkReaderSettings): GraphReader {
   };
 }
 
+/**
+ * One HTTP client (so one keep-alive agent and one TLS session pool) for every SDK client of a collection.
+ * Each SDK client otherwise makes its own, and a collection makes 5 per subscription: at 50 subscriptions
+ * that is 250 connection pools, each paying its own TLS handshakes.
+ */
+const shared = new WeakMap<SdkReaderSettings, { httpClient: HttpClient; tlsOptions?: { ca: string } }>();
+
 function clientOptions(settings: SdkReaderSettings) {
+  let transport = shared.get(settings);
+  if (!transport) {
+    transport = {
+      httpClient: createDefaultHttpClient(),
+      ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
+    };
+    shared.set(settings, transport);
+  }
   return {
+    httpClient: transport.httpClient,
     endpoint: settings.endpoint,
     // One scope for every client (arm-keyvault defaults to `${endpoint}/.default`, the others to the
     // public cloud's https://management.azure.com/.default whatever the endpoint).
     credentials: { scopes: [settings.scope] },
-    ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
+    ...(transport.tlsOptions ? { tlsOptions: transport.tlsOptions } : {}),
     // The SDK's own retry: 5xx, connection resets and 429/503 with Retry-After.
     retryOptions: {
       maxRetries: 3,
