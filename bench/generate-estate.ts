@@ -15,7 +15,7 @@ import { HUB_SUB, VAULT_ZONE, hub } from '../src/fixtures/scenario';
  *   public vault without endpoint (KV101 skip, KV302 fail) · pending manual connection (KV102) ·
  *   no DNS zone group and a stale hand-kept A record (KV104, KV205) · no A record (KV104, KV204) ·
  *   public access left on beside the endpoint (KV303) · no diagnostic setting (KV503) ·
- *   purge protection off (KV502) · a managed HSM whose zone is missing (KV202) ·
+ *   purge protection off (KV502) · a managed HSM whose zone group names a zone that does not exist (KV202) ·
  *   and one spoke VNet in 25 not linked to the zone (KV203 for all its vaults).
  * Realistic limits are kept: at most 1,000 VNet links per zone (1 VNet per 20 vaults), one /22 per spoke.
  */
@@ -226,7 +226,17 @@ function vaultPath(index: number, variant: Variant, spoke: Spoke, zoneId: string
   const out = [target, pe.endpoint, pe.nic];
   if (variant !== 'no-diagnostics')
     out.push(arm.diagnosticSetting(targetId, 'audit-to-law', [{ categoryGroup: 'audit' }]));
-  if (isHsm) return out; // its zone, privatelink.managedhsm.azure.net, does not exist: KV202
+  if (isHsm) {
+    // Its zone group names privatelink.managedhsm.azure.net in its own (collected) subscription, where no such
+    // zone exists: evidence of a missing zone, so KV202 fails (a zone merely absent could be in a hub: error).
+    const missingZone = `${arm.rgId(subscriptionId, resourceGroup)}/providers/Microsoft.Network/privateDnsZones/privatelink.managedhsm.azure.net`;
+    out.push(
+      arm.privateDnsZoneGroup(pe.endpoint.id, 'default', [
+        { zoneId: missingZone, recordSetName: name, ipAddresses: [ip] },
+      ]),
+    );
+    return out;
+  }
   if (variant === 'stale-record-no-group') {
     // Recreated endpoint, record kept by hand: it still points at the old NIC's address.
     out.push(arm.aRecordSet(zoneId, name, [`${spoke.prefix}.250`]));

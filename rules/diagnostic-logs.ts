@@ -1,3 +1,4 @@
+import { skippedRead } from '../src/checks/evidence';
 import { nameOf } from '../src/checks/firewall';
 import { fail, pass, skip } from '../src/engine/result';
 import type { Rule } from '../src/engine/types';
@@ -23,9 +24,8 @@ export const diagnosticLogs: Rule = {
   },
   defaults: {},
   check({ estate, vault }) {
-    if (estate.skippedReads.has('diagnostic-settings')) {
-      return [skip(vault.id, `${vault.name}: diagnostic settings were not read (--skip-reads diagnostic-settings)`)];
-    }
+    const notRead = skippedRead(estate, 'diagnostic-settings');
+    if (notRead) return [skip(vault.id, `${vault.name}: diagnostic settings were not read (${notRead})`)];
     const settings = [...estate.diagnosticSettingsOf(vault.id)].sort((a, b) => compareIds(a.id, b.id));
     const expected =
       'expected one that sends AuditEvent logs (category AuditEvent, or group audit or allLogs) to a destination';

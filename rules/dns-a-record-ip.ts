@@ -1,4 +1,6 @@
-import { compareAddresses, endpointAddresses } from '../src/checks/access-path';
+import { compareAddresses, endpointAddresses, vnetContaining } from '../src/checks/access-path';
+import type { LinkTraffic } from '../src/checks/endpoints';
+import { scopeToAdd } from '../src/checks/evidence';
 import { endpointsForZone, perServingZone } from '../src/checks/dns';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
@@ -25,7 +27,7 @@ export const dnsARecordIp: Rule = {
   defaults: {},
   check(context) {
     return perServingZone(context, (zone, scope) =>
-      addressesIn(context.estate, context.vault, zone, scope.endpoints, scope.missingEndpoints),
+      addressesIn(context.estate, context.vault, zone, scope.endpoints, scope.traffic),
     );
   },
 };
@@ -35,7 +37,7 @@ function addressesIn(
   vault: Vault,
   zone: PrivateDnsZone,
   endpoints: readonly PrivateEndpoint[],
-  missingEndpoints: readonly string[],
+  traffic: readonly LinkTraffic[],
 ): RuleResult {
   const record = estate.aRecord(zone.id, vault.name);
   if (!record)
@@ -43,17 +45,11 @@ function addressesIn(
       zone.id,
       `private DNS zone ${zone.name} has no A record named ${vault.name.toLowerCase()} (KV204 reports it)`,
     );
-  if (missingEndpoints.length > 0) {
-    return error(
-      record.id,
-      `cannot check A record ${record.name}: private endpoint ${names(missingEndpoints)} of ${vault.name} is not in the audited scope`,
-    );
-  }
   const expected = endpointAddresses(estate, endpointsForZone(estate, endpoints, zone.id));
   if (expected.missingNics.length > 0) {
     return error(
       record.id,
-      `cannot check A record ${record.name}: network interface ${names(expected.missingNics)} of its private endpoint is not in the audited scope`,
+      `cannot check A record ${record.name}: network interface ${names(expected.missingNics)} of its private endpoint was not collected: ${scopeToAdd(estate, expected.missingNics[0] ?? '')}`,
     );
   }
   const nicNoun = expected.nics.length === 1 ? "the private endpoint's NIC has" : "the private endpoints' NICs have";
@@ -69,6 +65,18 @@ function addressesIn(
       `A record ${record.name} points at ${found.join(', ')}; ${nicNoun} ${expected.addresses.join(', ')}`,
       evidence,
     );
+  // An address no collected NIC holds is stale only if a NIC holding it would have been collected: it lies in
+  // an audited VNet. Otherwise it may be the address of an Approved endpoint that was not collected.
+  const uncollected = traffic.filter((t) => t.kind === 'not-collected');
+  const unexplained = found.filter((a) => !expected.addresses.includes(a) && vnetContaining(estate, a) === undefined);
+  const [first] = uncollected;
+  if (first && unexplained.length > 0) {
+    return error(
+      record.id,
+      `cannot tell whether A record ${record.name}'s ${unexplained.join(', ')} is stale: it lies in no collected VNet and ${first.reason}`,
+      { ...evidence, connectionId: first.link.resourceId },
+    );
+  }
   const points = found.length > 0 ? `points at ${found.join(', ')}` : 'has no address';
   return fail(record.id, `A record ${record.name} ${points}; ${nicNoun} ${expected.addresses.join(', ')}`, evidence);
 }

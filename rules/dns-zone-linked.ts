@@ -7,7 +7,7 @@ import {
   vnetsConnected,
   type Resolution,
 } from '../src/checks/access-path';
-import { dnsScope, noRequiredZone } from '../src/checks/dns';
+import { dnsScope, noRequiredZone, unjudgedLinks } from '../src/checks/dns';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId, sameId } from '../src/model/arm';
@@ -47,16 +47,8 @@ export const dnsZoneLinked: Rule = {
     const zones = estate.zonesNamed(scope.requiredZone);
     if (zones.length === 0) return [noRequiredZone(vault, scope.requiredZone)];
     const results = networks.vnetIds.map((vnetId) => resultFor(estate, vault, zones, vnetId, scope.requiredZone));
-    if (networks.source === 'default') {
-      for (const id of scope.missingEndpoints) {
-        results.push(
-          error(
-            id,
-            `private endpoint ${parseId(id).name} of ${vault.name} is not in the audited scope, so the VNet it serves cannot be checked`,
-          ),
-        );
-      }
-    }
+    // The default caller sits in each carrying endpoint's VNet; a link not judged is named, not guessed.
+    if (networks.source === 'default') results.push(...unjudgedLinks(scope.traffic));
     if (results.length === 0)
       return [error(vault.id, `cannot tell which VNet calls ${vault.name}: its private endpoints name no subnet`)];
     return results;

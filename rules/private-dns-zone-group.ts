@@ -1,4 +1,6 @@
 import { requiredZoneFor } from '../src/checks/access-path';
+import { linkTraffic } from '../src/checks/endpoints';
+import { skippedRead } from '../src/checks/evidence';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId } from '../src/model/arm';
@@ -39,32 +41,27 @@ export const privateDnsZoneGroup: Rule<PrivateDnsZoneGroupOptions> = {
   },
   defaults: { dnsManagedElsewhere: false },
   check({ estate, vault, options }) {
-    if (estate.skippedReads.has('zone-groups')) {
-      return [skip(vault.id, `${vault.name}: DNS zone groups were not read (--skip-reads zone-groups)`)];
-    }
+    const notRead = skippedRead(estate, 'zone-groups');
+    if (notRead) return [skip(vault.id, `${vault.name}: DNS zone groups were not read (${notRead})`)];
     if (options.dnsManagedElsewhere) {
       return [
         skip(vault.id, `${vault.name}: DNS for private endpoints is managed elsewhere (dnsManagedElsewhere is set)`),
       ];
     }
-    const { endpoints, missing } = estate.endpointsOf(vault);
-    if (endpoints.length === 0 && missing.length === 0)
-      return [skip(vault.id, `${vault.name} has no private endpoint`)];
+    const traffic = linkTraffic(estate, vault);
+    if (traffic.length === 0) return [skip(vault.id, `${vault.name} has no private endpoint`)];
     const required = requiredZoneFor(vault);
     if (!required) {
       const field = vault.kind === 'managedHsm' ? 'hsmUri' : 'vaultUri';
       const found = vault.uri ? `${field} ${vault.uri} matches no known Azure cloud` : `${field} is missing`;
       return [error(vault.id, `${vault.name}: cannot tell which private DNS zone its endpoints need: ${found}`)];
     }
-    const results = [
-      ...endpoints.map((endpoint) => zoneGroupOf(estate, endpoint, required)),
-      ...missing.map((id) =>
-        error(
-          id,
-          `private endpoint ${parseId(id).name} of ${vault.name} is not in the audited scope, so its DNS zone group cannot be read`,
-        ),
-      ),
-    ];
+    // A blocked or uncollected connection's zone group is not judged (KV102 / KV103 report its one cause).
+    const results = traffic.map((t) =>
+      t.kind === 'carries'
+        ? zoneGroupOf(estate, t.endpoint, required)
+        : skip(t.link.resourceId, t.reason, { connectionId: t.link.resourceId }),
+    );
     return results.sort((a, b) => compareIds(a.resourceId, b.resourceId));
   },
 };

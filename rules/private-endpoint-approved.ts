@@ -43,7 +43,8 @@ function approvalOf(link: PrivateLink, vault: Vault): RuleResult {
   const states = [link.vaultConnection?.state, link.endpointConnection?.state].filter(
     (s): s is ConnectionState => s !== undefined && s.status !== '',
   );
-  if (states.length === 0) {
+  const [first] = states;
+  if (first === undefined) {
     return error(
       link.resourceId,
       `${subject} reports no connection state (privateLinkServiceConnectionState); expected Approved`,
@@ -56,6 +57,5 @@ function approvalOf(link: PrivateLink, vault: Vault): RuleResult {
     const fix = FIX_BY_STATUS[refused.status.toLowerCase()] ?? 'expected Approved';
     return fail(link.resourceId, `${subject} is ${describeState(refused)}: ${fix}`);
   }
-  const [first] = states;
   return pass(link.resourceId, `${subject} is ${describeState(first)}`);
 }

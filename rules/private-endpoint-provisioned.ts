@@ -1,4 +1,5 @@
-import { PrivateLink, isSucceeded, privateLinksOf } from '../src/checks/endpoints';
+import { PrivateLink, isSucceeded, privateLinksOf, trafficOf } from '../src/checks/endpoints';
+import { scopeToAdd } from '../src/checks/evidence';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId } from '../src/model/arm';
@@ -28,7 +29,12 @@ export const privateEndpointProvisioned: Rule = {
   check({ estate, vault }) {
     const links = privateLinksOf(estate, vault);
     if (links.length === 0) return [skip(vault.id, `${vault.name} has no private endpoint connection`)];
-    return links.flatMap((link) => [provisioningOf(link, vault), ...networkInterfacesOf(estate, link, vault)]);
+    return links.flatMap((link) => {
+      const traffic = trafficOf(estate, link);
+      // Behind a refused connection nothing is provisioned for traffic: KV102 reports the one cause.
+      if (traffic.kind === 'blocked') return [skip(link.resourceId, traffic.reason)];
+      return [provisioningOf(estate, link, vault), ...networkInterfacesOf(estate, link, vault)];
+    });
   },
 };
 
@@ -48,7 +54,7 @@ function networkInterfacesOf(estate: Estate, link: PrivateLink, vault: Vault): R
   const results = missing.map((id) =>
     error(
       id,
-      `network interface ${parseId(id).name} of private endpoint ${endpoint.name} is not in the audited scope, so its private IP cannot be read`,
+      `network interface ${parseId(id).name} of private endpoint ${endpoint.name} was not collected, so its private IP cannot be read: ${scopeToAdd(estate, id)}`,
     ),
   );
   for (const nic of nics) {
@@ -68,7 +74,7 @@ function networkInterfacesOf(estate: Estate, link: PrivateLink, vault: Vault): R
   return results.sort((a, b) => compareIds(a.resourceId, b.resourceId));
 }
 
-function provisioningOf(link: PrivateLink, vault: Vault): RuleResult {
+function provisioningOf(estate: Estate, link: PrivateLink, vault: Vault): RuleResult {
   const subject = `private endpoint ${link.endpointName} to ${vault.name}`;
   const reported = [
     { part: 'endpoint', state: link.endpoint?.provisioningState },
@@ -81,10 +87,14 @@ function provisioningOf(link: PrivateLink, vault: Vault): RuleResult {
     return fail(link.resourceId, `${subject} is not provisioned: ${found}; expected Succeeded`);
   }
   if (!link.endpoint) {
-    return error(
-      link.resourceId,
-      `${subject}: the endpoint ${link.endpointId} is not in the audited scope, so its provisioningState cannot be read`,
-    );
+    const traffic = trafficOf(estate, link);
+    const reason =
+      traffic.kind === 'not-collected' ? traffic.reason : `private endpoint ${link.endpointId} was not collected`;
+    const evidence = { connectionId: link.resourceId, endpointId: link.endpointId };
+    // Unreadable (another tenant's, a managed endpoint): not judged. Not collected: the run is incomplete.
+    return traffic.kind === 'not-collected' && traffic.unreadable
+      ? skip(link.resourceId, `${subject}: ${reason}`, evidence)
+      : error(link.resourceId, `${subject}: provisioningState cannot be read: ${reason}`, evidence);
   }
   if (reported.length === 0) {
     return error(

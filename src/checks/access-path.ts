@@ -11,6 +11,7 @@ import type {
   VirtualNetworkLink,
 } from '../model/types';
 import { ipInAnyRange } from './cidr';
+import { carryingEndpoints } from './endpoints';
 
 /**
  * Shared checks over the access path, used by several rules (and by the text/HTML reporters only
@@ -35,7 +36,8 @@ export function callerNetworks(estate: Estate, vault: Vault, caller: CallerProfi
   if (given) return { vnetIds: [given], source: 'caller' };
   if (caller.ips.length > 0 || caller.trustedService) return { vnetIds: [], source: 'none' };
   const ids = new Map<string, string>();
-  for (const endpoint of estate.endpointsOf(vault).endpoints) {
+  // Only endpoints that carry traffic place the default caller: a Disconnected one places nobody.
+  for (const endpoint of carryingEndpoints(estate, vault)) {
     const vnetId = endpoint.subnetId ? parentId(endpoint.subnetId) : undefined;
     if (vnetId) ids.set(idKey(vnetId), vnetId);
   }
@@ -136,7 +138,7 @@ export function zonesServing(estate: Estate, vault: Vault, caller: CallerProfile
 /** Ids (idKey) of every zone the vault's endpoints' DNS zone groups point at. */
 export function zoneGroupZoneIds(estate: Estate, vault: Vault): Set<string> {
   const ids = new Set<string>();
-  for (const endpoint of estate.endpointsOf(vault).endpoints) {
+  for (const endpoint of carryingEndpoints(estate, vault)) {
     for (const group of estate.zoneGroupsOf(endpoint.id)) {
       for (const config of group.configs) if (config.privateDnsZoneId) ids.add(idKey(config.privateDnsZoneId));
     }
@@ -172,10 +174,7 @@ export function compareAddresses(a: string, b: string): number {
   return 0;
 }
 
-/** Approved and not Pending/Rejected/Disconnected (ARM compares states case-insensitively). */
-export function isApproved(status: string | undefined): boolean {
-  return (status ?? '').toLowerCase() === 'approved';
-}
+export { isApproved } from './endpoints';
 
 /** Whether two VNets can route to each other: the same VNet, or a Connected peering between them. */
 export function vnetsConnected(estate: Estate, from: string, to: string): boolean {

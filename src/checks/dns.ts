@@ -5,6 +5,7 @@ import { CLOUD_NAMES, CLOUDS, type CloudName, requiredZoneName } from '../model/
 import { compareIds, type Estate } from '../model/estate';
 import type { ARecordSet, PrivateDnsZone, PrivateEndpoint, Vault, VaultKind } from '../model/types';
 import { zonesServing } from './access-path';
+import { type LinkTraffic, linkTraffic, noTrafficReason } from './endpoints';
 
 /**
  * Helpers shared by the DNS rules (KV201-KV205): when they apply, how a zone name misses the required
@@ -14,17 +15,31 @@ import { zonesServing } from './access-path';
 
 export type DnsScope =
   | { applies: false; result: RuleResult }
-  | { applies: true; requiredZone: string; cloud: CloudName; endpoints: PrivateEndpoint[]; missingEndpoints: string[] };
+  | {
+      applies: true;
+      requiredZone: string;
+      cloud: CloudName;
+      /** The collected endpoints that carry traffic: the DNS path is judged for them alone. */
+      endpoints: PrivateEndpoint[];
+      /** Every link, with what its evidence allows (blocked and not-collected links are not judged here). */
+      traffic: LinkTraffic[];
+    };
 
-/** DNS rules check the private endpoint path: skipped without an endpoint, an error when the cloud is unknown. */
+/**
+ * DNS rules check the private endpoint path: skipped without an endpoint, or when no connection carries
+ * traffic kvguard can judge (Disconnected, Rejected, Pending: KV102 fails; not collected: KV103 says so);
+ * an error when the cloud is unknown.
+ */
 export function dnsScope(estate: Estate, vault: Vault): DnsScope {
-  const { endpoints, missing } = estate.endpointsOf(vault);
-  if (endpoints.length === 0 && missing.length === 0) {
+  const traffic = linkTraffic(estate, vault);
+  if (traffic.length === 0) {
     return {
       applies: false,
       result: skip(vault.id, `${vault.name} has no private endpoint, so private DNS does not apply`),
     };
   }
+  const blocked = noTrafficReason(vault, traffic);
+  if (blocked) return { applies: false, result: skip(vault.id, blocked) };
   if (!vault.cloud) {
     const field = vault.kind === 'managedHsm' ? 'hsmUri' : 'vaultUri';
     const found = vault.uri ? `${field} ${vault.uri} matches no known Azure cloud` : `${field} is missing`;
@@ -37,8 +52,10 @@ export function dnsScope(estate: Estate, vault: Vault): DnsScope {
     applies: true,
     requiredZone: requiredZoneName(vault.cloud, vault.kind),
     cloud: vault.cloud,
-    endpoints,
-    missingEndpoints: missing,
+    endpoints: traffic
+      .flatMap((t) => (t.kind === 'carries' ? [t.endpoint] : []))
+      .sort((a, b) => compareIds(a.id, b.id)),
+    traffic,
   };
 }
 
@@ -172,7 +189,10 @@ function zoneRecords(estate: Estate, zoneId: string): ZoneRecords {
 
 function letterCounts(text: string): Int32Array {
   const counts = new Int32Array(64);
-  for (let i = 0; i < text.length; i++) counts[text.charCodeAt(i) & 63] += 1;
+  for (let i = 0; i < text.length; i++) {
+    const bucket = text.charCodeAt(i) & 63;
+    counts[bucket] = (counts[bucket] ?? 0) + 1;
+  }
   return counts;
 }
 
@@ -319,4 +339,14 @@ export function perServingZone(
   const zones = zonesServing(estate, vault, caller);
   if (zones.length === 0) return [noRequiredZone(vault, scope.requiredZone)];
   return zones.map((zone) => check(zone, scope));
+}
+
+/**
+ * One `skipped` result per link whose DNS path is not judged (blocked, or its endpoint not collected), on the
+ * connection's id: the report names each one, and a suppression can name one connection, never a record.
+ */
+export function unjudgedLinks(traffic: readonly LinkTraffic[]): RuleResult[] {
+  return traffic.flatMap((t) =>
+    t.kind === 'carries' ? [] : [skip(t.link.resourceId, t.reason, { connectionId: t.link.resourceId })],
+  );
 }

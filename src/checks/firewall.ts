@@ -1,9 +1,9 @@
 import { idKey, parentId, parseId } from '../model/arm';
 import type { CallerProfile } from '../model/caller';
 import type { Estate } from '../model/estate';
-import type { ConnectionState, ServiceEndpoint, Subnet, Vault, VirtualNetworkRule } from '../model/types';
-import { callerNetworks, isApproved, vnetsConnected } from './access-path';
-import { PrivateLink, privateLinksOf } from './endpoints';
+import type { ServiceEndpoint, Subnet, Vault, VirtualNetworkRule } from '../model/types';
+import { callerNetworks, vnetsConnected } from './access-path';
+import { PrivateLink, isLinkApproved, linkStatus, privateLinksOf } from './endpoints';
 
 /**
  * Reads of a vault's network settings with the service's defaults applied, shared by the firewall rules
@@ -56,24 +56,8 @@ export function keyVaultServiceEndpoint(subnet: Subnet): ServiceEndpointState {
   return { kind: succeeded ? 'ready' : 'not-ready', endpoint };
 }
 
-/** The states a private link reports, the vault's side first. */
-export function linkStates(link: PrivateLink): ConnectionState[] {
-  return [link.vaultConnection?.state, link.endpointConnection?.state].filter(
-    (s): s is ConnectionState => s !== undefined && s.status !== '',
-  );
-}
-
-/** A link carries traffic only when every side that reports a state says Approved. */
-export function isLinkApproved(link: PrivateLink): boolean {
-  const states = linkStates(link);
-  return states.length > 0 && states.every((s) => isApproved(s.status));
-}
-
-/** The status to quote for a link: the first side that is not Approved, else Approved. */
-export function linkStatus(link: PrivateLink): string {
-  const states = linkStates(link);
-  return (states.find((s) => !isApproved(s.status)) ?? states[0])?.status ?? 'unknown';
-}
+// Moved to endpoints.ts (the evidence helpers need them below the firewall); kept importable from here.
+export { isLinkApproved, linkStates, linkStatus } from './endpoints';
 
 /** The last segment of an ARM id: how messages name a resource. */
 export function nameOf(id: string): string {

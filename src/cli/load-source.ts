@@ -38,6 +38,8 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
   const estate = buildEstate(collected.resources, {
     ...(collected.roleReads ? { roleCoverage: collected.roleReads } : {}),
     skippedReads: source.options.skipReads ?? [],
+    subscriptions: source.options.subscriptions,
+    ...(collected.unreadable ? { unreadable: collected.unreadable } : {}),
   });
   if (!estate.allVaults().length && collected.vaultErrors.size === 0) {
     throw new UsageError(`no Key Vault or Managed HSM found in ${describeScope(source.options)}`);

@@ -3,7 +3,7 @@ import { CloudName, requiredZoneName } from '../model/cloud';
 import * as normalize from '../model/normalize';
 import type { Vault } from '../model/types';
 import type { Notice } from '../engine/types';
-import { describeError, isNotFound } from './errors';
+import { describeError, errorFacts, isNotFound } from './errors';
 import {
   A_RECORD_TYPE,
   GRAPH_LISTED_TYPES,
@@ -66,6 +66,11 @@ export interface Collection {
   notices: Notice[];
   vaultsListed: number;
   roleReads?: RoleReads;
+  /**
+   * Private endpoints a vault's connection names that could not be read (idKey → reason): another tenant's,
+   * a Data Factory or Synapse managed endpoint. Their connection's path is skipped, not the whole vault.
+   */
+  unreadable: Map<string, string>;
 }
 
 /** Zone names that may hold a vault's records under a near-miss name (KV201 names them). */
@@ -84,6 +89,7 @@ class Traversal {
   /** Child resources and settings: emitted as read. */
   private readonly children = new ResourceSet();
   private readonly notices: Notice[] = [];
+  private readonly unreadable = new Map<string, string>();
   private resourcesRead = 0;
   /** Endpoint idKey → the audited vaults it targets (filled while reading vaults). */
   private endpointVaults: Wanted = new Map();
@@ -135,6 +141,7 @@ class Traversal {
       vaultErrors: this.vaults.errors,
       notices,
       vaultsListed: this.vaults.size,
+      unreadable: this.unreadable,
     };
     if (roleData) collection.roleReads = roleData.roleReads;
     return collection;
@@ -479,6 +486,10 @@ class Traversal {
         try {
           set.add(await this.read(() => this.reader.getById(id)));
         } catch (thrown) {
+          if (set === this.endpoints && isUnreadable(thrown)) {
+            this.markUnreadable(id, describeError(thrown));
+            return;
+          }
           const reason = isNotFound(thrown)
             ? `${id} is referenced by ${this.referrer(id)} but returned 404 (${this.referenced.has(idKey(id)) ? 'a typo, or deleted?' : 'deleted during the audit?'}): ${describeError(thrown)}`
             : `could not read ${id}: ${describeError(thrown)}`;
@@ -508,7 +519,9 @@ class Traversal {
           return;
         }
         for (const { id, dependents } of group) {
-          if (!set.get(id))
+          if (!set.get(id) && set === this.endpoints)
+            this.markUnreadable(id, 'Resource Graph does not return it to this identity');
+          else if (!set.get(id))
             this.fail(
               [...dependents],
               `${id} is referenced by ${this.referrer(id)} but Resource Graph does not return it (deleted, or not readable by this identity)`,
@@ -517,6 +530,12 @@ class Traversal {
         }
       }),
     );
+  }
+
+  /** A vault's connection names an endpoint this identity cannot read: that connection alone goes unjudged. */
+  private markUnreadable(id: string, reason: string): void {
+    this.settings.log(`private endpoint ${id} could not be read: ${reason}`);
+    this.unreadable.set(idKey(id), reason);
   }
 
   private referrer(id: string): string {
@@ -569,4 +588,10 @@ class Traversal {
 
 function vnetOf(subnetId: string): string {
   return subnetId.replace(/\/+$/, '').split('/').slice(0, -2).join('/');
+}
+
+/** 403 (another tenant's or an unreadable subscription) or 404 (a managed endpoint ARM does not show us). */
+function isUnreadable(thrown: unknown): boolean {
+  const status = errorFacts(thrown).statusCode;
+  return status === 403 || status === 404;
 }

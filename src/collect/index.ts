@@ -85,6 +85,7 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
       retried: ledger.retried,
       scheduler: scheduler.stats(),
     },
+    unreadable: collection.unreadable,
   };
   if (collection.roleReads) collected.roleReads = collection.roleReads;
   return collected;

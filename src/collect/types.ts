@@ -67,4 +67,6 @@ export interface CollectedEstate {
   stats: { vaultsListed: number; throttled: number; retried: number; scheduler?: SchedulerStats };
   /** Present when `rbacPrincipal` was given: KV404 reads it (role-reads.ts). */
   roleReads?: RoleReads;
+  /** Referenced private endpoints that could not be read (idKey → reason): their connections are skipped. */
+  unreadable?: Map<string, string>;
 }

@@ -9,6 +9,7 @@ import { acquireIdentityEndpoint } from './identity';
 import { armHandler, type ServerState } from './server';
 import { ResourceStore } from './store';
 import { Throttle, ARM_READ_LIMITS, type ThrottleOptions } from './throttle';
+import { systemClock, type EmulatorClock } from './clock';
 import { createCertificates } from './tls';
 import { startDataPlane } from './data-plane';
 
@@ -32,6 +33,8 @@ export interface EmulatorOptions {
    * demo page through nextLinks; benchmarks that model ARM's larger pages set it (e.g. 100 or 1000).
    */
   pageSize?: number;
+  /** Time for throttling windows, latency and slow pages (default: the system clock; tests inject their own). */
+  clock?: EmulatorClock;
   /** Also serve the Key Vault data plane (src/emulator/data-plane.ts) on its own port, for `kvguard probe`. */
   dataPlane?: boolean;
 }
@@ -87,9 +90,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const faults = new FaultPlan(parseFaults(options.faults));
   const store = new ResourceStore(options.seed);
   const certificates = await createCertificates();
+  const clock = options.clock ?? systemClock;
   const state: ServerState = {
     store,
-    throttle: new Throttle(options.throttle === undefined ? ARM_READ_LIMITS : options.throttle),
+    throttle: new Throttle(options.throttle === undefined ? ARM_READ_LIMITS : options.throttle, () => clock.now()),
+    clock,
     faults,
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     latency: latencyFunction(options.latencyMs),

@@ -11,6 +11,7 @@ import { copy, read } from './reads';
 import type { ResourceStore } from './store';
 import { parseTarget, type ArmTarget } from './target';
 import type { RequestClass, Throttle, ThrottleDecision } from './throttle';
+import type { EmulatorClock } from './clock';
 import { write } from './writes';
 
 /**
@@ -21,6 +22,8 @@ import { write } from './writes';
 export interface ServerState {
   store: ResourceStore;
   throttle: Throttle;
+  /** Waits for latency and slow pages (the throttle reads the same clock). */
+  clock: EmulatorClock;
   faults: FaultPlan;
   pageSize: number;
   /** Milliseconds to wait before answering this request. */
@@ -31,8 +34,6 @@ export interface ServerState {
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Resource Graph's checks, in ARG's order: its own per-user quota (not the subscription's read bucket),
@@ -244,7 +245,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
   try {
     const bodyText = await readBody(request);
     const delay = state.latency();
-    if (delay > 0) await sleep(delay);
+    if (delay > 0) await state.clock.sleep(delay);
     const principal = authenticate(request.headers.authorization);
     if (isGraphRoute(url.pathname))
       return send(
@@ -311,7 +312,7 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
       if (stored.nextLink) answer.nextLink = stored.nextLink;
       vanishAfterList(state, stored.value);
       const slow = state.faults.slowPageDelay(faultRequest);
-      if (slow > 0) await sleep(slow);
+      if (slow > 0) await state.clock.sleep(slow);
       return send(response, 200, headers, answer, truncate);
     }
     const outcome = write(state.store, target, method, bodyText);

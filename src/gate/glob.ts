@@ -6,7 +6,7 @@ export function idGlob(pattern: string): RegExp {
   let source = '';
   const text = pattern.trim().replace(/\/+$/, '');
   for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
+    const char = text.charAt(i);
     if (char === '*' && text[i + 1] === '*') {
       // `/**/` also matches a single `/`, so `a/**/b` covers `a/b`.
       const slashAfter = text[i + 2] === '/';

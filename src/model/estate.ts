@@ -1,4 +1,4 @@
-import { ArmResource, idKey, parentId } from './arm';
+import { ArmResource, idKey, parentId, parseId } from './arm';
 import * as normalize from './normalize';
 import * as rbac from '../rbac/model';
 import type {
@@ -97,8 +97,18 @@ export class Estate {
   readonly diagnosticSettings = new Index<DiagnosticSetting>();
   readonly roleAssignments = new Index<rbac.RoleAssignment>();
   readonly roleDefinitions = new Index<rbac.RoleDefinition>();
-  /** Reads the source left out on purpose (`--skip-reads`). */
+  /** Reads the source left out on purpose (`--skip-reads`), or that it cannot hold (a Resource Graph response). */
   skippedReads: ReadonlySet<SkippableRead> = new Set();
+  /** Why each skipped read is missing, worded for a skip reason (`--skip-reads zone-groups`). */
+  skipReasons: ReadonlyMap<SkippableRead, string> = new Map();
+  /**
+   * The subscriptions the source collected (lower-cased): those it listed and those its resources live in.
+   * A resource referenced from outside them may exist: rules report it `error` naming the scope to add,
+   * never `fail` (ARCHITECTURE.md, "Evidence").
+   */
+  collectedSubscriptions: ReadonlySet<string> = new Set();
+  /** Referenced resources the source tried to read and could not (idKey → reason): another tenant's, managed. */
+  unreadable: ReadonlyMap<string, string> = new Map();
   /** Set when a live read collected role assignments for one principal (KV404). */
   roleCoverage: rbac.RoleCoverage | undefined;
   /** Resources of types the model does not read, counted by lower-cased type. */
@@ -323,15 +333,34 @@ export function isModelType(type: string): boolean {
   return KNOWN_TYPES.has(type.toLowerCase());
 }
 
+export interface EstateOptions {
+  roleCoverage?: rbac.RoleCoverage;
+  skippedReads?: readonly SkippableRead[];
+  /** Why the reads were skipped; default `--skip-reads <read>`. */
+  skipReason?: string;
+  /** Subscriptions the source listed, beyond those its resources live in. */
+  subscriptions?: readonly string[];
+  /** Referenced ids the source could not read (idKey → reason). */
+  unreadable?: ReadonlyMap<string, string>;
+}
+
 /** Builds the indexed estate from ARM resources (any source, any order). */
-export function buildEstate(
-  resources: readonly ArmResource[],
-  options: { roleCoverage?: rbac.RoleCoverage; skippedReads?: readonly SkippableRead[] } = {},
-): Estate {
+export function buildEstate(resources: readonly ArmResource[], options: EstateOptions = {}): Estate {
   const estate = new Estate();
   estate.roleCoverage = options.roleCoverage;
-  estate.skippedReads = new Set(options.skippedReads ?? []);
-  for (const resource of resources) estate.add(resource);
+  const skipped = options.skippedReads ?? [];
+  estate.skippedReads = new Set(skipped);
+  estate.skipReasons = new Map(skipped.map((read) => [read, options.skipReason ?? `--skip-reads ${read}`]));
+  const subscriptions = new Set((options.subscriptions ?? []).map((s) => s.toLowerCase()));
+  for (const resource of resources) {
+    estate.add(resource);
+    const subscription = parseId(resource.id).subscriptionId;
+    if (subscription) subscriptions.add(subscription.toLowerCase());
+  }
+  estate.collectedSubscriptions = subscriptions;
+  estate.unreadable = new Map(
+    [...(options.unreadable ?? new Map<string, string>())].map(([id, why]) => [idKey(id), why]),
+  );
   estate.finish();
   return estate;
 }

@@ -51,9 +51,12 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A list with at least one item: what a group is, so `group[0]` needs no check. */
+export type NonEmpty<T> = [T, ...T[]];
+
 /** Groups keeping first-seen order (findings arrive in the engine's deterministic order). */
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, NonEmpty<T>> {
+  const groups = new Map<string, NonEmpty<T>>();
   for (const item of items) {
     const k = key(item);
     const group = groups.get(k);

@@ -1,5 +1,5 @@
 import type { Finding, Notice } from '../engine/types';
-import { docUrlOf, ruleMetaOf, suppressionText } from './common';
+import { docUrlOf, ruleMetaOf, suppressionText, type NonEmpty } from './common';
 import { escapeXml } from './escape';
 import type { ReportOptions, Reporter } from './types';
 import { findingsByRule, findingsByVault } from './vaults';
@@ -48,7 +48,7 @@ export const junitReport: Reporter = (result, options) => {
   return `${lines.join('\n')}\n`;
 };
 
-function testCase(classname: string, findings: Finding[], options: ReportOptions): TestCase {
+function testCase(classname: string, findings: NonEmpty<Finding>, options: ReportOptions): TestCase {
   const rule = ruleMetaOf(options, findings[0]);
   const active = findings.filter((f) => !f.suppressed);
   const failed = active.filter((f) => f.outcome === 'fail');

@@ -1,6 +1,6 @@
 import type { Finding, RunResult } from '../engine/types';
 import { idKey, parseId } from '../model/arm';
-import { compareText, groupBy, lastSegment } from './common';
+import { compareText, groupBy, lastSegment, type NonEmpty } from './common';
 
 /** The findings of one vault, with a label that is unique in the report. */
 export interface VaultFindings {
@@ -26,6 +26,6 @@ export function findingsByVault(result: RunResult): VaultFindings[] {
 }
 
 /** Findings of one vault grouped by rule, in rule id order. */
-export function findingsByRule(findings: readonly Finding[]): Finding[][] {
+export function findingsByRule(findings: readonly Finding[]): NonEmpty<Finding>[] {
   return [...groupBy(findings, (f) => f.ruleId).values()].sort((a, b) => compareText(a[0].ruleId, b[0].ruleId));
 }

@@ -32,7 +32,7 @@ const BROKEN: [name: string, rules: string[], why: string][] = [
   // The connection is Pending on both sides; the caller then has no usable private path, and public access is Disabled.
   ['pending-approval', ['KV102', 'KV301'], 'unapproved connection'],
   // The zone group points at a misnamed zone, and no zone has the required name.
-  ['wrong-zone-name', ['KV104', 'KV201', 'KV202'], 'privatelink.vault.azure.net'],
+  ['wrong-zone-name', ['KV104', 'KV201'], 'privatelink.vault.azure.net'],
   ['zone-not-linked', ['KV203'], 'spoke VNet not linked (peering does not carry links)'],
   ['missing-a-record', ['KV204'], 'no A record for the vault'],
   ['stale-a-record', ['KV205'], 'A record at the old address'],

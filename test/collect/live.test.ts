@@ -147,6 +147,7 @@ describe('faults: each ends with its expected outcome and exit code', () => {
   it('a small read bucket (4, refilled 20/s) is paced by what ARM says is left, not found by 429s', async () => {
     await withEmulator(
       healthyPath().resources,
+      // Real time on both sides: the collector estimates the refill by the wall clock, as it would against ARM.
       { throttle: { bucketSize: 4, refillPerSecond: 20 } },
       async (emulator) => {
         const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { concurrency: 8 }));

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../../src/config/load';
 import { FIXTURE_RULES } from '../report/fixture';
+import { at } from '../support/at';
 
 const DIR = path.join(__dirname, '..', '..', '.kvguard-tmp', 'config-test');
 const FILE = path.join(DIR, 'kvguard.config.json');
@@ -88,10 +89,11 @@ describe('loadConfig', () => {
   });
 
   test("validates a rule's options against the rule's own schema", () => {
+    const base = at(FIXTURE_RULES, 0);
     const rule = {
-      ...FIXTURE_RULES[0],
+      ...base,
       meta: {
-        ...FIXTURE_RULES[0].meta,
+        ...base.meta,
         optionsSchema: {
           type: 'object',
           additionalProperties: false,

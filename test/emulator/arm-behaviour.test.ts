@@ -1,6 +1,7 @@
 import { startEmulator, type RunningEmulator } from '../../src/emulator';
 import { HUB_SUB, SPOKE_SUB, VAULT_ZONE } from '../../src/fixtures/scenario';
 import { rawRequest, testEstate, token } from './support';
+import { TestClock } from '../support/clock';
 
 /** ARM's contract as a client sees it on the wire: api-version, paging, ids, errors, 401, throttling headers. */
 const KV = '2026-02-01';
@@ -179,7 +180,12 @@ describe('ARM behaviour', () => {
 describe('throttling on the wire', () => {
   test('an empty read bucket answers 429 SubscriptionRequestsThrottled with Retry-After, per principal', async () => {
     const estate = await testEstate();
-    const emulator = await startEmulator({ seed: estate.resources, throttle: { bucketSize: 2, refillPerSecond: 0.5 } });
+    // The emulator's clock stands still: no refill between requests however slowly the machine runs them.
+    const emulator = await startEmulator({
+      seed: estate.resources,
+      throttle: { bucketSize: 2, refillPerSecond: 0.5 },
+      clock: new TestClock(),
+    });
     try {
       const [alice, bob] = [
         await token(emulator, '00000000-0000-0000-0000-00000000000a'),
@@ -204,6 +210,7 @@ describe('throttling on the wire', () => {
     const emulator = await startEmulator({
       seed: estate.resources,
       throttle: { bucketSize: 100, refillPerSecond: 10, privateDnsGetsPer5Min: 2 },
+      clock: new TestClock(),
     });
     try {
       const bearer = await token(emulator);
@@ -212,7 +219,8 @@ describe('throttling on the wire', () => {
       for (let i = 0; i < 3; i++) statuses.push((await rawRequest(emulator, zone, { token: bearer })).status);
       expect(statuses).toEqual([200, 200, 429]);
       const last = await rawRequest(emulator, zone, { token: bearer });
-      expect(Number(last.headers['retry-after'])).toBeGreaterThan(290);
+      // Time stood still: the first GET leaves the 5-minute window in exactly 300 s.
+      expect(last.headers['retry-after']).toBe('300');
       // Other providers are not affected by the DNS quota.
       expect((await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: bearer })).status).toBe(
         200,
@@ -227,14 +235,17 @@ describe('latency', () => {
   test('every ARM answer is held back by latencyMs (a number, or a min-max range)', async () => {
     const estate = await testEstate();
     for (const latencyMs of [120, { min: 120, max: 140 }]) {
-      const emulator = await startEmulator({ seed: estate.resources, throttle: false, latencyMs });
+      const clock = new TestClock();
+      const emulator = await startEmulator({ seed: estate.resources, throttle: false, latencyMs, clock });
       try {
         const bearer = await token(emulator);
-        const started = Date.now();
         expect((await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: bearer })).status).toBe(
           200,
         );
-        expect(Date.now() - started).toBeGreaterThanOrEqual(115);
+        // The wait goes through the emulator's clock (no wall time in the test): one wait, of the asked length.
+        expect(clock.sleeps).toHaveLength(1);
+        expect(clock.sleeps[0]).toBeGreaterThanOrEqual(120);
+        expect(clock.sleeps[0]).toBeLessThanOrEqual(typeof latencyMs === 'number' ? 120 : 140);
       } finally {
         await emulator.stop();
       }

@@ -2,6 +2,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import { FaultPlan, parseFaults } from '../../src/emulator/faults';
 import { HUB_SUB, SPOKE_SUB } from '../../src/fixtures/scenario';
 import { clientOptions, collect, credential, emulatorWithIdentity, rawRequest, testEstate, token } from './support';
+import { TestClock } from '../support/clock';
 
 const VAULTS = `/subscriptions/${SPOKE_SUB}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01`;
 const VAULT = `/subscriptions/${SPOKE_SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod?api-version=2026-02-01`;
@@ -111,14 +112,13 @@ describe('injected faults on the wire', () => {
   });
 
   test('slowpage holds list pages back, not single GETs', async () => {
-    // The delay is long next to a local round trip, so a loaded CI machine cannot blur the two.
-    await withEmulator({ faults: 'slowpage:1500ms' }, async (emulator, bearer) => {
-      let started = Date.now();
-      await rawRequest(emulator, VAULTS, { token: bearer });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(1490);
-      started = Date.now();
-      await rawRequest(emulator, VAULT, { token: bearer });
-      expect(Date.now() - started).toBeLessThan(1000);
+    // The hold-back goes through the emulator's clock: what was waited is recorded, not raced on the wall.
+    const clock = new TestClock();
+    await withEmulator({ faults: 'slowpage:1500ms', clock }, async (emulator, bearer) => {
+      expect((await rawRequest(emulator, VAULTS, { token: bearer })).status).toBe(200);
+      expect(clock.sleeps).toEqual([1500]);
+      expect((await rawRequest(emulator, VAULT, { token: bearer })).status).toBe(200);
+      expect(clock.sleeps).toEqual([1500]);
     });
   });
 

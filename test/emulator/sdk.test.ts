@@ -1,4 +1,6 @@
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { RunningEmulator } from '../../src/emulator';
+import { TestClock } from '../support/clock';
 import { HUB_SUB, SPOKE_SUB, VAULT_ZONE } from '../../src/fixtures/scenario';
 import {
   ASSIGNEE,
@@ -221,14 +223,38 @@ describe('the Azure SDKs against the emulator', () => {
 describe('throttling seen through the SDK', () => {
   test('an empty bucket answers 429 with Retry-After; the SDK waits and recovers', async () => {
     const estate = await testEstate();
-    const emulator = await emulatorWithIdentity(estate.resources, { throttle: { bucketSize: 2, refillPerSecond: 2 } });
+    // The emulator's clock stands still, so no token comes back between the three reads however slowly a busy
+    // machine sends them; it moves on by exactly the Retry-After the SDK is told to wait (seen on the wire by
+    // a per-retry policy), so the SDK's retry finds a token. The SDK's own wait is real.
+    const clock = new TestClock();
+    const retryAfters: string[] = [];
+    const advanceOnThrottle: PipelinePolicy = {
+      name: 'advance-emulator-clock-on-429',
+      async sendRequest(request, next) {
+        const response = await next(request);
+        const retryAfter = response.headers.get('retry-after');
+        if (response.status === 429 && retryAfter) {
+          retryAfters.push(retryAfter);
+          clock.advance(Number(retryAfter) * 1000);
+        }
+        return response;
+      },
+    };
+    const emulator = await emulatorWithIdentity(estate.resources, {
+      throttle: { bucketSize: 2, refillPerSecond: 2 },
+      clock,
+    });
     try {
       const { KeyVaultManagementClient } = await import('@azure/arm-keyvault');
-      const client = new KeyVaultManagementClient(await credential(), SPOKE_SUB, clientOptions(emulator));
+      const client = new KeyVaultManagementClient(await credential(), SPOKE_SUB, {
+        ...clientOptions(emulator),
+        additionalPolicies: [{ policy: advanceOnThrottle, position: 'perRetry' }],
+      });
       const started = Date.now();
       const vaults = await Promise.all([1, 2, 3].map(() => client.vaults.get(SPOKE_RG, 'kv-payments-prod')));
       expect(vaults.map((v) => v.name)).toEqual(['kv-payments-prod', 'kv-payments-prod', 'kv-payments-prod']);
       // Three reads, a bucket of two: one 429 with Retry-After: 1, retried by the SDK after a second.
+      expect(retryAfters).toEqual(['1']);
       expect(emulator.requestCounts()['GET Microsoft.KeyVault/vaults (get)']).toBe(4);
       expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     } finally {

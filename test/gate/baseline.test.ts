@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { applyBaseline, baselineFrom, readBaseline } from '../../src/gate/baseline';
 import { applySuppressions } from '../../src/gate/suppress';
 import { fixtureRun, IDS, NOW } from '../report/fixture';
+import { at } from '../support/at';
 
 const TMP = path.join(__dirname, '..', '..', '.kvguard-tmp', 'baseline-test');
 
@@ -33,7 +34,7 @@ describe('baselines', () => {
     const baseline = baselineFrom(fixtureRun(), NOW);
     expect(baseline.findings.map((f) => f.ruleId)).toEqual(['KV205', 'KV502']);
     baseline.findings = baseline.findings.filter((f) => f.ruleId === 'KV205');
-    baseline.findings[0].resourceId = baseline.findings[0].resourceId.toUpperCase();
+    at(baseline.findings, 0).resourceId = at(baseline.findings, 0).resourceId.toUpperCase();
     const result = applyBaseline(fixtureRun(), baseline);
     expect(result.findings.filter((f) => f.suppressed).map((f) => [f.ruleId, f.suppressed])).toEqual([
       ['KV205', { kind: 'baseline', reason: 'in the baseline recorded on 2026-11-21' }],

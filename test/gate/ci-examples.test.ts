@@ -4,6 +4,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { RunningEmulator, startEmulator } from '../../src/emulator/index';
 import { healthyPath } from '../../src/fixtures/scenario';
 import { runCli } from '../support/run-cli';
+import { at, must, take } from '../support/at';
 
 const cli = (...args: string[]) => runCli(args);
 
@@ -25,9 +26,9 @@ const MARKER = '# kvguard-ci-example';
 /** The command line after the marker comment; the file must hold exactly one. */
 function exampleCommand(yaml: string): string {
   const lines = yaml.split('\n');
-  const at = lines.map((line, index) => (line.trim() === MARKER ? index : -1)).filter((index) => index >= 0);
-  expect(at).toHaveLength(1);
-  return lines[at[0] + 1].trim();
+  const markers = lines.map((line, index) => (line.trim() === MARKER ? index : -1)).filter((index) => index >= 0);
+  expect(markers).toHaveLength(1);
+  return at(lines, at(markers, 0) + 1).trim();
 }
 
 /** Shell words with double quotes, after the CI's own expansion of `$VAR` and `$(Macro)`. */
@@ -36,11 +37,12 @@ function words(command: string, variables: Record<string, string>): string[] {
     /\$\(([\w.]+)\)|\$(\w+)/g,
     (_all, macro: string | undefined, variable: string | undefined) => {
       const name = macro ?? variable ?? '';
-      if (!(name in variables)) throw new Error(`example uses ${name}, which the test does not define`);
-      return variables[name];
+      const value = variables[name];
+      if (value === undefined) throw new Error(`example uses ${name}, which the test does not define`);
+      return value;
     },
   );
-  return [...expanded.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+  return [...expanded.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 }
 
 function runnable(argv: string[], emulator: RunningEmulator): string[] {
@@ -70,7 +72,7 @@ function reportsOf(args: string[]): Record<string, string> {
   const reports: Record<string, string> = {};
   args.forEach((arg, index) => {
     if (arg === '--report') {
-      const [format, file] = args[index + 1].split('=');
+      const [format, file] = take(at(args, index + 1).split('='), 2);
       reports[format] = file;
     }
   });
@@ -80,7 +82,12 @@ function reportsOf(args: string[]): Record<string, string> {
 function yamlValue(yaml: string, key: string, variables: Record<string, string>): string {
   const match = new RegExp(`^\\s*${key}:\\s*(.+)$`, 'm').exec(yaml);
   if (!match) throw new Error(`no ${key} in the example`);
-  return words(match[1].trim(), variables)[0];
+  return at(words(at(match, 1).trim(), variables), 0);
+}
+
+/** The file the example writes for one report format; the test fails when the example writes none. */
+function reportFile(reports: Record<string, string>, format: string): string {
+  return must(reports[format], `the example to write a ${format} report`);
 }
 
 async function runExample(
@@ -114,18 +121,18 @@ describe('CI examples', () => {
     const { code, reports, yaml } = await runExample('github-actions.yml', {});
     expect(code).toBe(0);
     expect(Object.keys(reports).sort()).toEqual(['html', 'markdown', 'sarif']);
-    const sarif = JSON.parse(fs.readFileSync(reports.sarif, 'utf8')) as {
+    const sarif = JSON.parse(fs.readFileSync(reportFile(reports, 'sarif'), 'utf8')) as {
       version: string;
       runs: { invocations: { executionSuccessful: boolean }[] }[];
     };
     expect(sarif.version).toBe('2.1.0');
-    expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(true);
-    expect(fs.readFileSync(reports.markdown, 'utf8')).toMatch(/^## kvguard: all checks passed/);
-    expect(fs.readFileSync(reports.html, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    expect(at(at(sarif.runs, 0).invocations, 0).executionSuccessful).toBe(true);
+    expect(fs.readFileSync(reportFile(reports, 'markdown'), 'utf8')).toMatch(/^## kvguard: all checks passed/);
+    expect(fs.readFileSync(reportFile(reports, 'html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
     const dir = path.join(WORK, 'github-actions.yml');
-    expect(path.resolve(dir, yamlValue(yaml, 'sarif_file', {}))).toBe(reports.sarif);
-    expect(yaml).toContain(`cat ${path.relative(dir, reports.markdown)} >> "$GITHUB_STEP_SUMMARY"`);
-    expect(path.resolve(dir, yamlValue(yaml, 'path', {}))).toBe(reports.html);
+    expect(path.resolve(dir, yamlValue(yaml, 'sarif_file', {}))).toBe(reportFile(reports, 'sarif'));
+    expect(yaml).toContain(`cat ${path.relative(dir, reportFile(reports, 'markdown'))} >> "$GITHUB_STEP_SUMMARY"`);
+    expect(path.resolve(dir, yamlValue(yaml, 'path', {}))).toBe(reportFile(reports, 'html'));
     expect(yaml).toMatch(/uses: azure\/login@v2/);
     expect(yaml).toMatch(/id-token: write/);
   });
@@ -136,11 +143,11 @@ describe('CI examples', () => {
     const { code, reports, yaml } = await runExample('azure-pipelines.yml', variables);
     expect(code).toBe(0);
     expect(Object.keys(reports).sort()).toEqual(['html', 'junit']);
-    const junit = fs.readFileSync(reports.junit, 'utf8');
+    const junit = fs.readFileSync(reportFile(reports, 'junit'), 'utf8');
     expect(XMLValidator.validate(junit)).toBe(true);
     expect(junit).toContain('<testsuite id="0" name="kvguard: kv-payments-prod"');
-    expect(yamlValue(yaml, 'testResultsFiles', variables)).toBe(reports.junit);
-    expect(yamlValue(yaml, 'PathtoPublish', variables)).toBe(reports.html);
+    expect(yamlValue(yaml, 'testResultsFiles', variables)).toBe(reportFile(reports, 'junit'));
+    expect(yamlValue(yaml, 'PathtoPublish', variables)).toBe(reportFile(reports, 'html'));
     expect(yaml).toMatch(/task: AzureCLI@2/);
     expect(yamlValue(yaml, 'testResultsFormat', {})).toBe('JUnit');
   });

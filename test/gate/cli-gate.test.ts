@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Finding, Summary } from '../../src/engine/types';
 import { healthyPath, modify, spokePath } from '../../src/fixtures/scenario';
 import { runCli } from '../support/run-cli';
+import { at } from '../support/at';
 
 const cli = (...args: string[]) => runCli(args);
 
@@ -243,7 +244,7 @@ describe('the CI gate, end to end', () => {
     const sarif = JSON.parse(fs.readFileSync(file('multi.sarif'), 'utf8')) as {
       runs: { results: { ruleId: string }[] }[];
     };
-    expect(sarif.runs[0].results.map((r) => r.ruleId)).toEqual(['KV501']);
+    expect(at(sarif.runs, 0).results.map((r) => r.ruleId)).toEqual(['KV501']);
     expect(fs.readFileSync(file('multi.xml'), 'utf8')).toContain(
       '<failure message="kv-payments-prod has soft delete disabled (enableSoftDelete is false)"',
     );

@@ -5,6 +5,7 @@ import type { RunResult } from '../../src/engine/types';
 import { htmlReport } from '../../src/report/html';
 import { fixtureResult, REPORT_OPTIONS } from './fixture';
 import { expectGolden } from './golden';
+import { at } from '../support/at';
 import { launchChromium, type LaunchedBrowser } from '../support/browser';
 
 /**
@@ -24,7 +25,7 @@ describe('htmlReport', () => {
 
   test('escapes every finding text', () => {
     const result: RunResult = fixtureResult();
-    result.findings[0].message = '<script>alert(1)</script> & "x"';
+    at(result.findings, 0).message = '<script>alert(1)</script> & "x"';
     result.notices.push({ level: 'error', message: '<img src=x onerror=alert(2)>' });
     const html = htmlReport(result, REPORT_OPTIONS);
     expect(html).not.toContain('<script>alert(1)');

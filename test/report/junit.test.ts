@@ -3,6 +3,7 @@ import type { RunResult } from '../../src/engine/types';
 import { junitReport } from '../../src/report/junit';
 import { fixtureResult, REPORT_OPTIONS } from './fixture';
 import { expectGolden } from './golden';
+import { at, take } from '../support/at';
 
 interface Case {
   '@_classname': string;
@@ -61,7 +62,7 @@ describe('junitReport', () => {
       '1',
       '2',
     ]);
-    const [orders, payments] = testsuites.testsuite;
+    const [orders, payments] = take(testsuites.testsuite, 2);
     expect(payments.testcase.map((c) => c['@_name'])).toEqual([
       'KV102 private-endpoint-approved',
       'KV203 dns-zone-linked',
@@ -71,7 +72,7 @@ describe('junitReport', () => {
       'KV502 purge-protection',
       'KV503 diagnostic-logs',
     ]);
-    const kv205 = payments.testcase[2];
+    const kv205 = at(payments.testcase, 2);
     expect(kv205['@_classname']).toBe('kv-payments-prod');
     expect(kv205.failure?.['@_message']).toBe(
       "A record kv-payments-prod points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4",
@@ -79,25 +80,25 @@ describe('junitReport', () => {
     expect(kv205.failure?.['#text']).toContain(
       'Docs: https://github.com/kvguard/kvguard/blob/main/rules/dns-a-record-ip.md',
     );
-    expect(orders.testcase[6].error?.['@_message']).toBe(
+    expect(at(orders.testcase, 6).error?.['@_message']).toBe(
       'diagnostic-logs failed on kv-orders-prod: diagnostic settings could not be read (403 AuthorizationFailed)',
     );
-    expect(orders.testcase[4].skipped?.['@_message']).toBe('no caller token given (--caller-token)');
+    expect(at(orders.testcase, 4).skipped?.['@_message']).toBe('no caller token given (--caller-token)');
   });
 
   test('a suppressed failure passes and says why', () => {
-    const orders = parse(junitReport(fixtureResult(), REPORT_OPTIONS)).testsuites.testsuite[0];
-    const kv502 = orders.testcase[5];
+    const orders = at(parse(junitReport(fixtureResult(), REPORT_OPTIONS)).testsuites.testsuite, 0);
+    const kv502 = at(orders.testcase, 5);
     expect(kv502.failure).toBeUndefined();
     expect(kv502['system-out']).toBe(
-      `[suppressed: purge protection is enabled by the platform team in Q1 (until 2027-03-31)] kv-orders-prod has purge protection disabled (${fixtureResult().findings[5].resourceId})`,
+      `[suppressed: purge protection is enabled by the platform team in Q1 (until 2027-03-31)] kv-orders-prod has purge protection disabled (${at(fixtureResult().findings, 5).resourceId})`,
     );
   });
 
   test('a run with no findings still has a suite with a case saying why', () => {
     const { testsuites } = parse(junitReport(EMPTY, REPORT_OPTIONS));
     expect(testsuites.testsuite).toHaveLength(1);
-    expect(testsuites.testsuite[0].testcase[0].skipped?.['@_message']).toBe(
+    expect(at(at(testsuites.testsuite, 0).testcase, 0).skipped?.['@_message']).toBe(
       'no vault was found in the audited scope, so no rule was evaluated',
     );
   });
@@ -110,9 +111,9 @@ describe('junitReport', () => {
     finding.resourceId = `${finding.resourceId}/<x>`;
     result.notices.push({ level: 'error', message: '</testcase><script>"' });
     const { testsuites } = parse(junitReport(result, REPORT_OPTIONS));
-    const kv205 = testsuites.testsuite[1].testcase[2];
+    const kv205 = at(at(testsuites.testsuite, 1).testcase, 2);
     expect(kv205.failure?.['@_message']).toBe(`<tag attr="x">&amp; 'quoted' ]]>  end`);
     expect(kv205.failure?.['#text']).toContain(`${finding.resourceId})`);
-    expect(testsuites.testsuite[2].testcase[2].error?.['@_message']).toBe('</testcase><script>"');
+    expect(at(at(testsuites.testsuite, 2).testcase, 2).error?.['@_message']).toBe('</testcase><script>"');
   });
 });

@@ -7,6 +7,7 @@ import { buildEstate } from '../../src/model/estate';
 import { sarifReport } from '../../src/report/sarif';
 import { FIXTURE_RULES, fixtureResources, fixtureResult, IDS, NOW, REPORT_OPTIONS } from './fixture';
 import { expectGolden } from './golden';
+import { at } from '../support/at';
 
 interface SarifLog {
   runs: {
@@ -74,7 +75,7 @@ describe('sarifReport', () => {
     };
     for (const [name, text] of Object.entries(good)) fs.writeFileSync(path.join(TMP, name), text);
     const broken = parse(good['complete.sarif']);
-    (broken.runs[0].results[0] as { message: object }).message = {};
+    (at(at(broken.runs, 0).results, 0) as { message: object }).message = {};
     fs.writeFileSync(path.join(TMP, 'broken.sarif'), JSON.stringify(broken));
     const diagnostics = validate(Object.keys(good).map((name) => path.join(TMP, name)));
     expect(diagnostics.filter((line) => / error /.test(line))).toEqual([]);
@@ -82,50 +83,52 @@ describe('sarifReport', () => {
     expect(diagnostics.filter((line) => line.includes('SARIF2017'))).toEqual([]);
     // ...and it does read results: the same log without one result's region gets exactly that warning.
     const noRegion = parse(good['complete.sarif']);
-    delete (noRegion.runs[0].results[1].locations[0].physicalLocation as { region?: object }).region;
+    delete (at(at(at(noRegion.runs, 0).results, 1).locations, 0).physicalLocation as { region?: object }).region;
     fs.writeFileSync(path.join(TMP, 'no-region.sarif'), JSON.stringify(noRegion));
     const warned = validate([path.join(TMP, 'no-region.sarif')]).filter((line) => line.includes('SARIF2017'));
     expect(warned.map((line) => /runs\[0\]\.results\[(\d+)\]/.exec(line)?.[1])).toEqual(['1']);
     const brokenDiagnostics = validate([path.join(TMP, 'broken.sarif')]).filter((line) => / error /.test(line));
     expect(brokenDiagnostics).toHaveLength(1);
-    expect(brokenDiagnostics[0]).toContain('error JSON1017: runs[0].results[0].message');
+    expect(at(brokenDiagnostics, 0)).toContain('error JSON1017: runs[0].results[0].message');
   });
 
   test('describes each rule once, with its doc as helpUri and its severity as default level', () => {
-    const rules = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].tool.driver.rules;
+    const rules = at(parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs, 0).tool.driver.rules;
     expect(rules.map((r) => r.id)).toEqual(['KV102', 'KV203', 'KV205', 'KV301', 'KV401', 'KV502', 'KV503']);
-    expect(rules[2].helpUri).toBe(ruleDocUrl('dns-a-record-ip'));
-    expect(rules[5].defaultConfiguration.level).toBe('warning');
+    expect(at(rules, 2).helpUri).toBe(ruleDocUrl('dns-a-record-ip'));
+    expect(at(rules, 5).defaultConfiguration.level).toBe('warning');
   });
 
   test('reports fail and error findings only, each located at its resource id', () => {
     const log = parse(sarifReport(fixtureResult(), REPORT_OPTIONS));
-    const results = log.runs[0].results;
+    const results = at(log.runs, 0).results;
     expect(results.map((r) => [r.ruleId, r.level])).toEqual([
       ['KV502', 'warning'],
       ['KV503', 'warning'],
       ['KV205', 'error'],
     ]);
-    const kv205 = results[2];
-    expect(log.runs[0].tool.driver.rules[kv205.ruleIndex].id).toBe('KV205');
+    const kv205 = at(results, 2);
+    expect(at(at(log.runs, 0).tool.driver.rules, kv205.ruleIndex).id).toBe('KV205');
     expect(kv205.message.text).toBe(
       "A record kv-payments-prod points at 10.1.1.9; the private endpoint's NIC has 10.1.1.4.",
     );
-    expect(kv205.locations[0].logicalLocations[0]).toEqual({
+    expect(at(at(kv205.locations, 0).logicalLocations, 0)).toEqual({
       name: 'kv-payments-prod',
       fullyQualifiedName: IDS.payments.record,
       kind: 'resource',
     });
-    expect(kv205.locations[0].physicalLocation.artifactLocation.uri).toBe(IDS.payments.record.slice(1));
-    expect(results[1].message.text).toBe(
+    expect(at(kv205.locations, 0).physicalLocation.artifactLocation.uri).toBe(IDS.payments.record.slice(1));
+    expect(at(results, 1).message.text).toBe(
       'Could not be evaluated: diagnostic-logs failed on kv-orders-prod: diagnostic settings could not be read (403 AuthorizationFailed).',
     );
   });
 
   test('points every result at the given artifact when there is one', () => {
-    const results = parse(sarifReport(completeRun(), { ...REPORT_OPTIONS, artifact: { uri: 'snapshots/estate.json' } }))
-      .runs[0].results;
-    expect(results.map((r) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual([
+    const results = at(
+      parse(sarifReport(completeRun(), { ...REPORT_OPTIONS, artifact: { uri: 'snapshots/estate.json' } })).runs,
+      0,
+    ).results;
+    expect(results.map((r) => at(r.locations, 0).physicalLocation.artifactLocation.uri)).toEqual([
       'snapshots/estate.json',
       'snapshots/estate.json',
     ]);
@@ -134,13 +137,16 @@ describe('sarifReport', () => {
   test("points each result at its resource's line in the artifact, line 1 when the resource is not found there", () => {
     const kv205 = IDS.payments.record;
     const lines = { [kv205.toLowerCase()]: 42 };
-    const results = parse(
-      sarifReport(completeRun(), {
-        ...REPORT_OPTIONS,
-        artifact: { uri: 'snapshots/estate.json', resourceLines: lines },
-      }),
-    ).runs[0].results;
-    expect(results.map((r) => r.locations[0].physicalLocation.region)).toEqual(
+    const results = at(
+      parse(
+        sarifReport(completeRun(), {
+          ...REPORT_OPTIONS,
+          artifact: { uri: 'snapshots/estate.json', resourceLines: lines },
+        }),
+      ).runs,
+      0,
+    ).results;
+    expect(results.map((r) => at(r.locations, 0).physicalLocation.region)).toEqual(
       results.map((r) =>
         r.properties.resourceId === kv205 ? { startLine: 42, endLine: 42 } : { startLine: 1, endLine: 1 },
       ),
@@ -149,31 +155,31 @@ describe('sarifReport', () => {
   });
 
   test('fingerprints come from rule id and resource id: stable when the message or id case changes', () => {
-    const before = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].results[2];
+    const before = at(at(parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs, 0).results, 2);
     const changed = fixtureResult();
     const finding = changed.findings.find((f) => f.ruleId === 'KV205' && f.outcome === 'fail')!;
     finding.message = 'A record kv-payments-prod points at 10.1.1.200';
     finding.resourceId = finding.resourceId.toUpperCase();
-    const after = parse(sarifReport(changed, REPORT_OPTIONS)).runs[0].results[2];
+    const after = at(at(parse(sarifReport(changed, REPORT_OPTIONS)).runs, 0).results, 2);
     expect(after.partialFingerprints).toEqual(before.partialFingerprints);
-    const other = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].results[0];
+    const other = at(at(parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs, 0).results, 0);
     expect(other.partialFingerprints).not.toEqual(before.partialFingerprints);
   });
 
   test('a suppressed finding carries an external suppression with its justification', () => {
-    const results = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].results;
-    expect(results[0].suppressions).toEqual([
+    const results = at(parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs, 0).results;
+    expect(at(results, 0).suppressions).toEqual([
       {
         kind: 'external',
         status: 'accepted',
         justification: 'purge protection is enabled by the platform team in Q1 (until 2027-03-31)',
       },
     ]);
-    expect(results[2].suppressions).toBeUndefined();
+    expect(at(results, 2).suppressions).toBeUndefined();
   });
 
   test('an incomplete run is not a successful execution and says why; a complete one is', () => {
-    const incomplete = parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs[0].invocations[0];
+    const incomplete = at(at(parse(sarifReport(fixtureResult(), REPORT_OPTIONS)).runs, 0).invocations, 0);
     expect(incomplete.executionSuccessful).toBe(false);
     expect(incomplete.toolExecutionNotifications.map((n) => [n.level, n.message.text])).toEqual([
       ['warning', 'subscription 33333333-3333-3333-3333-333333333333 could not be listed: AuthorizationFailed.'],
@@ -183,7 +189,7 @@ describe('sarifReport', () => {
       ],
       ['error', 'The run is incomplete: 1 rule evaluation(s) ended in error and 0 collection error(s) were reported.'],
     ]);
-    expect(parse(sarifReport(completeRun(), REPORT_OPTIONS)).runs[0].invocations[0]).toEqual({
+    expect(at(at(parse(sarifReport(completeRun(), REPORT_OPTIONS)).runs, 0).invocations, 0)).toEqual({
       executionSuccessful: true,
       toolExecutionNotifications: [],
       endTimeUtc: NOW.toISOString(),

@@ -192,15 +192,15 @@ ruleTester(dnsZoneLinked, [
     ],
   },
   {
-    name: 'a private endpoint outside the audited scope',
+    name: 'a private endpoint outside the collected scope: its connection skipped, the collected one judged',
     resources: withMissingEndpoint,
     expected: [
       spokeLinked,
       {
-        outcome: 'error',
-        resourceId: missingEndpoint,
-        message:
-          'private endpoint pe-other-team of kv-payments-prod is not in the audited scope, so the VNet it serves cannot be checked',
+        // Its VNet is unknown: skipped on the connection (KV103 reports the scope to add), not guessed.
+        outcome: 'skipped',
+        resourceId: `${vaultId}/privateEndpointConnections/other`,
+        message: `private endpoint ${missingEndpoint} of connection pe-other-team was not collected: it is in subscription 33333333-3333-3333-3333-333333333333, outside the collected scope: add subscription 33333333-3333-3333-3333-333333333333 to the audit (--subscription, or to the snapshot)`,
       },
     ],
   },

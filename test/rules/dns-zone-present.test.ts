@@ -1,5 +1,6 @@
 import { dnsZonePresent } from '../../rules/dns-zone-present';
-import { healthyPath, HUB_SUB, modify, remove } from '../../src/fixtures/scenario';
+import { healthyPath, HUB_SUB, modify, remove, SPOKE_SUB } from '../../src/fixtures/scenario';
+import { parseId } from '../../src/model/arm';
 import { ruleTester } from '../support/rule-tester';
 import {
   managedHsmPath,
@@ -16,6 +17,13 @@ const inHub = `exists in subscription ${HUB_SUB}`;
 const spoke2 = secondSpoke(path, true);
 const gov = usGovPath();
 const hsm = managedHsmPath();
+const nearMiss = withZoneNamed(path, 'privatelink.vault.azure.net');
+const both = `subscriptions ${HUB_SUB}, ${SPOKE_SUB}`;
+/** A snapshot of the spoke subscription alone: the hub's zone, links and VNet were not collected (issue 12). */
+const spokeOnly = path.resources.filter((r) => parseId(r.id).subscriptionId !== HUB_SUB);
+const createHint =
+  ': if it lives in another subscription (a hub), add that subscription to the audit; if none exists anywhere, create it';
+const spokeZoneId = zoneId.replace(HUB_SUB, SPOKE_SUB).replace('rg-hub-dns', 'rg-payments');
 
 ruleTester(dnsZonePresent, [
   {
@@ -39,14 +47,46 @@ ruleTester(dnsZonePresent, [
     ],
   },
   {
-    name: 'no zone at all',
+    name: 'the zone group points at a zone that does not exist in its (collected) subscription',
     resources: remove(path.resources, zoneId),
     expected: [
       {
         outcome: 'fail',
+        resourceId: zoneId,
+        message: `the DNS zone group of private endpoint pe-kv-payments-prod points at ${zoneId}, which does not exist in subscription ${HUB_SUB} (collected)`,
+      },
+    ],
+  },
+  {
+    name: 'the zone group points at a deleted zone in the spoke subscription',
+    resources: rewrite(remove(path.resources, zoneId), [[zoneId, spokeZoneId]]),
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: spokeZoneId,
+        message: `the DNS zone group of private endpoint pe-kv-payments-prod points at ${spokeZoneId}, which does not exist in subscription ${SPOKE_SUB} (collected)`,
+      },
+    ],
+  },
+  {
+    name: 'spoke-only snapshot: the zone group names the hub zone, outside the collected scope (error, not fail)',
+    resources: spokeOnly,
+    expected: [
+      {
+        outcome: 'error',
+        resourceId: zoneId,
+        message: `the DNS zone group of private endpoint pe-kv-payments-prod points at ${zoneId}, which was not collected: it is in subscription ${HUB_SUB}, outside the collected scope: add subscription ${HUB_SUB} to the audit (--subscription, or to the snapshot)`,
+      },
+    ],
+  },
+  {
+    name: 'spoke-only snapshot without a zone group: nothing names the zone, so error naming the scope',
+    resources: remove(spokeOnly, path.ids.zoneGroup),
+    expected: [
+      {
+        outcome: 'error',
         resourceId: vaultId,
-        message:
-          'kv-payments-prod needs a private DNS zone named privatelink.vaultcore.azure.net; none exists in the audited scope',
+        message: `kv-payments-prod needs a private DNS zone named privatelink.vaultcore.azure.net; none is in the collected scope (subscription ${SPOKE_SUB})${createHint}`,
       },
     ],
   },
@@ -60,10 +100,22 @@ ruleTester(dnsZonePresent, [
     ],
     expected: [
       {
-        outcome: 'fail',
+        // One cause, one failure: the zone group points at a misnamed zone, which KV201 fails.
+        outcome: 'skipped',
         resourceId: vaultId,
         message:
-          'kv-payments-prod needs a private DNS zone named privatelink.vaultcore.azure.net; none exists in the audited scope (found privatelink.vault.azure.net, vaultcore.azure.net instead)',
+          'kv-payments-prod is served by private DNS zone privatelink.vault.azure.net, not privatelink.vaultcore.azure.net (KV201 reports it)',
+      },
+    ],
+  },
+  {
+    name: 'a near-miss zone nothing points at: error naming the scope and the near miss',
+    resources: remove(remove(nearMiss.resources, nearMiss.ids.zoneGroup), nearMiss.ids.record),
+    expected: [
+      {
+        outcome: 'error',
+        resourceId: vaultId,
+        message: `kv-payments-prod needs a private DNS zone named privatelink.vaultcore.azure.net; none is in the collected scope (${both}) (found privatelink.vault.azure.net instead)${createHint}`,
       },
     ],
   },
@@ -83,10 +135,10 @@ ruleTester(dnsZonePresent, [
     resources: rewrite(path.resources, [['.vault.azure.net', '.vault.usgovcloudapi.net']]),
     expected: [
       {
-        outcome: 'fail',
+        outcome: 'skipped',
         resourceId: vaultId,
         message:
-          'kv-payments-prod needs a private DNS zone named privatelink.vaultcore.usgovcloudapi.net; none exists in the audited scope (found privatelink.vaultcore.azure.net instead)',
+          'kv-payments-prod is served by private DNS zone privatelink.vaultcore.azure.net, not privatelink.vaultcore.usgovcloudapi.net (KV201 reports it)',
       },
     ],
   },
@@ -106,10 +158,10 @@ ruleTester(dnsZonePresent, [
     resources: rewrite(hsm.resources, [['privatelink.managedhsm.azure.net', 'privatelink.vaultcore.azure.net']]),
     expected: [
       {
-        outcome: 'fail',
+        outcome: 'skipped',
         resourceId: hsm.ids.vault,
         message:
-          'hsm-payments needs a private DNS zone named privatelink.managedhsm.azure.net; none exists in the audited scope (found privatelink.vaultcore.azure.net instead)',
+          'hsm-payments is served by private DNS zone privatelink.vaultcore.azure.net, not privatelink.managedhsm.azure.net (KV201 reports it)',
       },
     ],
   },
