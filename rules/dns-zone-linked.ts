@@ -48,7 +48,7 @@ export const dnsZoneLinked: Rule = {
     if (zones.length === 0) return [noRequiredZone(vault, scope.requiredZone)];
     const results = networks.vnetIds.map((vnetId) => resultFor(estate, vault, zones, vnetId, scope.requiredZone));
     // The default caller sits in each carrying endpoint's VNet; a link not judged is named, not guessed.
-    if (networks.source === 'default') results.push(...unjudgedLinks(scope.traffic));
+    if (networks.source === 'default') for (const r of unjudgedLinks(scope.traffic)) results.push(r);
     if (results.length === 0)
       return [error(vault.id, `cannot tell which VNet calls ${vault.name}: its private endpoints name no subnet`)];
     return results;

@@ -5,7 +5,7 @@ import type { KvguardConfig } from '../config/types';
 import { RuleSetting, runRules } from '../engine/run';
 import type { Rule, RuleMeta, RunResult } from '../engine/types';
 import type { CallerProfile } from '../model/caller';
-import { reporterFor } from '../report/index';
+import { reporterFor, streamingReporterFor } from '../report/index';
 import type { ReportFormat, ReportOptions } from '../report/types';
 import { UsageError } from './errors';
 import { loadSource } from './load-source';
@@ -106,17 +106,70 @@ export function renderReport(format: ReportFormat, result: RunResult, options: R
   return reporterFor(format)(result, options);
 }
 
+/** A report streamed to `--output`/`--report` files (atomically) or to stdout, a megabyte at a time. */
+export function writeReport(
+  format: ReportFormat,
+  result: RunResult,
+  options: ReportOptions,
+  target: { file: string; label: string } | 'stdout',
+): void {
+  const stream = streamingReporterFor(format);
+  if (target === 'stdout') {
+    const sink = bufferedSink((chunk) => process.stdout.write(chunk));
+    stream(result, options, sink.write);
+    sink.flush();
+    return;
+  }
+  writeFileAtomic(target.file, (write) => stream(result, options, write), target.label);
+}
+
+const FLUSH_AT = 1 << 20;
+
+/** Joins small pieces into writes of about a megabyte. */
+function bufferedSink(flushTo: (text: string) => void): { write: (chunk: string) => void; flush: () => void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (parts.length === 0) return;
+    flushTo(parts.join(''));
+    parts = [];
+    size = 0;
+  };
+  return {
+    write: (chunk) => {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= FLUSH_AT) flush();
+    },
+    flush,
+  };
+}
+
 /**
  * Writes through a temporary file in the same folder and renames it over the target, so a reader never
- * sees half a report and a failed run never leaves one behind that looks complete.
+ * sees half a report and a failed run never leaves one behind that looks complete. `content` is the text,
+ * or a function that writes it in pieces (a streamed report).
  */
-export function writeFileAtomic(file: string, text: string, label = file): void {
+export function writeFileAtomic(
+  file: string,
+  content: string | ((write: (chunk: string) => void) => void),
+  label = file,
+): void {
   const target = path.resolve(file);
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  let fd: number | undefined;
   try {
-    fs.writeFileSync(temporary, text);
+    fd = fs.openSync(temporary, 'w');
+    const descriptor = fd;
+    const sink = bufferedSink((text) => fs.writeSync(descriptor, text));
+    if (typeof content === 'string') sink.write(content);
+    else content(sink.write);
+    sink.flush();
+    fs.closeSync(fd);
+    fd = undefined;
     fs.renameSync(temporary, target);
   } catch (thrown) {
+    if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(temporary, { force: true });
     const code = (thrown as NodeJS.ErrnoException).code;
     const why =

@@ -113,7 +113,16 @@ export function addSourceOptions(command: Command, set: SourceOptionSet): Comman
       set.scale,
       new Option('--shard <I/N>', live('read only the subscriptions in shard I of N (stable hash)')),
     ],
-    ['concurrency', set.scale, new Option('--concurrency <n>', live('ARM requests in flight at most, all quotas together (default 128; each subscription and quota adapts below it to what ARM says is left)'))],
+    [
+      'concurrency',
+      set.scale,
+      new Option(
+        '--concurrency <n>',
+        live(
+          'ARM requests in flight at most, all quotas together (default 128; each subscription and quota adapts below it to what ARM says is left)',
+        ),
+      ),
+    ],
     [
       'endpoint',
       true,

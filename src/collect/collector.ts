@@ -119,7 +119,7 @@ class Traversal {
     ]);
     if (roleData) {
       roleData.resources.forEach((r) => this.children.add(r));
-      this.notices.push(...roleData.notices);
+      for (const notice of roleData.notices) this.notices.push(notice);
     }
     await this.readEndpoints(endpointIds);
     await zonesByName;
@@ -400,7 +400,8 @@ class Traversal {
         );
       }
     }
-    if (this.settings.graph) reads.push(...this.readZoneChildrenByGraph(this.settings.graph, served));
+    if (this.settings.graph)
+      for (const read of this.readZoneChildrenByGraph(this.settings.graph, served)) reads.push(read);
     await Promise.all(reads);
   }
 
