@@ -16,6 +16,8 @@ export const firewallDefaultDeny: Rule = {
     severity: 'warning',
     link: 'firewall',
     appliesTo: ['vault', 'managedHsm'],
+    scope: 'vault',
+    fix: { 'properties.networkAcls.defaultAction': 'Deny' },
     remediation:
       'Deny public traffic by default: az keyvault update --name <vault> --default-action Deny (or --public-network-access Disabled)',
   },

@@ -14,6 +14,8 @@ export const purgeProtection: Rule = {
     severity: 'warning',
     link: 'vault',
     appliesTo: ['vault', 'managedHsm'],
+    scope: 'vault',
+    fix: { 'properties.enablePurgeProtection': true },
     remediation: 'Enable purge protection: az keyvault update --name <vault> --enable-purge-protection true',
   },
   defaults: {},

@@ -16,6 +16,8 @@ export const rbacAuthorization: Rule = {
     severity: 'warning',
     link: 'identity',
     appliesTo: ['vault'],
+    scope: 'vault',
+    fix: { 'properties.enableRbacAuthorization': true },
     remediation: 'Migrate to Azure RBAC, then: az keyvault update --name <vault> --enable-rbac-authorization true',
   },
   defaults: {},

@@ -14,6 +14,8 @@ export const softDelete: Rule = {
     severity: 'warning',
     link: 'vault',
     appliesTo: ['vault', 'managedHsm'],
+    scope: 'vault',
+    fix: { 'properties.enableSoftDelete': true },
     remediation: 'Enable soft delete: az keyvault update --name <vault> --enable-soft-delete true',
   },
   defaults: {},

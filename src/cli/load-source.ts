@@ -3,7 +3,12 @@ import type { CollectionStats, Notice } from '../engine/types';
 import type { ArmResource } from '../model/arm';
 import { Estate, buildEstate } from '../model/estate';
 import type { Vault } from '../model/types';
-import { readSnapshot } from '../input/snapshot';
+import { parseSnapshot } from '../input/snapshot';
+import { parseJsonText, readJsonFile, readJsonText } from '../input/json-file';
+import { resourceLines } from '../input/resource-lines';
+import type { PlannedEstates } from '../engine/undetermined';
+import { isTerraformJson } from '../terraform/document';
+import type { TerraformOptions } from '../terraform/index';
 import { UsageError } from './errors';
 import type { AuditSource, VaultScope } from './source';
 
@@ -18,11 +23,23 @@ export interface LoadedSource {
   collection?: Omit<CollectionStats, 'vaultsEvaluated'>;
   /** A snapshot file's line of each resource id (by idKey), for reports that point into the file. */
   resourceLines?: Record<string, number>;
+  /** A Terraform plan: the estates that tell what the plan decides, and the address of each planned resource. */
+  plan?: { estates: PlannedEstates; addresses: Map<string, string> };
 }
 
 export async function loadSource(source: AuditSource): Promise<LoadedSource> {
+  if (source.kind === 'terraform') return loadTerraform(source, source.file, readJsonFile(source.file));
   if (source.kind === 'snapshot') {
-    const snapshot = readSnapshot(source.file);
+    const text = readJsonText(source.file);
+    const data = parseJsonText(text, source.file);
+    // `terraform show -json` output given as a snapshot is read as what it is.
+    if (isTerraformJson(data))
+      return loadTerraform(
+        { kind: 'terraform', file: source.file, ...(source.scope ? { scope: source.scope } : {}) },
+        source.file,
+        data,
+      );
+    const snapshot = { ...parseSnapshot(data, source.file), resourceLines: resourceLines(text) };
     const estate = buildEstate(snapshot.resources);
     const loaded: LoadedSource = {
       resources: snapshot.resources,
@@ -57,6 +74,40 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
       retried: collected.stats.retried,
     },
   };
+  return loaded;
+}
+
+/** A plan (or state), alone or laid over the estate its base source holds. */
+async function loadTerraform(
+  source: Extract<AuditSource, { kind: 'terraform' }>,
+  file: string,
+  data: unknown,
+): Promise<LoadedSource> {
+  const base = source.base ? await loadSource(source.base) : undefined;
+  const { terraformEstate } = await import('../terraform/index');
+  const options: TerraformOptions = {};
+  if (base) options.base = base.resources;
+  const cloud = source.base?.kind === 'live' ? source.base.options.cloud : source.cloud;
+  if (cloud) options.cloud = cloud;
+  if (source.base?.kind === 'live') {
+    const [first] = source.base.options.subscriptions;
+    if (first) options.subscriptionId = first;
+  }
+  const planned = terraformEstate(data, file, options);
+  const notices: Notice[] = [
+    ...(base?.notices ?? []),
+    ...planned.notices.map((message) => ({ level: 'info' as const, message })),
+  ];
+  const loaded: LoadedSource = {
+    resources: planned.resources,
+    estate: planned.estate,
+    // Every vault of the estate after apply: a plan that removes a hub link breaks vaults it does not declare.
+    vaults: source.scope ? vaultsInScope(planned.estate, source.scope, file) : planned.estate.allVaults(),
+    vaultErrors: base?.vaultErrors ?? new Map(),
+    notices,
+    plan: { estates: planned.planned, addresses: planned.addresses },
+  };
+  if (base?.collection) loaded.collection = base.collection;
   return loaded;
 }
 

@@ -1,14 +1,14 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import type { KvguardConfig } from '../config/types';
 import { RuleSetting, runRules } from '../engine/run';
+import { runRulesOnPlan } from '../engine/undetermined';
+import { idKey, parentId } from '../model/arm';
 import type { Rule, RuleMeta, RunResult } from '../engine/types';
 import type { CallerProfile } from '../model/caller';
 import { reporterFor, streamingReporterFor } from '../report/index';
 import type { ReportFormat, ReportOptions } from '../report/types';
-import { UsageError } from './errors';
 import { loadSource } from './load-source';
+import { bufferedSink, writeFileAtomic, type WriteOptions } from './output-file';
 import { packageVersion } from './main';
 import type { AuditSource } from './source';
 
@@ -39,7 +39,7 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
   const rules = input.rules ?? RULES;
   const settings = input.config?.rules ?? {};
   const source = await loadSource(withCallerIdentity(withCallerNetwork(input.source, input.caller), input.caller));
-  let result = runRules({
+  const runOptions = {
     estate: source.estate,
     vaults: source.vaults,
     rules,
@@ -48,7 +48,10 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
     now: input.now,
     vaultErrors: source.vaultErrors,
     notices: source.notices,
-  });
+  };
+  let result = source.plan
+    ? withAddresses(runRulesOnPlan(enabledOnly(runOptions, settings), source.plan.estates), source.plan.addresses)
+    : runRules(runOptions);
   const suppressions = input.config?.suppressions ?? [];
   if (suppressions.length > 0) {
     const { applySuppressions } = await import('../gate/suppress');
@@ -64,6 +67,35 @@ export async function runAudit(input: AuditInput): Promise<AuditOutput> {
   const output: AuditOutput = { result, rules: ranRules(rules, settings) };
   if (source.resourceLines) output.resourceLines = source.resourceLines;
   return output;
+}
+
+/** runRulesOnPlan runs each rule itself: it gets only the enabled ones. */
+function enabledOnly<T extends { rules: readonly Rule<object>[] }>(
+  options: T,
+  settings: Readonly<Record<string, RuleSetting>>,
+): T {
+  return {
+    ...options,
+    rules: options.rules.filter((r) => (settings[r.meta.id] ?? settings[r.meta.name])?.enabled !== false),
+  };
+}
+
+/** Each finding names the Terraform address that declares the resource at fault (else the vault's). */
+function withAddresses(result: RunResult, addresses: ReadonlyMap<string, string>): RunResult {
+  const findings = result.findings.map((finding) => {
+    const address = addressOf(finding.resourceId, addresses);
+    return address === undefined ? finding : { ...finding, address };
+  });
+  return { ...result, findings };
+}
+
+/** The address of the resource, or of the nearest planned resource it belongs to (a connection → its endpoint). */
+function addressOf(resourceId: string, addresses: ReadonlyMap<string, string>): string | undefined {
+  for (let id = resourceId; /\/providers\/[^/]+\/[^/]+\/[^/]+/i.test(id); id = parentId(id)) {
+    const address = addresses.get(idKey(id));
+    if (address) return address;
+  }
+  return undefined;
 }
 
 /**
@@ -106,12 +138,14 @@ export function renderReport(format: ReportFormat, result: RunResult, options: R
   return reporterFor(format)(result, options);
 }
 
+export { writeFileAtomic } from './output-file';
+
 /** A report streamed to `--output`/`--report` files (atomically) or to stdout, a megabyte at a time. */
 export function writeReport(
   format: ReportFormat,
   result: RunResult,
   options: ReportOptions,
-  target: { file: string; label: string } | 'stdout',
+  target: { file: string; label: string; write?: WriteOptions } | 'stdout',
 ): void {
   const stream = streamingReporterFor(format);
   if (target === 'stdout') {
@@ -120,66 +154,7 @@ export function writeReport(
     sink.flush();
     return;
   }
-  writeFileAtomic(target.file, (write) => stream(result, options, write), target.label);
-}
-
-const FLUSH_AT = 1 << 20;
-
-/** Joins small pieces into writes of about a megabyte. */
-function bufferedSink(flushTo: (text: string) => void): { write: (chunk: string) => void; flush: () => void } {
-  let parts: string[] = [];
-  let size = 0;
-  const flush = (): void => {
-    if (parts.length === 0) return;
-    flushTo(parts.join(''));
-    parts = [];
-    size = 0;
-  };
-  return {
-    write: (chunk) => {
-      parts.push(chunk);
-      size += chunk.length;
-      if (size >= FLUSH_AT) flush();
-    },
-    flush,
-  };
-}
-
-/**
- * Writes through a temporary file in the same folder and renames it over the target, so a reader never
- * sees half a report and a failed run never leaves one behind that looks complete. `content` is the text,
- * or a function that writes it in pieces (a streamed report).
- */
-export function writeFileAtomic(
-  file: string,
-  content: string | ((write: (chunk: string) => void) => void),
-  label = file,
-): void {
-  const target = path.resolve(file);
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(temporary, 'w');
-    const descriptor = fd;
-    const sink = bufferedSink((text) => fs.writeSync(descriptor, text));
-    if (typeof content === 'string') sink.write(content);
-    else content(sink.write);
-    sink.flush();
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(temporary, target);
-  } catch (thrown) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(temporary, { force: true });
-    const code = (thrown as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? `folder ${path.dirname(target)} does not exist`
-        : code === 'EISDIR'
-          ? 'is a folder'
-          : (code ?? (thrown as Error).message);
-    throw new UsageError(`${label}: cannot write (${why})`);
-  }
+  writeFileAtomic(target.file, (write) => stream(result, options, write), target.label, target.write);
 }
 
 export function toolInfo(): { name: string; version: string } {

@@ -13,6 +13,8 @@ import { repeatable } from './repeatable';
  */
 export interface SourceFlags {
   snapshot?: string;
+  /** `terraform show -json` of a plan or state, laid over --snapshot or live ARM when those are given too. */
+  terraformPlan?: string;
   subscription: string[];
   resourceGroup?: string;
   vault?: string;
@@ -36,10 +38,13 @@ export interface VaultScope {
 }
 
 export type AuditSource =
-  { kind: 'snapshot'; file: string; scope?: VaultScope } | { kind: 'live'; options: LiveOptions };
+  | { kind: 'snapshot'; file: string; scope?: VaultScope }
+  | { kind: 'live'; options: LiveOptions }
+  | { kind: 'terraform'; file: string; base?: AuditSource; scope?: VaultScope; cloud?: CloudName };
 
 export type SourceOption =
   | 'snapshot'
+  | 'terraform-plan'
   | 'subscription'
   | 'resource-group'
   | 'vault'
@@ -61,6 +66,8 @@ export interface SourceOptionSet {
   scale: boolean;
   /** `--skip-reads`. */
   skipReads: boolean;
+  /** `--terraform-plan`. */
+  terraform?: boolean;
   /** Options the command declares itself, with its own meaning (probe's --vault and --ca-cert). */
   own?: readonly SourceOption[];
   /** Help texts that say more for this command. */
@@ -76,6 +83,14 @@ export function addSourceOptions(command: Command, set: SourceOptionSet): Comman
       new Option(
         '--snapshot <file>',
         'ARM resources as JSON (- for stdin): an array, {"resources": [...]} or a Resource Graph response {"data": [...]}',
+      ),
+    ],
+    [
+      'terraform-plan',
+      set.terraform === true,
+      new Option(
+        '--terraform-plan <file>',
+        'the JSON of `terraform show -json` (a plan or a state); with --snapshot or --subscription, laid over that estate',
       ),
     ],
     [
@@ -153,6 +168,7 @@ const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 
 /** Exactly one source: a snapshot file, or live ARM (subscriptions from flags, else from the config's scope). */
 export function sourceOf(flags: SourceFlags, config: KvguardConfig | undefined, set: SourceOptionSet): AuditSource {
+  if (flags.terraformPlan !== undefined) return terraformSource(flags, config, set);
   const flagSubscriptions = flags.subscription.flatMap((s) => s.split(',')).map((s) => s.trim());
   if (flags.snapshot !== undefined) return snapshotSource(flags.snapshot, flags, flagSubscriptions);
   const fromConfig = flagSubscriptions.length === 0;
@@ -211,6 +227,30 @@ function snapshotSource(file: string, flags: SourceFlags, flagSubscriptions: rea
   if (flags.vault !== undefined) scope.vaultName = flags.vault;
   if (flags.resourceGroup !== undefined) scope.resourceGroup = flags.resourceGroup;
   return Object.keys(scope).length > 0 ? { kind: 'snapshot', file, scope } : { kind: 'snapshot', file };
+}
+
+/**
+ * A Terraform plan alone, or laid over the estate as it is now (a snapshot, or live ARM with --subscription or
+ * the config's scope), so a plan that adds a spoke is judged against the real hub.
+ */
+function terraformSource(flags: SourceFlags, config: KvguardConfig | undefined, set: SourceOptionSet): AuditSource {
+  const file = flags.terraformPlan ?? '';
+  const { terraformPlan: _plan, vault, resourceGroup, ...rest } = flags;
+  const scope: VaultScope = {};
+  if (vault !== undefined) scope.vaultName = vault;
+  if (resourceGroup !== undefined) scope.resourceGroup = resourceGroup;
+  const hasBase =
+    rest.snapshot !== undefined || rest.subscription.length > 0 || (config?.scope?.subscriptions ?? []).length > 0;
+  if (!hasBase) {
+    const liveFlag = LIVE_ONLY.find(([key]) => key !== 'cloud' && flags[key] !== undefined);
+    if (liveFlag) throw new UsageError(`${liveFlag[1]} applies to live ARM (--subscription), not to a plan alone`);
+  }
+  const base = hasBase ? sourceOf(rest, config, set) : undefined;
+  const source: AuditSource = { kind: 'terraform', file };
+  if (base) source.base = base;
+  if (!base && flags.cloud !== undefined) source.cloud = flags.cloud;
+  if (Object.keys(scope).length > 0) source.scope = scope;
+  return source;
 }
 
 function parseSkipReads(values: readonly string[]): SkippableRead[] {

@@ -21,7 +21,13 @@ export class ErrorInputError extends Error {
 }
 
 const STATUS_LINE = /^HTTP\/\d(?:\.\d)?\s+(\d{3})\b[^\r\n]*\r?\n/i;
-const CODE_STATUS: Record<string, number> = { unauthorized: 401, forbidden: 403, throttled: 429, toomanyrequests: 429 };
+// A Map: the code is user input (`constructor` must not find Object.prototype.constructor).
+const CODE_STATUS = new Map<string, number>([
+  ['unauthorized', 401],
+  ['forbidden', 403],
+  ['throttled', 429],
+  ['toomanyrequests', 429],
+]);
 
 export function parseErrorResponse(text: string): ErrorResponse {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
@@ -44,7 +50,7 @@ function fromHttp(text: string, status: number, statusLength: number): ErrorResp
   const split = /\r?\n\r?\n/.exec(rest);
   const headerText = split ? rest.slice(0, split.index) : rest;
   const body = split ? rest.slice(split.index + split[0].length).trim() : '';
-  const headers: Record<string, string> = {};
+  const headers = emptyHeaders();
   for (const line of headerText.split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
@@ -72,7 +78,7 @@ function fromJson(json: unknown): ErrorResponse {
       : typeof statusValue === 'string' && /^\d{3}$/.test(statusValue)
         ? Number(statusValue)
         : undefined;
-  const headers: Record<string, string> = {};
+  const headers = emptyHeaders();
   const rawHeaders = object.headers;
   if (rawHeaders && typeof rawHeaders === 'object' && !Array.isArray(rawHeaders)) {
     for (const [name, value] of Object.entries(rawHeaders))
@@ -91,7 +97,7 @@ function fromJson(json: unknown): ErrorResponse {
     throw new ErrorInputError(
       'has no status and no error body: expected {"status": 403, "body": {"error": {...}}} or {"error": {"code", "message"}}',
     );
-  const inferred = status ?? (fields.code ? CODE_STATUS[fields.code.toLowerCase()] : undefined);
+  const inferred = status ?? (fields.code ? CODE_STATUS.get(fields.code.toLowerCase()) : undefined);
   return { ...fields, status: inferred, headers };
 }
 
@@ -114,4 +120,9 @@ function pick(value: unknown, key: string | undefined): Record<string, unknown> 
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Header names are user input: an object without a prototype, so `__proto__` is a name like any other. */
+function emptyHeaders(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
 }

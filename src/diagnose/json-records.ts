@@ -19,12 +19,19 @@ export class JsonRecordSplitter {
   private keyStart = -1;
   private lastKey = '';
   private offset = 0;
+  /** 1-based line of the character being read, and of the record being captured. */
+  private line = 1;
+  private captureLine = 1;
+  private lastSkippedLine = 0;
+  /** Lines holding text that is no record (not JSON, a scalar, a nested array): counted, never silently dropped. */
+  skippedLines = 0;
 
   push(chunk: string): unknown[] {
     const text = this.carry + chunk;
     const records: unknown[] = [];
     for (let i = this.carry.length; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (c === 10 /* \n */) this.line += 1;
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (c === 92 /* \ */) this.escaped = true;
@@ -37,6 +44,8 @@ export class JsonRecordSplitter {
         }
         continue;
       }
+      if (this.captureStart < 0 && this.isRecordStart() && !isBlank(c) && c !== 123 && !this.isSeparator(c))
+        this.skip();
       switch (c) {
         case 34:
           this.inString = true;
@@ -59,17 +68,17 @@ export class JsonRecordSplitter {
           if (opener === '{' && this.captureStart < 0 && this.isRecordStart()) {
             this.captureStart = i;
             this.captureDepth = this.stack.length;
+            this.captureLine = this.line;
           }
           this.stack.push(opener);
           break;
         }
         case 125 /* } */:
         case 93 /* ] */:
-          if (this.stack.length === 0)
-            throw new SyntaxError(`unexpected ${String.fromCharCode(c)} at character ${this.offset + i}`);
+          if (this.stack.length === 0) throw new SyntaxError(`line ${this.line}: unexpected ${String.fromCharCode(c)}`);
           this.stack.pop();
           if (c === 125 && this.captureStart >= 0 && this.stack.length === this.captureDepth) {
-            records.push(parseRecord(text.slice(this.captureStart, i + 1), this.offset + this.captureStart));
+            records.push(parseRecord(text.slice(this.captureStart, i + 1), this.captureLine));
             this.captureStart = -1;
           }
           if (this.stack.length === 0) this.wrapper = false;
@@ -92,6 +101,18 @@ export class JsonRecordSplitter {
       throw new SyntaxError('the file ends inside a record (truncated?)');
   }
 
+  /** `[` opening the top-level array or a wrapper's array, `,` and `]` between records: structure, not content. */
+  private isSeparator(c: number): boolean {
+    if (this.stack.length === 0) return c === 91;
+    return c === 44 || c === 93;
+  }
+
+  private skip(): void {
+    if (this.lastSkippedLine === this.line) return;
+    this.lastSkippedLine = this.line;
+    this.skippedLines += 1;
+  }
+
   private isRecordStart(): boolean {
     if (this.stack.length === 0) return true;
     if (this.stack.length === 1 && this.stack[0] === '[') return true;
@@ -99,10 +120,14 @@ export class JsonRecordSplitter {
   }
 }
 
-function parseRecord(text: string, at: number): unknown {
+function parseRecord(text: string, line: number): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new SyntaxError(`invalid JSON in the record that starts at character ${at}`);
+    throw new SyntaxError(`line ${line}: invalid JSON in the record that starts there`);
   }
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }

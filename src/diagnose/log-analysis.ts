@@ -75,7 +75,10 @@ export interface RateStats {
 
 export interface LogSummary {
   records: number;
+  /** Parsed records that are not Key Vault audit records (no operationName, a scalar). */
   skipped: number;
+  /** Lines (JSON) or rows (CSV) holding text that is no record at all: counted and said, never dropped silently. */
+  skippedLines: number;
   firstMs: number | undefined;
   lastMs: number | undefined;
   byStatus: Record<string, number>;
@@ -196,6 +199,7 @@ export class LogAnalyzer {
     return {
       records: this.records,
       skipped: this.skipped,
+      skippedLines: 0,
       firstMs: this.firstMs,
       lastMs: this.lastMs,
       byStatus: this.byStatus,

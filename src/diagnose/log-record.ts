@@ -17,20 +17,23 @@ export interface LogRecord {
   identity: string | undefined;
 }
 
-const SIGNATURE_STATUS: Record<string, number> = {
-  ok: 200,
-  accepted: 202,
-  nocontent: 204,
-  badrequest: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  notfound: 404,
-  conflict: 409,
-  toomanyrequests: 429,
-  throttled: 429,
-  internalservererror: 500,
-  serviceunavailable: 503,
-};
+// A Map: a signature is user input, and `constructor` or `__proto__` must not find Object's own members.
+const SIGNATURE_STATUS = new Map<string, number>(
+  Object.entries({
+    ok: 200,
+    accepted: 202,
+    nocontent: 204,
+    badrequest: 400,
+    unauthorized: 401,
+    forbidden: 403,
+    notfound: 404,
+    conflict: 409,
+    toomanyrequests: 429,
+    throttled: 429,
+    internalservererror: 500,
+    serviceunavailable: 503,
+  }),
+);
 const OID_CLAIM = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 
 type Bag = Record<string, unknown>;
@@ -62,7 +65,7 @@ function statusOf(code: unknown, signature: string | undefined): number | undefi
   if (numeric !== undefined && Number.isFinite(numeric)) return numeric;
   if (!signature) return undefined;
   if (/^\d{3}$/.test(signature)) return Number(signature);
-  return SIGNATURE_STATUS[signature.replace(/\s+/g, '').toLowerCase()];
+  return SIGNATURE_STATUS.get(signature.replace(/\s+/g, '').toLowerCase());
 }
 
 function vaultOf(

@@ -45,7 +45,8 @@ export async function analyzeLogFile(
           );
         continue;
       }
-      const object: Record<string, string> = {};
+      // CSV headers are user input: no prototype, so a `__proto__` column is a column.
+      const object = Object.create(null) as Record<string, string>;
       header.forEach((name, i) => {
         object[name] = row[i] ?? '';
       });
@@ -84,7 +85,7 @@ export async function analyzeLogFile(
     throw new LogInputError(
       `${file}: is empty: expected AuditEvent records (JSON lines, a JSON array, {"records": [...]} or an AzureDiagnostics CSV export)`,
     );
-  const summary = analyzer.summary();
+  const summary = { ...analyzer.summary(), skippedLines: json?.skippedLines ?? 0 };
   if (summary.records === 0)
     throw new LogInputError(`${file}: holds no Key Vault AuditEvent record (no record has an operationName)`);
   return { summary, format };

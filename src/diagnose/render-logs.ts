@@ -1,4 +1,5 @@
 import { LogSummary, RateStats, THROTTLING_REMEDIES, WINDOW_MS } from './log-analysis';
+import { escapeControl } from '../report/escape';
 
 /** The log summary as text or JSON. Pure; `top` bounds the groups listed in text. */
 export function renderLogSummary(summary: LogSummary, file: string, format: 'text' | 'json', top = 20): string {
@@ -9,7 +10,7 @@ export function renderLogSummary(summary: LogSummary, file: string, format: 'tex
   const n = (value: number) => value.toLocaleString('en-US');
   const lines: string[] = [];
   lines.push(
-    `${file}: ${n(summary.records)} AuditEvent records from ${iso(summary.firstMs) ?? '?'} to ${iso(summary.lastMs) ?? '?'}, ${summary.vaults.length} vault${summary.vaults.length === 1 ? '' : 's'}${summary.skipped ? ` (${n(summary.skipped)} other records skipped)` : ''}`,
+    `${file}: ${n(summary.records)} AuditEvent records from ${iso(summary.firstMs) ?? '?'} to ${iso(summary.lastMs) ?? '?'}, ${summary.vaults.length} vault${summary.vaults.length === 1 ? '' : 's'}${skippedText(summary, n)}`,
   );
   const statuses = Object.entries(summary.byStatus).sort(([a], [b]) => (a < b ? -1 : 1));
   lines.push(`status: ${statuses.map(([s, c]) => `${s} ${n(c)}`).join(' · ')}`);
@@ -41,7 +42,8 @@ export function renderLogSummary(summary: LogSummary, file: string, format: 'tex
     lines.push('', 'Next:');
     for (const s of steps) lines.push(`  ${s}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Lines carry text from the input (names, codes, messages): no control character reaches the terminal.
+  return `${lines.map(escapeControl).join('\n')}\n`;
 }
 
 function isThrottled(stats: RateStats): boolean {
@@ -95,4 +97,15 @@ function nextSteps(summary: LogSummary): string[] {
 
 function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+}
+
+/** What was read but not counted: records that are no audit record, lines that are no record at all. */
+function skippedText(summary: LogSummary, n: (value: number) => string): string {
+  const parts = [
+    summary.skipped ? `${n(summary.skipped)} other record${summary.skipped === 1 ? '' : 's'} skipped` : '',
+    summary.skippedLines
+      ? `${n(summary.skippedLines)} line${summary.skippedLines === 1 ? '' : 's'} that hold no JSON record skipped`
+      : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

@@ -1,4 +1,5 @@
 import type { Diagnosis } from './explain-error';
+import { escapeControl } from '../report/escape';
 
 /** A diagnosis as text (for people) or JSON (for scripts). Pure: no colour, no I/O. */
 export function renderDiagnosis(d: Diagnosis, format: 'text' | 'json'): string {
@@ -26,5 +27,6 @@ export function renderDiagnosis(d: Diagnosis, format: 'text' | 'json'): string {
   section(undefined, facts);
   section('Rules that check this link:', d.rules);
   section('Run:', d.commands);
-  return `${lines.join('\n')}\n`;
+  // Lines carry text from the input (names, codes, messages): no control character reaches the terminal.
+  return `${lines.map(escapeControl).join('\n')}\n`;
 }

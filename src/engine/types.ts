@@ -26,6 +26,17 @@ export interface RuleMeta {
   remediation: string;
   /** JSON Schema of the rule's options (validated when config is loaded). */
   optionsSchema?: JsonObject;
+  /**
+   * What the rule reads: `vault` when only the vault's own settings (so one resource's inputs decide it: a
+   * Pulumi resource policy), `estate` (the default) when it follows the access path across resources (a
+   * Pulumi stack policy).
+   */
+  scope?: 'vault' | 'estate';
+  /**
+   * The vault settings that make the rule pass, as ARM property paths (`properties.enableSoftDelete`) and
+   * values: the policy pack's remediation. Only for fixes that are a flag on the vault.
+   */
+  fix?: JsonObject;
 }
 
 /** The link of the access path a rule checks, caller to vault; reports draw the path from it. */
@@ -76,6 +87,8 @@ export interface Finding {
   remediation: string;
   link: PathLink;
   evidence?: JsonObject;
+  /** Where the source declares the resource at fault: a Terraform address (`module.net.azurerm_private_endpoint.kv`). */
+  address?: string;
   /** Set when a suppression or baseline covers a fail/error finding; the finding stays visible. */
   suppressed?: { kind: 'suppression' | 'baseline'; reason: string; expires?: string };
 }

@@ -1,4 +1,5 @@
 import type { ProbeFinding, ProbeReport } from './types';
+import { escapeControl } from '../report/escape';
 
 /** The probe's report as text (for people) or JSON (for scripts). Pure; no colour. Never holds a token. */
 export function summarize(findings: readonly ProbeFinding[]): Record<ProbeFinding['outcome'], number> {
@@ -62,5 +63,6 @@ export function renderProbe(report: ProbeReport, format: 'text' | 'json'): strin
   lines.push('', `${counts.pass} passed, ${counts.fail} failed, ${counts.warn} warnings, ${counts.skipped} skipped`);
   if (!report.findings.some((f) => f.step === 'read'))
     lines.push('(add --authenticated to also read with a token from DefaultAzureCredential)');
-  return `${lines.join('\n')}\n`;
+  // Lines carry text from the input (names, codes, messages): no control character reaches the terminal.
+  return `${lines.map(escapeControl).join('\n')}\n`;
 }

@@ -10,36 +10,54 @@ import {
 } from '../model/arm';
 import { CLOUDS, type CloudName } from '../model/cloud';
 import { buildEstate, type Estate } from '../model/estate';
-import { armShape, mappingFor, type TypeMapping } from './arm-types';
+import { armShape, isComputed, mappingFor, paramsOf, type TypeMapping } from './arm-types';
 import { getPath, setPath, topKey } from './paths';
 import { plainProps } from './plain';
 
 /**
  * Pulumi resources → ARM resources → the estate the rules read (DESIGN 1: "Pulumi resources are mapped
- * to it"). A resource's props are either its outputs (after `pulumi up`) or its planned state (inputs
- * during `pulumi preview`, and always for resource policies). ARM ids are synthesized from the path
- * parameters (`resourceGroupName`, `vaultName`...), since policies do not see ids.
+ * to it"), from what the engine hands a policy pack (pulumi/pulumi pkg/resource/deploy/step_generator.go):
+ * AnalyzeStack gets every resource's outputs with its parent, dependencies and propertyDependencies; Analyze
+ * gets one resource's inputs. After `pulumi up` the outputs carry ARM ids. In a preview they carry
+ * azure-native's planned outputs: every output the program gives no input for is unknown (`id`, `name`, the
+ * states Azure sets), path parameters (`resourceGroupName`, `vaultName`...) are absent, and apply-wrapped
+ * inputs (Vault.properties, PrivateEndpoint.subnet) are unknown as a whole while any nested value is
+ * (pulumi/pulumi-azure-native provider/pkg/convert PreviewOutputs; provider.go Create/Update with preview).
  *
- * Planned resources get what ARM sets deterministically when it creates them, and nothing it decides
- * later: a vault's `vaultUri` (from the cloud); a private endpoint connection's state, Approved for an
- * automatic connection and Pending for a manual one (Private Link's documented behaviour); and, as unknown
- * values, what only deployment tells: provisioningState, the endpoint's NIC, the addresses of the A record
- * a DNS zone group writes. Rules that read an unknown value are skipped with the reason (see taint.ts).
+ * So ids are built from the path parameters, taken from the resource's own inputs (which the pack records
+ * when Analyze sees them), else from the resource a parameter came from (propertyDependencies: the VNet a
+ * subnet's `virtualNetworkName` came from), else from `names` in the pack's config. References that are
+ * unknown (`subnet.id`, `privateLinkServiceId`) are the id of the one resource of the expected type the
+ * property depends on. What stays unknown is recorded, never read as absent: rules that read it are skipped
+ * with the reason (taint.ts).
+ *
+ * Resources created by this deployment get what ARM sets deterministically at creation: a vault's
+ * `vaultUri`, no private endpoint connections but those its endpoints create, an automatic connection
+ * Approved and a manual one Pending (Private Link's documented behaviour) unless a vault-side
+ * `keyvault:PrivateEndpointConnection` of the stack sets its state, and the A record a DNS zone group writes
+ * (addresses unknown). A resource is being created when its `name` output is unknown: on an update
+ * azure-native keeps `name` from the old state (provider.go Update, `stableOutputs`).
  */
 export interface PulumiResourceView {
   urn: string;
   type: string;
   name: string;
-  /** Outputs or inputs; may be wrapped in @pulumi/policy's unknownCheckingProxy. */
+  /** Outputs (AnalyzeStack) or inputs (Analyze); may be wrapped in @pulumi/policy's unknownCheckingProxy. */
   props: unknown;
   /** Top-level input → URNs of the resources its value came from (the analyzer's `propertyDependencies`). */
   propertyDependencies?: Record<string, string[]>;
+  /** Every resource this one depends on. */
+  dependencies?: string[];
+  /** The resource's inputs as Analyze saw them, when the pack has them. */
+  inputs?: unknown;
 }
 
 export interface AdapterOptions {
   cloud?: CloudName;
   /** Used when no known ARM id in the stack names the subscription (a first preview). */
   subscriptionId?: string;
+  /** Azure names by Pulumi resource name, for names neither outputs nor inputs tell (auto-named resources). */
+  names?: Record<string, string>;
 }
 
 export interface AdaptedResource {
@@ -52,15 +70,22 @@ export interface AdaptedResource {
   props: JsonObject;
   /** Paths of `props` whose values are unknown until deployment. */
   unknowns: string[];
+  /** True for resources this deployment creates. */
   planned: boolean;
+  /** An object field is unknown as a whole: nothing the entity is built from can be trusted. */
+  opaque: boolean;
 }
 
 export interface AdaptedStack {
   resources: AdaptedResource[];
   /** Resources Azure creates as side effects (the A record of a zone group), planned with unknown values. */
   effects: AdaptedResource[];
-  /** Resources of types kvguard does not map (or whose id cannot be built), with the reason. */
+  /** Resources of mapped types whose id cannot be built, with the reason. */
   skipped: { urn: string; reason: string }[];
+  /** Types seen that kvguard does not map (sorted, once each; `pulumi:` types excluded). */
+  unmapped: string[];
+  /** References left unknown (`pe-kv (azure-native:network:PrivateEndpoint): privateLinkServiceId`). */
+  danglingReferences: string[];
   subscriptionId: string;
 }
 
@@ -74,16 +99,47 @@ interface Pending {
   mapping: TypeMapping;
   props: JsonObject;
   unknowns: string[];
+  /** The resource's own inputs (plain), when known. */
+  inputs: JsonObject | undefined;
+  creating: boolean;
+}
+
+/** Outputs merged with what the inputs say: a path parameter, or an unknown output the program left out. */
+function merged(view: PulumiResourceView, mapping: TypeMapping): Pending {
+  const outputs = plainProps(view.props);
+  const inputs = view.inputs === undefined ? undefined : plainProps(view.inputs);
+  const props = outputs.value;
+  const creating = outputs.unknowns.includes('name');
+  const unknowns = outputs.unknowns.filter((path) => {
+    if (!inputs) return true;
+    if (inputs.unknowns.some((u) => path === u || path.startsWith(`${u}.`) || path.startsWith(`${u}[`))) return true;
+    const given = getPath(inputs.value, path);
+    if (given !== undefined) {
+      setPath(props, path, structuredClone(given));
+      return false;
+    }
+    // Left out by the program: ARM's default, unless Azure sets it.
+    return isComputed(mapping, path);
+  });
+  for (const param of paramsOf(mapping)) {
+    const given = inputs?.value[param];
+    if (given !== undefined && props[param] === undefined) props[param] = given;
+    if (inputs?.unknowns.includes(param) && !unknowns.includes(param)) unknowns.push(param);
+  }
+  return { view, mapping, props, unknowns, inputs: inputs?.value, creating };
 }
 
 export function adaptStack(views: readonly PulumiResourceView[], options: AdapterOptions = {}): AdaptedStack {
   const skipped: AdaptedStack['skipped'] = [];
+  const unmapped = new Set<string>();
   const pending = new Map<string, Pending>();
   for (const view of views) {
     const mapping = mappingFor(view.type);
-    if (!mapping) continue;
-    const { value, unknowns } = plainProps(view.props);
-    pending.set(view.urn, { view, mapping, props: value, unknowns });
+    if (!mapping) {
+      if (!view.type.startsWith('pulumi:')) unmapped.add(view.type);
+      continue;
+    }
+    pending.set(view.urn, merged(view, mapping));
   }
   const subscriptionId =
     knownSubscription([...pending.values()].map((p) => p.props)) ?? options.subscriptionId ?? PLACEHOLDER_SUBSCRIPTION;
@@ -96,18 +152,22 @@ export function adaptStack(views: readonly PulumiResourceView[], options: Adapte
     const entry = pending.get(urn);
     if (!entry || resolving.has(urn)) return undefined;
     resolving.add(urn);
-    const id = knownId(entry) ?? buildId(entry, subscriptionId, idOf, (reason) => skipped.push({ urn, reason }));
+    const id =
+      knownId(entry) ??
+      buildId(entry, subscriptionId, idOf, options.names ?? {}, (reason) => skipped.push({ urn, reason }));
     resolving.delete(urn);
     ids.set(urn, id);
     return id;
   };
 
+  const dangling: string[] = [];
   const resources: AdaptedResource[] = [];
   for (const entry of pending.values()) {
     const id = idOf(entry.view.urn);
     if (!id) continue;
-    resolveReferences(entry, idOf);
-    const planned = isPlanned(entry);
+    for (const d of resolveReferences(entry, idOf, pending)) dangling.push(d);
+    if (entry.mapping.token === 'azure-native:resources:ResourceGroup') continue;
+    const planned = entry.creating || isPlanned(entry);
     if (planned) plan(entry, id, options.cloud ?? 'AzureCloud');
     resources.push({
       urn: entry.view.urn,
@@ -118,9 +178,37 @@ export function adaptStack(views: readonly PulumiResourceView[], options: Adapte
       props: entry.props,
       unknowns: entry.unknowns,
       planned,
+      opaque: entry.unknowns.some((path) => isObjectPath(entry.mapping, path)),
     });
   }
-  return { resources, effects: [...plannedRecords(resources), ...reportedEffects(resources)], skipped, subscriptionId };
+  approveFromVaultSide(resources);
+  return {
+    resources,
+    effects: [...plannedRecords(resources), ...reportedEffects(resources)],
+    skipped,
+    unmapped: [...unmapped].sort(),
+    danglingReferences: dangling,
+    subscriptionId,
+  };
+}
+
+function isObjectPath(mapping: TypeMapping, path: string): boolean {
+  const generic = path.replace(/\[\d+\]/g, '[]');
+  return (
+    (mapping.objectPaths ?? []).includes(generic) || (mapping.keepsProperties === true && generic === 'properties')
+  );
+}
+/**
+ * Stands in for an unknown object: every field of it reads `kvguard-unknown` (so an unknown connection state
+ * reads as a status nobody wrote). A fresh one per use: nothing may write into another's.
+ */
+export const ANY_OBJECT = 'kvguard:any-object';
+
+function anyObject(): JsonObject {
+  return new Proxy({} as JsonObject, {
+    get: (_target, key) =>
+      typeof key === 'symbol' || key === 'toJSON' || key === 'then' ? undefined : 'kvguard-unknown',
+  });
 }
 
 /** ARM resources of the adapted stack; `fill` stands in for unknown values (taint.ts compares fillings). */
@@ -165,7 +253,7 @@ export function estateOf(stack: AdaptedStack, fill?: JsonValue): Estate {
 
 function withFilled(props: JsonObject, unknowns: readonly string[], fill: JsonValue): JsonObject {
   const copy = structuredClone(props);
-  for (const path of unknowns) setPath(copy, path, structuredClone(fill));
+  for (const path of unknowns) setPath(copy, path, fill === ANY_OBJECT ? anyObject() : structuredClone(fill));
   return copy;
 }
 
@@ -179,32 +267,61 @@ function knownId(entry: Pending): string | undefined {
   return id && /^\/subscriptions\//i.test(id) ? id : undefined;
 }
 
-/** `/subscriptions/{s}/resourceGroups/{rg}/providers/...`: unknown path parameters come from the resource they depend on. */
+/** A parameter's value from the resource it came from: a resource group's name, a VNet's name... */
+function dependencyName(entry: Pending, param: string, idOf: (urn: string) => string | undefined): string | undefined {
+  const [dependency, ...others] = entry.view.propertyDependencies?.[param] ?? [];
+  if (!dependency || others.length > 0) return undefined;
+  return idOf(dependency)?.split('/').pop();
+}
+
+/**
+ * `/subscriptions/{s}/resourceGroups/{rg}/providers/...` (or `{scope}/providers/...` for an extension resource):
+ * each path parameter from the inputs, else from the resource it depends on, else from config `names`.
+ */
 function buildId(
   entry: Pending,
   subscriptionId: string,
   idOf: (urn: string) => string | undefined,
+  names: Record<string, string>,
   problem: (reason: string) => void,
 ): string | undefined {
-  const parts = [`/subscriptions/${subscriptionId}`];
+  const scopeParam = entry.mapping.scopeParam;
+  let scope = `/subscriptions/${subscriptionId}`;
+  if (scopeParam) {
+    const given = asString(entry.props[scopeParam]);
+    const [dependency, ...others] = entry.view.propertyDependencies?.[scopeParam] ?? [];
+    const value = given ?? (dependency && others.length === 0 ? idOf(dependency) : undefined);
+    if (!value) {
+      problem(`${entry.view.name} (${entry.view.type}): its ARM id cannot be built, ${scopeParam} is unknown`);
+      return undefined;
+    }
+    scope = value;
+    entry.unknowns = entry.unknowns.filter((path) => path !== scopeParam);
+  }
+  const parts = [scope];
   for (const segment of entry.mapping.segments) {
     if (segment.literal) {
       parts.push(segment.literal);
       continue;
     }
     const param = segment.param ?? '';
+    const own = param === entry.mapping.nameParam;
     let value = asString(entry.props[param]);
-    // Without a name, azure-native auto-names the resource after its Pulumi name (plus a random suffix).
-    if (value === undefined && param === entry.mapping.nameParam && !entry.unknowns.includes(param))
+    // The name ARM reports, once the resource exists (the output `name` is the id's last segment).
+    if (value === undefined && own) value = asString(entry.props.name);
+    value ??= dependencyName(entry, param, idOf);
+    if (value === undefined && own) value = names[entry.view.name];
+    // Without a name input, azure-native names the resource after its Pulumi name (plus a random suffix).
+    if (
+      value === undefined &&
+      own &&
+      (!entry.inputs || entry.inputs[param] === undefined) &&
+      !entry.unknowns.includes(param)
+    )
       value = entry.view.name;
-    if (value === undefined && entry.unknowns.includes(param)) {
-      const [dependency, ...others] = entry.view.propertyDependencies?.[param] ?? [];
-      const dependencyId = dependency && others.length === 0 ? idOf(dependency) : undefined;
-      value = dependencyId?.split('/').pop();
-    }
-    // An unknown name with no single dependency to take it from (a resource policy sees one resource):
-    // a stand-in keeps the id unique; only relations use ids, and the rule's messages use names.
-    if (value === undefined && entry.unknowns.includes(param)) value = `(unknown ${param})`;
+    // An unknown name with no single dependency to take it from: a stand-in keeps the id unique; only
+    // relations use ids, and the rules' messages use names.
+    if (value === undefined && (entry.unknowns.includes(param) || !entry.inputs)) value = `(unknown ${param})`;
     // A path parameter is part of the id, not of the ARM body: once the id is built it is not an unknown value.
     entry.unknowns = entry.unknowns.filter((path) => path !== param);
     if (value === undefined) {
@@ -216,20 +333,64 @@ function buildId(
   return parts.join('/');
 }
 
-/** Sub-resource references (`{id}`) that a preview may report unknown as a whole. */
-const REFERENCES = new Set(['subnet', 'virtualNetwork', 'remoteVirtualNetwork', 'privateEndpoint']);
+/**
+ * What a reference may point at, by the name of the field holding it: a dependency of another type is not
+ * the target (a `privateLinkServiceConnections` entry may also depend on the resource its name came from).
+ */
+const REFERENCE_TARGETS: Readonly<Record<string, readonly string[]>> = {
+  subnet: ['Microsoft.Network/virtualNetworks/subnets'],
+  virtualNetwork: ['Microsoft.Network/virtualNetworks'],
+  remoteVirtualNetwork: ['Microsoft.Network/virtualNetworks'],
+  privateEndpoint: ['Microsoft.Network/privateEndpoints'],
+  privateLinkServiceId: ['Microsoft.KeyVault/vaults'],
+  privateDnsZoneId: ['Microsoft.Network/privateDnsZones'],
+  routeTable: ['Microsoft.Network/routeTables'],
+  networkSecurityGroup: ['Microsoft.Network/networkSecurityGroups'],
+  resourceUri: [],
+};
 
-/** An unknown id inside a property that depends on exactly one resource is that resource's id (`subnet.id` ← the subnet). */
-function resolveReferences(entry: Pending, idOf: (urn: string) => string | undefined): void {
+/** `subnet`, `subnet.id`, `privateLinkServiceConnections[0].privateLinkServiceId` → the field naming the target. */
+function referenceField(path: string): { field: string; whole: boolean } | undefined {
+  const parts = path.split(/[.[\]]+/).filter((p) => p !== '' && !/^\d+$/.test(p));
+  const last = parts[parts.length - 1] ?? '';
+  if (last in REFERENCE_TARGETS) return { field: last, whole: !last.endsWith('Id') && last !== 'resourceUri' };
+  const before = parts[parts.length - 2];
+  if (last === 'id' && before && before in REFERENCE_TARGETS) return { field: before, whole: false };
+  return undefined;
+}
+
+/**
+ * An unknown reference is the id of the one resource of the expected type its property depends on
+ * (`subnet.id` ← the subnet); for a vault-side connection's `privateEndpoint`, the one endpoint it depends on.
+ * Returns the references left unknown.
+ */
+function resolveReferences(
+  entry: Pending,
+  idOf: (urn: string) => string | undefined,
+  pending: ReadonlyMap<string, Pending>,
+): string[] {
+  const dangling: string[] = [];
   entry.unknowns = entry.unknowns.filter((path) => {
-    const reference = REFERENCES.has(path);
-    if (!reference && !/id$/i.test(path)) return true;
-    const [dependency, ...others] = entry.view.propertyDependencies?.[topKey(path)] ?? [];
-    const id = dependency && others.length === 0 ? idOf(dependency) : undefined;
-    if (!id) return true;
-    setPath(entry.props, path, reference ? { id } : id);
+    const reference = referenceField(path);
+    if (!reference) return true;
+    const expected = REFERENCE_TARGETS[reference.field] ?? [];
+    const fits = (urn: string): boolean => {
+      const target = pending.get(urn);
+      return target !== undefined && (expected.length === 0 || expected.includes(target.mapping.armType));
+    };
+    const fromProperty = (entry.view.propertyDependencies?.[topKey(path)] ?? []).filter(fits);
+    const candidates = fromProperty.length > 0 ? fromProperty : (entry.view.dependencies ?? []).filter(fits);
+    const [only, ...others] = [...new Set(candidates)];
+    const id = only && others.length === 0 ? idOf(only) : undefined;
+    if (!id) {
+      dangling.push(`${entry.view.name} (${entry.view.type}): ${path}`);
+      return true;
+    }
+    const target = reference.whole && !path.endsWith('.id') ? { id } : id;
+    setPath(entry.props, path, target);
     return false;
   });
+  return dangling;
 }
 
 /** Outputs carry the provisioningState ARM reports; planned state (inputs) does not. */
@@ -237,20 +398,30 @@ function isPlanned(entry: Pending): boolean {
   const state = entry.mapping.keepsProperties
     ? getPath(entry.props, 'properties.provisioningState')
     : entry.props.provisioningState;
-  return typeof state !== 'string';
+  return typeof state !== 'string' && !entry.unknowns.some((u) => u.endsWith('provisioningState'));
 }
 
 function markUnknown(entry: Pending, path: string): void {
   if (getPath(entry.props, path) === undefined && !entry.unknowns.includes(path)) entry.unknowns.push(path);
 }
 
+/** Sets what ARM decides at creation, and takes it off the unknown values. */
+function settle(entry: Pending, path: string, value: JsonValue): void {
+  setPath(entry.props, path, value);
+  entry.unknowns = entry.unknowns.filter((u) => u !== path);
+}
+
 function plan(entry: Pending, id: string, cloud: CloudName): void {
   const armType = entry.mapping.armType;
+  const unknown = (path: string): boolean => entry.unknowns.includes(path);
   if (armType === 'Microsoft.KeyVault/vaults') {
     const properties = asObject(entry.props.properties);
-    if (properties && properties.vaultUri === undefined && !entry.unknowns.includes('properties.vaultUri')) {
-      properties.vaultUri = `https://${id.split('/').pop()}.${CLOUDS[cloud].vaultSuffix}/`;
-    }
+    if (!properties) return;
+    if (properties.vaultUri === undefined)
+      settle(entry, 'properties.vaultUri', `https://${id.split('/').pop()}.${CLOUDS[cloud].vaultSuffix}/`);
+    // A vault this deployment creates has no connections but those its endpoints create (read from their side).
+    if (entry.creating && unknown('properties.privateEndpointConnections'))
+      settle(entry, 'properties.privateEndpointConnections', []);
     return;
   }
   if (armType === 'Microsoft.Network/privateEndpoints') {
@@ -258,17 +429,50 @@ function plan(entry: Pending, id: string, cloud: CloudName): void {
       ['privateLinkServiceConnections', false],
       ['manualPrivateLinkServiceConnections', true],
     ] as const) {
-      for (const connection of asArray(entry.props[key])) {
+      asArray(entry.props[key]).forEach((connection, index) => {
         const c = asObject(connection);
-        if (!c || c.privateLinkServiceConnectionState !== undefined) continue;
-        c.privateLinkServiceConnectionState = manual
-          ? { status: 'Pending', description: asString(c.requestMessage) ?? '', actionsRequired: 'None' }
-          : { ...AUTO_APPROVED };
-      }
+        const path = `${key}[${index}].privateLinkServiceConnectionState`;
+        if (!c || (c.privateLinkServiceConnectionState !== undefined && !unknown(path))) return;
+        if (!entry.creating && unknown(path)) return;
+        settle(
+          entry,
+          path,
+          manual
+            ? { status: 'Pending', description: asString(c.requestMessage) ?? '', actionsRequired: 'None' }
+            : { ...AUTO_APPROVED },
+        );
+      });
     }
     markUnknown(entry, 'networkInterfaces');
   }
+  // A VNet link is Completed once its PUT succeeds, the only outcome a deployment that goes on can have.
+  if (armType === 'Microsoft.Network/privateDnsZones/virtualNetworkLinks' && entry.creating) {
+    if (unknown('virtualNetworkLinkState')) settle(entry, 'virtualNetworkLinkState', 'Completed');
+    if (unknown('provisioningState')) settle(entry, 'provisioningState', 'Succeeded');
+  }
   markUnknown(entry, 'provisioningState');
+}
+
+/**
+ * A vault-side `keyvault:PrivateEndpointConnection` of the stack sets the state of the endpoint's connection
+ * to that vault (the owner's approval shows on both ends): the endpoint's planned Pending gives way to it.
+ */
+function approveFromVaultSide(resources: readonly AdaptedResource[]): void {
+  for (const connection of resources) {
+    if (connection.mapping.armType !== 'Microsoft.KeyVault/vaults/privateEndpointConnections') continue;
+    const state = asObject(connection.props.privateLinkServiceConnectionState);
+    const endpointId = asString(asObject(connection.props.privateEndpoint)?.id);
+    const endpoint = resources.find((r) => endpointId !== undefined && idKey(r.id) === idKey(endpointId));
+    if (!state || !endpoint?.planned) continue;
+    const vaultId = parentId(parentId(connection.id));
+    for (const key of ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections']) {
+      for (const item of asArray(endpoint.props[key])) {
+        const c = asObject(item);
+        if (c && idKey(asString(c.privateLinkServiceId) ?? '') === idKey(vaultId))
+          c.privateLinkServiceConnectionState = { ...state };
+      }
+    }
+  }
 }
 
 /**
@@ -297,6 +501,7 @@ function plannedRecords(resources: readonly AdaptedResource[]): AdaptedResource[
         props: { recordType: 'A', ttl: 10 },
         unknowns: ['aRecords'],
         planned: true,
+        opaque: false,
       });
     }
   }
@@ -349,6 +554,7 @@ function reportedEffects(resources: readonly AdaptedResource[]): AdaptedResource
           props: { privateEndpoint: { id: resource.id }, ipConfigurations, provisioningState: 'Succeeded' },
           unknowns: [],
           planned: false,
+          opaque: false,
         });
       }
     }
@@ -370,6 +576,7 @@ function reportedEffects(resources: readonly AdaptedResource[]): AdaptedResource
             props: { recordType: 'A', ttl: record?.ttl ?? 10, aRecords, fqdn: record?.fqdn ?? null },
             unknowns: [],
             planned: false,
+            opaque: false,
           });
         }
       }

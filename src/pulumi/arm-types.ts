@@ -28,6 +28,17 @@ export interface TypeMapping {
   subResources?: string[];
   /** Private DNS resources are global. */
   global?: boolean;
+  /** An extension resource: the id starts with this input's value (a whole ARM id), not the subscription. */
+  scopeParam?: string;
+  /**
+   * Output fields Azure decides at deployment, beyond the common ones (`id`, `etag`, `provisioningState`...):
+   * during a preview they are unknown even when the program leaves them out. Any other output field the
+   * program does not set is ARM's default (azure-native's preview marks every output it has no input for as
+   * unknown, so the adapter needs to tell the two apart). Paths as plain.ts records them, `[]` for any index.
+   */
+  computed?: string[];
+  /** Fields holding objects: unknown as a whole, every field of the entity built from them is unknown. */
+  objectPaths?: string[];
 }
 
 const NETWORK = '2024-05-01';
@@ -39,6 +50,69 @@ const rg = (...rest: IdSegment[]): IdSegment[] => [
 ];
 const lit = (literal: string): IdSegment => ({ literal });
 const par = (param: string): IdSegment => ({ param });
+
+/** One network resource under a resource group: `providers/Microsoft.Network/<collection>/{param}`. */
+const network = (token: string, collection: string, param: string, extra: Partial<TypeMapping> = {}): TypeMapping => ({
+  token: `azure-native:network:${token}`,
+  armType: `Microsoft.Network/${collection}`,
+  apiVersion: NETWORK,
+  segments: rg(lit(`providers/Microsoft.Network/${collection}`), par(param)),
+  nameParam: param,
+  ...extra,
+});
+const child = (parent: TypeMapping, collection: string, param: string, token: string): TypeMapping => ({
+  token,
+  armType: `${parent.armType}/${collection}`,
+  apiVersion: parent.apiVersion,
+  segments: [...parent.segments, lit(collection), par(param)],
+  nameParam: param,
+});
+const DNS_RESOLVER = '2022-07-01';
+const dnsResolver = (token: string, collection: string, param: string): TypeMapping => ({
+  token: `azure-native:dnsresolver:${token}`,
+  armType: `Microsoft.Network/${collection}`,
+  apiVersion: DNS_RESOLVER,
+  segments: rg(lit(`providers/Microsoft.Network/${collection}`), par(param)),
+  nameParam: param,
+});
+const ROUTE_TABLE = network('RouteTable', 'routeTables', 'routeTableName', { subResources: ['routes'] });
+const NSG = network('NetworkSecurityGroup', 'networkSecurityGroups', 'networkSecurityGroupName', {
+  subResources: ['securityRules'],
+});
+const VIRTUAL_HUB = network('VirtualHub', 'virtualHubs', 'virtualHubName');
+const RESOLVER = dnsResolver('DnsResolver', 'dnsResolvers', 'dnsResolverName');
+const RULESET = dnsResolver('DnsForwardingRuleset', 'dnsForwardingRulesets', 'dnsForwardingRulesetName');
+
+/**
+ * The enterprise topology around the access path (routes, NSGs, firewalls, Virtual WAN, Private DNS Resolver):
+ * mapped so a stack that declares them hands them to the estate, whose normalizer decides what it models.
+ */
+const NETWORK_TOPOLOGY: TypeMapping[] = [
+  ROUTE_TABLE,
+  child(ROUTE_TABLE, 'routes', 'routeName', 'azure-native:network:Route'),
+  NSG,
+  child(NSG, 'securityRules', 'securityRuleName', 'azure-native:network:SecurityRule'),
+  network('AzureFirewall', 'azureFirewalls', 'azureFirewallName'),
+  network('VirtualWan', 'virtualWans', 'virtualWANName'),
+  VIRTUAL_HUB,
+  child(
+    VIRTUAL_HUB,
+    'hubVirtualNetworkConnections',
+    'connectionName',
+    'azure-native:network:HubVirtualNetworkConnection',
+  ),
+  RESOLVER,
+  child(RESOLVER, 'inboundEndpoints', 'inboundEndpointName', 'azure-native:dnsresolver:InboundEndpoint'),
+  child(RESOLVER, 'outboundEndpoints', 'outboundEndpointName', 'azure-native:dnsresolver:OutboundEndpoint'),
+  RULESET,
+  child(RULESET, 'forwardingRules', 'forwardingRuleName', 'azure-native:dnsresolver:ForwardingRule'),
+  child(
+    RULESET,
+    'virtualNetworkLinks',
+    'virtualNetworkLinkName',
+    'azure-native:dnsresolver:PrivateResolverVirtualNetworkLink',
+  ),
+];
 
 const MAPPINGS: TypeMapping[] = [
   {
@@ -55,6 +129,30 @@ const MAPPINGS: TypeMapping[] = [
     segments: rg(lit('providers/Microsoft.KeyVault/vaults'), par('vaultName')),
     nameParam: 'vaultName',
     keepsProperties: true,
+    computed: ['properties.vaultUri', 'properties.privateEndpointConnections', 'properties.hsmPoolResourceId'],
+    objectPaths: ['properties', 'properties.networkAcls', 'properties.sku'],
+  },
+  {
+    // The vault's side of a private endpoint connection, declared to approve or reject it.
+    token: 'azure-native:keyvault:PrivateEndpointConnection',
+    armType: 'Microsoft.KeyVault/vaults/privateEndpointConnections',
+    apiVersion: '2023-07-01',
+    segments: rg(
+      lit('providers/Microsoft.KeyVault/vaults'),
+      par('vaultName'),
+      lit('privateEndpointConnections'),
+      par('privateEndpointConnectionName'),
+    ),
+    nameParam: 'privateEndpointConnectionName',
+    computed: ['privateEndpoint'],
+  },
+  {
+    token: 'azure-native:monitor:DiagnosticSetting',
+    armType: 'Microsoft.Insights/diagnosticSettings',
+    apiVersion: '2021-05-01-preview',
+    scopeParam: 'resourceUri',
+    segments: [lit('providers/Microsoft.Insights/diagnosticSettings'), par('name')],
+    nameParam: 'name',
   },
   {
     token: 'azure-native:network:VirtualNetwork',
@@ -63,6 +161,7 @@ const MAPPINGS: TypeMapping[] = [
     segments: rg(lit('providers/Microsoft.Network/virtualNetworks'), par('virtualNetworkName')),
     nameParam: 'virtualNetworkName',
     subResources: ['subnets', 'virtualNetworkPeerings'],
+    objectPaths: ['addressSpace', 'dhcpOptions'],
   },
   {
     token: 'azure-native:network:Subnet',
@@ -75,6 +174,7 @@ const MAPPINGS: TypeMapping[] = [
       par('subnetName'),
     ),
     nameParam: 'subnetName',
+    computed: ['ipConfigurations', 'privateEndpoints', 'serviceAssociationLinks', 'resourceNavigationLinks', 'purpose'],
   },
   {
     token: 'azure-native:network:VirtualNetworkPeering',
@@ -87,6 +187,7 @@ const MAPPINGS: TypeMapping[] = [
       par('virtualNetworkPeeringName'),
     ),
     nameParam: 'virtualNetworkPeeringName',
+    computed: ['peeringState', 'peeringSyncLevel', 'remoteAddressSpace', 'remoteVirtualNetworkAddressSpace'],
   },
   {
     token: 'azure-native:network:PrivateEndpoint',
@@ -95,6 +196,13 @@ const MAPPINGS: TypeMapping[] = [
     segments: rg(lit('providers/Microsoft.Network/privateEndpoints'), par('privateEndpointName')),
     nameParam: 'privateEndpointName',
     subResources: ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections', 'ipConfigurations'],
+    computed: [
+      'networkInterfaces',
+      'customDnsConfigs',
+      'privateLinkServiceConnections[].privateLinkServiceConnectionState',
+      'manualPrivateLinkServiceConnections[].privateLinkServiceConnectionState',
+    ],
+    objectPaths: ['subnet'],
   },
   {
     token: 'azure-native:network:NetworkInterface',
@@ -116,7 +224,9 @@ const MAPPINGS: TypeMapping[] = [
     ),
     nameParam: 'privateDnsZoneGroupName',
     subResources: ['privateDnsZoneConfigs'],
+    computed: ['privateDnsZoneConfigs[].recordSets'],
   },
+  ...NETWORK_TOPOLOGY,
   ...['privatedns', 'network'].flatMap((module): TypeMapping[] => [
     // v3 moved private DNS to `privatedns`; the v2 `network:` tokens remain as aliases.
     {
@@ -139,6 +249,7 @@ const MAPPINGS: TypeMapping[] = [
       ),
       nameParam: 'virtualNetworkLinkName',
       global: true,
+      computed: ['virtualNetworkLinkState'],
     },
     {
       token: `azure-native:${module}:PrivateRecordSet`,
@@ -151,6 +262,7 @@ const MAPPINGS: TypeMapping[] = [
         par('relativeRecordSetName'),
       ),
       nameParam: 'relativeRecordSetName',
+      computed: ['fqdn', 'isAutoRegistered'],
     },
   ]),
 ];
@@ -159,6 +271,34 @@ const BY_TOKEN = new Map(MAPPINGS.map((m) => [m.token, m]));
 
 export function mappingFor(token: string): TypeMapping | undefined {
   return BY_TOKEN.get(token);
+}
+
+/** Every mapped token (tests compare the table with azure-native's SDK). */
+export function mappedTokens(): string[] {
+  return [...BY_TOKEN.keys()];
+}
+
+/** Output fields every azure-native resource has and Azure alone sets; the last segment of a path decides. */
+const ALWAYS_COMPUTED = new Set([
+  'id',
+  'name',
+  'type',
+  'etag',
+  'provisioningState',
+  'azureApiVersion',
+  'systemData',
+  'resourceGuid',
+]);
+
+/** True when Azure sets the value at deployment (so an unknown stays unknown although the program leaves it out). */
+export function isComputed(mapping: TypeMapping, path: string): boolean {
+  const generic = path.replace(/\[\d+\]/g, '[]');
+  const last =
+    generic
+      .split(/[.[\]]+/)
+      .filter((p) => p !== '')
+      .pop() ?? '';
+  return ALWAYS_COMPUTED.has(last) || (mapping.computed ?? []).includes(generic);
 }
 
 /** Inputs that are ARM top-level fields rather than `properties`. */

@@ -42,7 +42,7 @@ const OFFLINE_DEFAULTS: StackConfig = {
   'kvguard-stacks:tenantId': '72f988bf-86f1-41af-91ab-2d7cd011db47',
 };
 
-function loadProgram(): () => unknown {
+export function loadProgram(): () => unknown {
   // Next to this module: stacks/program.ts from src/ (tests), dist/stacks/program.js once `tsc -p stacks` built it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- path known only at run time
   const module = require(path.resolve(__dirname, '../../stacks/program')) as { accessPath: () => unknown };
@@ -70,23 +70,6 @@ export async function deployStack(stack: string, target: DeployTarget): Promise<
     preview: false,
     program: loadProgram(),
     newResource,
-  });
-  return { stack, config, resources: run.resources, outputs: run.outputs };
-}
-
-/** Runs the stack as `pulumi preview` would for a new stack: no ids, outputs unknown. */
-export async function previewStack(stack: string): Promise<StackRun> {
-  const config = offlineConfig(stack);
-  const run = await runProgram({
-    project: PROJECT,
-    stack,
-    config,
-    preview: true,
-    program: loadProgram(),
-    newResource: async (args) => {
-      requireMapping(args.type);
-      return { id: undefined, state: args.inputs };
-    },
   });
   return { stack, config, resources: run.resources, outputs: run.outputs };
 }

@@ -16,34 +16,22 @@ import { asObject, idKey, parentId } from '../model/arm';
 import { CLOUD_NAMES, type CloudName } from '../model/cloud';
 import { DEFAULT_CALLER, type CallerProfile } from '../model/caller';
 import { adaptStack, estateOf, type AdaptedStack, type PulumiResourceView } from './adapter';
-import { recording, taintOf, taintedReads, type AccessLog } from './taint';
+import { setPath } from './paths';
+import { recording, taintOf, taintedReads, type AccessLog, type Taint } from './taint';
 
 /**
- * The kvguard policy pack's policies, one per rule, built from the rule modules in rules/ through the
- * adapter (Pulumi resources → ARM resources → estate): no rule logic here. Rules that read only the vault
- * run as resource policies on each vault's inputs; rules that follow the access path across resources run
- * as stack policies and report each violation on the URN of the resource at fault. KV201 (the zone that
- * serves a vault) and KV303 (public access beside a private endpoint) need a second resource to decide, so
- * they are stack policies too. The identity rules (KV401-KV404) need a caller token or role assignments,
- * which a stack does not declare.
+ * The kvguard policy pack's policies, one per rule of the catalogue, built from the rule modules through
+ * the adapter (Pulumi resources → ARM resources → estate): no rule logic here. A rule whose metadata says it
+ * reads only the vault (`scope: 'vault'`) is a resource policy, judged on each vault's inputs in Analyze
+ * (and remediated there when the rule names a `fix`); every other rule follows the access path across
+ * resources and is a stack policy, reporting each violation on the URN of the resource at fault. Resource
+ * policies also record every resource's inputs as Analyze hands them over, which the stack policies use to
+ * build ids and relations during a preview (adapter.ts).
+ *
+ * Enforcement follows certainty: a failure is reported at the policy's level; a result the rule could not
+ * evaluate (`error`) is advisory (config `unevaluated: disabled` hides it), never mandatory; a result that
+ * read a value unknown until deployment is skipped, never reported.
  */
-export const RESOURCE_RULES: readonly string[] = ['KV302', 'KV405', 'KV501', 'KV502'];
-export const STACK_RULES: readonly string[] = [
-  'KV101',
-  'KV102',
-  'KV103',
-  'KV104',
-  'KV201',
-  'KV202',
-  'KV203',
-  'KV204',
-  'KV205',
-  'KV301',
-  'KV303',
-  'KV304',
-  'KV503',
-];
-
 const VAULT_TOKEN = 'azure-native:keyvault:Vault';
 
 /** kvguard severities as Pulumi enforcement levels and severities; a user's config overrides the level. */
@@ -53,6 +41,11 @@ export const ENFORCEMENT: Record<Severity, EnforcementLevel> = {
   note: 'advisory',
 };
 const PULUMI_SEVERITY = { error: 'high', warning: 'medium', note: 'low' } as const;
+
+/** Resource or stack policy, from the rule's metadata. */
+export function policyKind(rule: Rule<object>): 'resource' | 'stack' {
+  return rule.meta.scope === 'vault' ? 'resource' : 'stack';
+}
 
 const STRING_LIST: PolicyConfigJSONSchema = { type: 'array', items: { type: 'string' } };
 const COMMON_SCHEMA: Record<string, PolicyConfigJSONSchema> = {
@@ -66,6 +59,18 @@ const COMMON_SCHEMA: Record<string, PolicyConfigJSONSchema> = {
     type: 'string',
     description: 'Subscription used in ARM ids while no resource of the stack has one (a first preview)',
   },
+  names: {
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      'Azure names by Pulumi resource name, for resources whose name neither the preview nor their inputs tell (auto-named)',
+  },
+  unevaluated: {
+    type: 'string',
+    enum: ['advisory', 'disabled'],
+    default: 'advisory',
+    description: 'How a result the rule could not evaluate is reported: advisory (never mandatory) or not at all',
+  },
 };
 const CALLER_SCHEMA: PolicyConfigJSONSchema = {
   type: 'object',
@@ -75,6 +80,7 @@ const CALLER_SCHEMA: PolicyConfigJSONSchema = {
     subnetId: { type: 'string' },
     vnetId: { type: 'string' },
     trustedService: { type: 'boolean' },
+    token: { type: 'string', description: 'A caller JWT (KV401-KV403), decoded locally' },
   },
   additionalProperties: false,
 };
@@ -82,6 +88,8 @@ const CALLER_SCHEMA: PolicyConfigJSONSchema = {
 interface PolicyConfig {
   cloud?: CloudName;
   subscriptionId?: string;
+  names?: Record<string, string>;
+  unevaluated?: 'advisory' | 'disabled';
   caller?: Partial<CallerProfile>;
   [option: string]: unknown;
 }
@@ -91,15 +99,20 @@ export interface KvguardPolicyOptions {
   now?: () => Date;
 }
 
+export const COVERAGE_POLICY = 'kvguard-coverage';
+
+/** Inputs by URN, as Analyze handed them to the resource policies (Analyze runs before AnalyzeStack). */
+type InputsByUrn = Map<string, unknown>;
+
 export function kvguardPolicies(
   options: KvguardPolicyOptions = {},
 ): (ResourceValidationPolicy | StackValidationPolicy)[] {
-  const ruleById = new Map(RULES.map((rule) => [rule.meta.id, rule]));
-  const pick = (ids: readonly string[]): Rule<object>[] =>
-    ids.map((id) => ruleById.get(id)).filter((r): r is Rule<object> => r !== undefined);
+  const inputs: InputsByUrn = new Map();
+  const rules = RULES as readonly Rule<object>[];
   return [
-    ...pick(RESOURCE_RULES).map((rule) => resourcePolicy(rule, options)),
-    ...pick(STACK_RULES).map((rule) => stackPolicy(rule, options)),
+    ...rules.filter((r) => policyKind(r) === 'resource').map((rule) => resourcePolicy(rule, options, inputs)),
+    ...rules.filter((r) => policyKind(r) === 'stack').map((rule) => stackPolicy(rule, options, inputs)),
+    coveragePolicy(inputs),
   ];
 }
 
@@ -118,34 +131,93 @@ function policyBase(rule: Rule<object>, extra: Record<string, PolicyConfigJSONSc
   };
 }
 
-function resourcePolicy(rule: Rule<object>, options: KvguardPolicyOptions): ResourceValidationPolicy {
+function resourceView(args: Pick<ResourceValidationArgs, 'urn' | 'type' | 'name' | 'props'>): PulumiResourceView {
+  return { urn: args.urn, type: args.type, name: args.name, props: args.props, inputs: args.props };
+}
+
+function resourcePolicy(
+  rule: Rule<object>,
+  options: KvguardPolicyOptions,
+  inputs: InputsByUrn,
+): ResourceValidationPolicy {
+  const fix = rule.meta.fix;
   return {
     ...policyBase(rule, {}),
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      inputs.set(args.urn, args.props);
       if (args.type !== VAULT_TOKEN) args.notApplicable(`${rule.meta.name} applies to ${VAULT_TOKEN} resources`);
-      const view: PulumiResourceView = { urn: args.urn, type: args.type, name: args.name, props: args.props };
-      validate(rule, [view], args.getConfig<PolicyConfig>(), report, options);
+      validate(rule, [resourceView(args)], args.getConfig<PolicyConfig>(), report, options);
     },
+    ...(fix
+      ? {
+          remediateResource: (args) => {
+            if (args.type !== VAULT_TOKEN) return undefined;
+            const config = args.getConfig<PolicyConfig>();
+            const findings = evaluate(rule, [resourceView(args)], config, options);
+            if (!findings.some((f) => f.outcome === 'fail')) return undefined;
+            // Written through @pulumi/policy's proxies, so a secret stays secret.
+            const props = args.props as Record<string, unknown>;
+            for (const [path, value] of Object.entries(fix)) setPath(props as never, path, value);
+            return props;
+          },
+        }
+      : {}),
   };
 }
 
-function stackPolicy(rule: Rule<object>, options: KvguardPolicyOptions): StackValidationPolicy {
+function stackPolicy(rule: Rule<object>, options: KvguardPolicyOptions, inputs: InputsByUrn): StackValidationPolicy {
   return {
     ...policyBase(rule, { caller: CALLER_SCHEMA }),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       if (!args.resources.some((r) => r.type === VAULT_TOKEN)) args.notApplicable('the stack declares no Key Vault');
-      validate(rule, args.resources.map(viewOf), args.getConfig<PolicyConfig>(), report, options);
+      const views = args.resources.map((r) => viewOf(r, inputs.get(r.urn)));
+      validate(rule, views, args.getConfig<PolicyConfig>(), report, options);
+    },
+  };
+}
+
+/** One summary of what the pack could not map, once per run. */
+function coveragePolicy(inputs: InputsByUrn): StackValidationPolicy {
+  return {
+    name: COVERAGE_POLICY,
+    description: 'kvguard: resource types of the stack that the kvguard rules do not read',
+    enforcementLevel: 'advisory',
+    severity: 'low',
+    configSchema: { properties: { subscriptionId: COMMON_SCHEMA.subscriptionId ?? {} } },
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      const config = args.getConfig<PolicyConfig>();
+      const stack = adaptStack(
+        args.resources.map((r) => viewOf(r, inputs.get(r.urn))),
+        { subscriptionId: config.subscriptionId },
+      );
+      const lines = [
+        ...(stack.unmapped.length > 0
+          ? [`Types not mapped to ARM (not part of any access path kvguard checks): ${stack.unmapped.join(', ')}`]
+          : []),
+        ...stack.skipped.map((s) => `Not checked: ${s.reason}`),
+      ];
+      if (lines.length > 0) report(lines.join('\n'));
     },
   };
 }
 
 export function viewOf(
-  resource: Pick<PolicyResource, 'urn' | 'type' | 'name' | 'props' | 'propertyDependencies'>,
+  resource: Pick<PolicyResource, 'urn' | 'type' | 'name' | 'props'> &
+    Partial<Pick<PolicyResource, 'propertyDependencies' | 'dependencies'>>,
+  inputs?: unknown,
 ): PulumiResourceView {
   const propertyDependencies: Record<string, string[]> = {};
   for (const [key, resources] of Object.entries(resource.propertyDependencies ?? {}))
     propertyDependencies[key] = resources.map((r) => r.urn);
-  return { urn: resource.urn, type: resource.type, name: resource.name, props: resource.props, propertyDependencies };
+  return {
+    urn: resource.urn,
+    type: resource.type,
+    name: resource.name,
+    props: resource.props,
+    propertyDependencies,
+    dependencies: (resource.dependencies ?? []).map((r) => r.urn),
+    inputs,
+  };
 }
 
 /** Runs one rule on the adapted resources and reports its fail and error results; undetermined ones are skipped. */
@@ -156,10 +228,16 @@ function validate(
   report: ReportViolation,
   options: KvguardPolicyOptions,
 ): void {
+  const description = `${rule.meta.id}: ${rule.meta.title}`;
   for (const finding of evaluate(rule, views, config, options)) {
-    if (finding.outcome === 'fail') report(`${finding.ruleId}: ${finding.message}`, finding.urn);
-    else if (finding.outcome === 'error')
-      report(`${finding.ruleId}: could not be evaluated: ${finding.message}`, finding.urn);
+    // The description (with the rule id) heads the message: the id shows once.
+    if (finding.outcome === 'fail') report(finding.message, finding.urn);
+    else if (finding.outcome === 'error' && config.unevaluated !== 'disabled')
+      report({
+        message: `${description}\nCould not be evaluated: ${finding.message}`,
+        urn: finding.urn,
+        enforcementLevel: 'advisory',
+      } as never);
   }
 }
 
@@ -175,7 +253,7 @@ export function evaluate(
   config: PolicyConfig,
   options: KvguardPolicyOptions = {},
 ): PolicyFinding[] {
-  const stack = adaptStack(views, { cloud: config.cloud, subscriptionId: config.subscriptionId });
+  const stack = adaptStack(views, { cloud: config.cloud, subscriptionId: config.subscriptionId, names: config.names });
   const known = estateOf(stack);
   const taint = taintOf(stack, known);
   const caller: CallerProfile = { ...DEFAULT_CALLER, ...(config.caller ?? {}), ips: config.caller?.ips ?? [] };
@@ -201,24 +279,48 @@ export function evaluate(
     });
     const undetermined = taintedReads(taint, log);
     for (const finding of run.findings) {
+      const urn = urnFor(stack, finding.resourceId, vault.id, known);
       const decided = finding.outcome === 'pass' || finding.outcome === 'skipped' || undetermined.length === 0;
-      const result: PolicyFinding = decided
-        ? { ...finding, urn: urnFor(stack, finding.resourceId, vault.id, known) }
-        : {
-            ...finding,
-            outcome: 'skipped',
-            message: `${finding.message} (not decided before deployment: ${describeUnknowns(taint.unknownValues)} unknown)`,
-            urn: urnFor(stack, finding.resourceId, vault.id, known),
-          };
-      findings.push(result);
+      findings.push(
+        decided
+          ? { ...finding, urn }
+          : {
+              ...finding,
+              outcome: 'skipped',
+              message: `${finding.message} (not decided before deployment: ${reasonOf(undetermined, taint, known)})`,
+              urn,
+            },
+      );
     }
   }
   return findings;
 }
 
-function describeUnknowns(values: readonly string[]): string {
-  const shown = values.slice(0, 4).join(', ');
-  return values.length > 4 ? `${shown} and ${values.length - 4} more` : shown;
+/** The unknown values behind a skip: the fields read, named by their resource (`pe-kv.networkInterfaceIds`). */
+function reasonOf(reads: readonly string[], taint: Taint, estate: ReturnType<typeof estateOf>): string {
+  const names = new Map<string, string>();
+  for (const index of [
+    'vaults',
+    'privateEndpoints',
+    'zones',
+    'links',
+    'aRecords',
+    'virtualNetworks',
+    'subnets',
+  ] as const)
+    for (const entity of estate[index].all()) names.set(idKey(entity.id), entity.name);
+  const fields = [
+    ...new Set(
+      reads.map((r) => {
+        const [id = '', field = ''] = r.split('|');
+        return `${names.get(id) ?? id.split('/').pop()}.${field}`;
+      }),
+    ),
+  ];
+  const dangling = taint.unknownValues.filter((v) => v.includes('): '));
+  const shown = [...fields.slice(0, 4), ...dangling.slice(0, 2)];
+  const more = fields.length - Math.min(fields.length, 4);
+  return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''} unknown`;
 }
 
 /**

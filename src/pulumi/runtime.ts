@@ -25,6 +25,9 @@ export interface RegisteredResource {
   state: JsonObject;
   /** Top-level input → URNs it depends on. */
   propertyDependencies: Record<string, string[]>;
+  /** The parent's URN (the stack's for top-level resources) and every resource this one depends on. */
+  parent: string;
+  dependencies: string[];
 }
 
 export interface ProgramRun {
@@ -42,6 +45,7 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
@@ -92,7 +96,10 @@ async function runExclusive(
   /* eslint-enable @typescript-eslint/no-require-imports */
   const registered = new Map<string, RegisteredResource>();
   // Filled by the monitor before it calls newResource: URN (the monitor's, with the parent's type) and dependencies.
-  const pending = new Map<string, { urn: string; deps: Record<string, string[]> }>();
+  const pending = new Map<
+    string,
+    { urn: string; deps: Record<string, string[]>; parent: string; dependencies: string[] }
+  >();
   const keyOf = (type: string, name: string): string => `${type}::${name}`;
   const errors: Error[] = [];
   const inFlight = new Set<Promise<unknown>>();
@@ -117,7 +124,12 @@ async function runExclusive(
       errors.push(thrown instanceof Error ? thrown : new Error(String(thrown)));
       throw thrown;
     }
-    const { urn, deps } = pending.get(keyOf(args.type, args.name)) ?? { urn: keyOf(args.type, args.name), deps: {} };
+    const { urn, deps, parent, dependencies } = pending.get(keyOf(args.type, args.name)) ?? {
+      urn: keyOf(args.type, args.name),
+      deps: {},
+      parent: '',
+      dependencies: [],
+    };
     registered.set(urn, {
       urn,
       type: args.type,
@@ -126,6 +138,8 @@ async function runExclusive(
       id: answer.id,
       state: onTheWire(answer.state) as JsonObject,
       propertyDependencies: deps,
+      parent,
+      dependencies,
     });
     return { id: answer.id, state: answer.state };
   };
@@ -138,6 +152,8 @@ async function runExclusive(
       pending.set(keyOf(req.getType(), req.getName()), {
         urn: this.newUrn(req.getParent(), req.getType(), req.getName()),
         deps,
+        parent: req.getParent(),
+        dependencies: req.getDependenciesList(),
       });
       return super.registerResource(req, callback);
     }

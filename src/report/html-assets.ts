@@ -72,7 +72,9 @@ export const HTML_SCRIPT = `
   var shown = PAGE;
   var keys = [];
   var suppressed = {};
+  var addresses = {};
   data.suppressed.forEach(function (s) { suppressed[s[0] + ':' + s[1]] = texts[s[2]]; });
+  (data.addresses || []).forEach(function (s) { addresses[s[0] + ':' + s[1]] = texts[s[2]]; });
 
   function expand(index, name) { return index < 0 ? null : texts[index].split('\\u0001').join(name); }
   function vaultId(v) { return expand(v[1], v[0]); }
@@ -160,7 +162,8 @@ export const HTML_SCRIPT = `
         hop: f[i + 2],
         resource: f[i + 3] < 0 ? id : expand(f[i + 3], v[0]),
         message: expand(f[i + 4], v[0]),
-        suppressed: suppressed[index + ':' + i / 5]
+        suppressed: suppressed[index + ':' + i / 5],
+        address: addresses[index + ':' + i / 5]
       });
     }
     detail.textContent = '';
@@ -218,6 +221,11 @@ export const HTML_SCRIPT = `
         tr.appendChild(message);
         var resource = el('td');
         resource.appendChild(el('code', '', f.resource));
+        if (f.address) {
+          var declared = el('div', 'muted');
+          declared.appendChild(el('code', '', f.address));
+          resource.appendChild(declared);
+        }
         tr.appendChild(resource);
         body.appendChild(tr);
       });

@@ -128,7 +128,8 @@ ${ruleRows.join('\n')}
  * `{hops, outcomes, rules, texts, vaults: [[name, idText, label, hopCodes, worst, findings]], suppressed}` where
  * texts are messages and resource ids with the vault's name replaced by U+0001 (stored once however many
  * vaults share them), `findings` is flat (rule, outcome, hop, resource text or -1 for the vault itself,
- * message text per finding) and `suppressed` lists [vault, finding, text] for suppressed findings.
+ * message text per finding), `suppressed` lists [vault, finding, text] for suppressed findings and
+ * `addresses` [vault, finding, text] for findings a source declares at an address (Terraform).
  */
 function writePageData(result: RunResult, options: ReportOptions, write: (chunk: string) => void): void {
   const rules = rulesOf(options, result.findings);
@@ -142,6 +143,7 @@ function writePageData(result: RunResult, options: ReportOptions, write: (chunk:
     return index;
   };
   const suppressed: [number, number, number][] = [];
+  const addresses: [number, number, number][] = [];
   write(
     `{"hops":${json(HOPS.map(({ hop, label }) => [hop, label]))},"outcomes":${json(SHOWN_ORDER)},"caller":${json(describeCaller(options.caller))},"rules":${json(
       rules.map((rule) => ({
@@ -174,12 +176,13 @@ function writePageData(result: RunResult, options: ReportOptions, write: (chunk:
         template(f.message),
       );
       if (f.suppressed) suppressed.push([v, i, text(suppressionText(f))]);
+      if (f.address) addresses.push([v, i, text(f.address)]);
     });
     const hops = HOPS.map(({ hop }) => hopStatus(byHop.get(hop) ?? [])[0]).join('');
     const label = vault.label === name ? 0 : vault.label;
     write(`${v === 0 ? '' : ','}${json([name, template(vault.vaultId), label, hops, worst, flat])}`);
   });
-  write(`],"suppressed":${json(suppressed)},"texts":[`);
+  write(`],"suppressed":${json(suppressed)},"addresses":${json(addresses)},"texts":[`);
   let first = true;
   for (const value of texts.keys()) {
     write(`${first ? '' : ','}${json(value)}`);

@@ -1,4 +1,5 @@
 import type { Finding } from '../engine/types';
+import { escapeJsonControls } from './escape';
 import { collected, streamJson } from './stream';
 import type { StreamingReporter } from './types';
 
@@ -21,7 +22,7 @@ export const jsonStream: StreamingReporter = (result, options, write) => {
   };
   // Written a finding at a time: 210,000 findings would be a 170 MB string.
   streamJson(
-    write,
+    (chunk) => write(escapeJsonControls(chunk)),
     report,
     marker,
     (function* () {
@@ -44,6 +45,7 @@ function toJson(finding: Finding): Record<string, unknown> {
     remediation: finding.remediation,
     evidence: finding.evidence ?? {},
   };
+  if (finding.address) out.address = finding.address;
   if (finding.suppressed) out.suppressed = finding.suppressed;
   return out;
 }

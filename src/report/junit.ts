@@ -1,6 +1,6 @@
 import type { Finding, Notice } from '../engine/types';
 import { docUrlOf, ruleMetaOf, suppressionText, type NonEmpty } from './common';
-import { escapeXml } from './escape';
+import { escapeControl as t, escapeXml } from './escape';
 import type { ReportOptions, Reporter } from './types';
 import { findingsByRule, findingsByVault } from './vaults';
 
@@ -29,8 +29,8 @@ interface Suite {
 
 export const junitReport: Reporter = (result, options) => {
   const suites: Suite[] = findingsByVault(result).map((vault) => ({
-    name: `kvguard: ${vault.label}`,
-    properties: { vaultId: vault.vaultId },
+    name: `kvguard: ${t(vault.label)}`,
+    properties: { vaultId: t(vault.vaultId) },
     cases: findingsByRule(vault.findings).map((findings) => testCase(vault.label, findings, options)),
   }));
   if (suites.length === 0) suites.push(emptySuite());
@@ -63,11 +63,18 @@ function testCase(classname: string, findings: NonEmpty<Finding>, options: Repor
           : 'pass';
   const decisive = failed[0] ?? errored[0] ?? findings[0];
   const lines = findings.map(
-    (f) => `[${f.suppressed ? suppressionText(f) : f.outcome}] ${f.message} (${f.resourceId})`,
+    (f) =>
+      `[${f.suppressed ? t(suppressionText(f)) : f.outcome}] ${t(f.message)} (${t(f.resourceId)}${f.address ? `, ${t(f.address)}` : ''})`,
   );
   if (verdict === 'failure' || verdict === 'error')
-    lines.push('', `Remediation: ${rule.remediation}`, `Docs: ${docUrlOf(rule)}`);
-  return { classname, name: `${rule.id} ${rule.name}`, verdict, message: decisive.message, body: lines.join('\n') };
+    lines.push('', `Remediation: ${t(rule.remediation)}`, `Docs: ${docUrlOf(rule)}`);
+  return {
+    classname: t(classname),
+    name: t(`${rule.id} ${rule.name}`),
+    verdict,
+    message: t(decisive.message),
+    body: lines.join('\n'),
+  };
 }
 
 function emptySuite(): Suite {
@@ -87,8 +94,8 @@ function noticeSuite(notices: readonly Notice[]): Suite {
       classname: 'kvguard run',
       name: `notice ${index + 1}: ${notice.level}`,
       verdict: notice.level === 'error' ? 'error' : 'pass',
-      message: notice.message,
-      body: notice.resourceId ? `${notice.message} (${notice.resourceId})` : notice.message,
+      message: t(notice.message),
+      body: t(notice.resourceId ? `${notice.message} (${notice.resourceId})` : notice.message),
     })),
   };
 }

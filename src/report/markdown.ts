@@ -24,7 +24,7 @@ export const markdownStream: StreamingReporter = (result, options, write) => {
   const labels = new Map<Finding, string>();
   for (const vault of findingsByVault(result)) for (const f of vault.findings) labels.set(f, vault.label);
   const row = (f: Finding, extra: string): string =>
-    `| ${ruleCell(f, options)} | ${escapeMarkdownCell(labels.get(f) ?? lastSegment(f.vaultId))} | ${escapeMarkdownCell(shortResource(f.resourceId))} | ${extra} |`;
+    `| ${ruleCell(f, options)} | ${escapeMarkdownCell(labels.get(f) ?? lastSegment(f.vaultId))} | ${escapeMarkdownCell(f.address ?? shortResource(f.resourceId))} | ${extra} |`;
   const attention = result.findings.filter((f) => shownOutcome(f) === 'fail' || shownOutcome(f) === 'error');
   // Worst first: severity, then fail before error; the engine's order within (a stable sort).
   attention.sort(

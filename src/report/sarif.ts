@@ -4,6 +4,7 @@ import type { Finding, Notice, RuleMeta, RunResult, Severity } from '../engine/t
 import { findingFingerprint } from '../gate/fingerprint';
 import { linkLabel } from './access-path';
 import { docUrlOf, lastSegment, rulesOf } from './common';
+import { escapeJsonControls } from './escape';
 import { collected, mapped, streamJson } from './stream';
 import type { ReportOptions, StreamingReporter } from './types';
 
@@ -60,7 +61,7 @@ export const sarifStream: StreamingReporter = (result, options, write) => {
     ],
   };
   // Written a result at a time, never as one string.
-  streamJson(write, log, marker, results);
+  streamJson((chunk) => write(escapeJsonControls(chunk)), log, marker, results);
 };
 
 export const sarifReport = collected(sarifStream);
@@ -99,6 +100,10 @@ function sarifResult(
         physicalLocation: physicalLocation(finding.resourceId, artifact),
         logicalLocations: [
           { name: lastSegment(finding.resourceId), fullyQualifiedName: finding.resourceId, kind: 'resource' },
+          // Where the source declares it: a Terraform address.
+          ...(finding.address
+            ? [{ name: finding.address, fullyQualifiedName: finding.address, kind: 'declaration' }]
+            : []),
         ],
       },
     ],
@@ -107,6 +112,7 @@ function sarifResult(
       outcome: finding.outcome,
       vaultId: finding.vaultId,
       resourceId: finding.resourceId,
+      ...(finding.address ? { address: finding.address } : {}),
       remediation: finding.remediation,
     },
   };

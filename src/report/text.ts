@@ -3,6 +3,7 @@ import { ruleDocUrl } from '../engine/docs';
 import type { Finding, Notice, Outcome, RunResult } from '../engine/types';
 import { HOPS, hopOf, hopStatus } from './access-path';
 import { suppressionText } from './common';
+import { escapeControl as t } from './escape';
 import { VaultFindings, findingsByVault } from './vaults';
 import { parseId } from '../model/arm';
 import { CallerProfile, isDefaultCaller } from '../model/caller';
@@ -21,7 +22,7 @@ export const textReport: Reporter = (result, options) => {
   if (verbosity !== 'quiet') {
     lines.push(
       c.bold(
-        `kvguard ${options.tool.version}: ${plural(result.summary.vaults, 'vault')}, caller: ${describeCaller(options.caller)}`,
+        `kvguard ${t(options.tool.version)}: ${plural(result.summary.vaults, 'vault')}, caller: ${t(describeCaller(options.caller))}`,
       ),
       '',
     );
@@ -35,7 +36,7 @@ export const textReport: Reporter = (result, options) => {
   if (notices.length > 0) {
     lines.push(c.bold('notices'));
     for (const n of notices)
-      lines.push(`  ${noticeMark(n, c)} ${n.message}${n.resourceId ? c.dim(` (${n.resourceId})`) : ''}`);
+      lines.push(`  ${noticeMark(n, c)} ${t(n.message)}${n.resourceId ? c.dim(` (${t(n.resourceId)})`) : ''}`);
     lines.push('');
   }
   lines.push(totals(result, c));
@@ -60,9 +61,9 @@ function vaultBlocks(result: RunResult): VaultBlock[] {
 
 function renderVault(block: VaultBlock, verbosity: NonNullable<ReportOptions['verbosity']>, c: Colors): string[] {
   const parsed = parseId(block.vaultId);
-  const where = [parsed.resourceGroup, parsed.subscriptionId].filter(Boolean).join(' · ');
+  const where = t([parsed.resourceGroup, parsed.subscriptionId].filter(Boolean).join(' · '));
   const mark = block.failing ? c.red('✗') : c.green('✓');
-  const lines = [`${mark} ${c.bold(block.label)}  ${c.dim(where)}`];
+  const lines = [`${mark} ${c.bold(t(block.label))}  ${c.dim(where)}`];
   const hops = HOPS.map(({ hop, label }) => ({ label, findings: block.findings.filter((f) => hopOf(f) === hop) }));
   if (verbosity !== 'quiet') {
     lines.push(
@@ -86,15 +87,16 @@ function byOutcome(a: Finding, b: Finding): number {
 }
 
 function renderFinding(finding: Finding, verbosity: NonNullable<ReportOptions['verbosity']>, c: Colors): string[] {
-  const head = `    ${outcomeMark(finding, c)} ${finding.ruleId} ${finding.rule}${finding.outcome === 'fail' || finding.outcome === 'error' ? ` (${finding.severity})` : ''}: ${finding.message}`;
+  const head = `    ${outcomeMark(finding, c)} ${t(finding.ruleId)} ${t(finding.rule)}${finding.outcome === 'fail' || finding.outcome === 'error' ? ` (${finding.severity})` : ''}: ${t(finding.message)}`;
   const lines = [head];
-  if (finding.suppressed) lines.push(`        ${c.dim(suppressionText(finding))}`);
+  if (finding.suppressed) lines.push(`        ${c.dim(t(suppressionText(finding)))}`);
   if (!isFailing(finding) || verbosity === 'quiet') return lines;
   if (finding.resourceId.toLowerCase() !== finding.vaultId.toLowerCase())
-    lines.push(`        ${c.dim('resource')} ${finding.resourceId}`);
+    lines.push(`        ${c.dim('resource')} ${t(finding.resourceId)}`);
+  if (finding.address) lines.push(`        ${c.dim('declared')} ${t(finding.address)}`);
   lines.push(
-    `        ${c.dim('fix')}      ${finding.remediation}`,
-    `        ${c.dim('docs')}     ${ruleDocUrl(finding.rule)}`,
+    `        ${c.dim('fix')}      ${t(finding.remediation)}`,
+    `        ${c.dim('docs')}     ${t(ruleDocUrl(finding.rule))}`,
   );
   return lines;
 }

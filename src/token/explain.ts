@@ -1,4 +1,5 @@
 import type { Finding, RuleMeta } from '../engine/types';
+import { escapeControl } from '../report/escape';
 import { TokenClaims, isoSeconds } from './jwt';
 
 /**
@@ -58,5 +59,6 @@ export function renderTokenReport(report: TokenReport, format: 'text' | 'json'):
       if (f.outcome === 'fail') lines.push(`          fix: ${f.remediation}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  // Lines carry text from the input (names, codes, messages): no control character reaches the terminal.
+  return `${lines.map(escapeControl).join('\n')}\n`;
 }

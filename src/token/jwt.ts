@@ -107,10 +107,15 @@ function claimsOf(payload: Record<string, unknown>): TokenClaims {
   };
 }
 
+const MAX_EPOCH_SECONDS = 8.64e12;
+
 function numericDate(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value))
     throw new TokenError(`the token's ${name} claim is not a number of seconds`);
+  // A JavaScript date spans ±8.64e15 ms (ECMA-262 21.4.1.1): beyond it no date exists to compare or print.
+  if (Math.abs(value) > MAX_EPOCH_SECONDS)
+    throw new TokenError(`the token's ${name} claim is outside the range of dates (±8.64e12 seconds)`);
   return value;
 }
 

@@ -215,7 +215,7 @@ describe('kvguard diagnose --logs: bad input', () => {
     [
       'broken.jsonl',
       '{"operationName": "SecretGet"}\n{"operationName": SecretGet}\n',
-      'invalid JSON in the record that starts at character 31',
+      'line 2: invalid JSON in the record that starts there',
     ],
     ['other.json', '[{"category": "Other"}]', 'holds no Key Vault AuditEvent record (no record has an operationName)'],
     [

@@ -103,7 +103,7 @@ describe('junitReport', () => {
     );
   });
 
-  test('escapes markup and drops characters XML cannot carry', () => {
+  test('escapes markup and shows the control characters XML cannot carry as \\uXXXX', () => {
     const result = fixtureResult();
     const hostile = `<tag attr="x">&amp; 'quoted' ]]> \u0001\u001f end`;
     const finding = result.findings.find((f) => f.ruleId === 'KV205' && f.outcome === 'fail')!;
@@ -112,7 +112,8 @@ describe('junitReport', () => {
     result.notices.push({ level: 'error', message: '</testcase><script>"' });
     const { testsuites } = parse(junitReport(result, REPORT_OPTIONS));
     const kv205 = at(at(testsuites.testsuite, 1).testcase, 2);
-    expect(kv205.failure?.['@_message']).toBe(`<tag attr="x">&amp; 'quoted' ]]>  end`);
+    // Controls are shown, not dropped (issue 16): the reader sees that the name holds them.
+    expect(kv205.failure?.['@_message']).toBe(`<tag attr="x">&amp; 'quoted' ]]> \\u0001\\u001f end`);
     expect(kv205.failure?.['#text']).toContain(`${finding.resourceId})`);
     expect(at(at(testsuites.testsuite, 2).testcase, 2).error?.['@_message']).toBe('</testcase><script>"');
   });

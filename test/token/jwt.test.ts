@@ -59,6 +59,17 @@ describe('decodeJwt', () => {
     ['missing claims', makeToken({}, ['aud', 'exp']), 'the token lacks the claims aud, exp: it is not an access token'],
     ['a numeric aud', makeToken({ aud: 42 }), "the token's aud claim is not a string"],
     ['a string exp', makeToken({ exp: 'tomorrow' }), "the token's exp claim is not a number of seconds"],
+    // Issue 16: beyond ±8.64e12 s no JavaScript date exists ("Invalid time value" was an internal error).
+    [
+      'an exp beyond the range of dates',
+      makeToken({ exp: 8.64e12 + 1 }),
+      "the token's exp claim is outside the range of dates (±8.64e12 seconds)",
+    ],
+    [
+      'an nbf far before the epoch',
+      makeToken({ nbf: -1e300 }),
+      "the token's nbf claim is outside the range of dates (±8.64e12 seconds)",
+    ],
   ])('%s', (_name, input, message) => {
     expect(() => decodeJwt(input)).toThrow(new TokenError(message));
   });

@@ -12,6 +12,7 @@ import { CallerFlags, addCallerOptions, callerProfile } from '../caller-flags';
 import { UsageError } from '../errors';
 import { setExitCode } from '../main';
 import { AuditOutput, loadConfigFile, runAudit, toolInfo, writeReport } from '../pipeline';
+import { checkOutputTarget } from '../output-file';
 import { repeatable } from '../repeatable';
 import { AuditSource, SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 import { RULES } from '../../../rules/index';
@@ -41,6 +42,7 @@ export const AUDIT_SOURCE: SourceOptionSet = {
   snapshot: true,
   scale: true,
   skipReads: true,
+  terraform: true,
   help: {
     shard: 'live: audit only the subscriptions in shard I of N (stable hash); join the reports with kvguard merge',
   },
@@ -49,7 +51,9 @@ export const AUDIT_SOURCE: SourceOptionSet = {
 export function register(program: Command): void {
   const audited = program
     .command('audit')
-    .description('check every link of the access path of each vault, from a snapshot file or live ARM');
+    .description(
+      'check every link of the access path of each vault, from a snapshot file, live ARM or a Terraform plan',
+    );
   addCallerOptions(addSourceOptions(audited, AUDIT_SOURCE))
     .option(
       '--operation <operation>',
@@ -101,6 +105,10 @@ export async function audit(flags: AuditFlags): Promise<number> {
   );
   const caller = callerProfile(flags, config?.caller, flags.config);
   const source = sourceOf(flags, config, AUDIT_SOURCE);
+  // Refused before the run, not after it: an audit can take minutes.
+  const written = { inputs: [flags.snapshot, flags.config, flags.baseline, config?.baseline] };
+  if (flags.output !== undefined) checkOutputTarget(flags.output, `--output ${flags.output}`, written);
+  for (const report of reports) checkOutputTarget(report.file, `--report ${report.format}=${report.file}`, written);
   const now = new Date();
   const progress = source.kind === 'live' ? createProgress({ quiet: Boolean(flags.quiet) }) : undefined;
   if (source.kind === 'live' && progress?.onProgress) source.options.onProgress = progress.onProgress;
@@ -143,12 +151,13 @@ export async function audit(flags: AuditFlags): Promise<number> {
     flags.format,
     shown(flags.format),
     { ...withFull(flags.format), color: useColor(flags) },
-    flags.output !== undefined ? { file: flags.output, label: `--output ${flags.output}` } : 'stdout',
+    flags.output !== undefined ? { file: flags.output, label: `--output ${flags.output}`, write: written } : 'stdout',
   );
   for (const report of reports)
     writeReport(report.format, shown(report.format), withFull(report.format), {
       file: report.file,
       label: `--report ${report.format}=${report.file}`,
+      write: written,
     });
   const code = exitCode(result, flags.failOn ?? config?.failOn ?? 'error', Boolean(flags.allowPartial));
   if (code === EXIT.error) process.stderr.write(`kvguard: ${incompleteLine(result)}\n`);
@@ -199,6 +208,7 @@ function artifactOf(
   const relative = (file: string): string => path.relative(process.cwd(), path.resolve(file)).split(path.sep).join('/');
   if (source.kind === 'snapshot' && source.file !== '-')
     return lines ? { uri: relative(source.file), resourceLines: lines } : { uri: relative(source.file) };
+  if (source.kind === 'terraform' && source.file !== '-') return { uri: relative(source.file) };
   return configFile === undefined ? undefined : { uri: relative(configFile) };
 }
 

@@ -53,7 +53,9 @@ async function recordBaseline(flags: BaselineFlags): Promise<number> {
     );
   }
   const baseline = baselineFrom(result, now, toolInfo());
-  writeFileAtomic(flags.output, `${JSON.stringify(baseline, null, 2)}\n`, `-o ${flags.output}`);
+  writeFileAtomic(flags.output, `${JSON.stringify(baseline, null, 2)}\n`, `-o ${flags.output}`, {
+    inputs: [flags.snapshot, flags.config],
+  });
   process.stderr.write(
     `kvguard: recorded ${baseline.findings.length} failing finding${baseline.findings.length === 1 ? '' : 's'} in ${flags.output}\n`,
   );

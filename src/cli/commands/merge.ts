@@ -71,7 +71,7 @@ export function merge(files: readonly string[], flags: MergeFlags): number {
       ? mergeJson(inputs.map(({ file, data }) => readJsonReport(file, data)))
       : mergeSarif(inputs.map(({ file, data }) => readSarif(file, data)));
   const text = `${JSON.stringify(merged.document, null, 2)}\n`;
-  if (flags.output !== undefined) writeFileAtomic(flags.output, text, `--output ${flags.output}`);
+  if (flags.output !== undefined) writeFileAtomic(flags.output, text, `--output ${flags.output}`, { inputs: files });
   else process.stdout.write(text);
   return exitCode(merged.result, flags.failOn ?? 'error', Boolean(flags.allowPartial));
 }

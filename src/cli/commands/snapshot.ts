@@ -6,6 +6,7 @@ import { UsageError } from '../errors';
 import { readLive } from '../load-source';
 import { setExitCode } from '../main';
 import { loadConfigFile, writeFileAtomic } from '../pipeline';
+import { checkOutputTarget } from '../output-file';
 import { SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 
 /**
@@ -46,7 +47,8 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
   if (source.options.subscriptions.length === 0 && flags.shard !== undefined) {
     // More shards than subscriptions: this shard's snapshot is empty, and that is not an error.
     const text = '[]\n';
-    if (flags.output !== undefined) writeFileAtomic(flags.output, text, `--output ${flags.output}`);
+    if (flags.output !== undefined)
+      writeFileAtomic(flags.output, text, `--output ${flags.output}`, { inputs: [flags.config] });
     else process.stdout.write(text);
     if (!flags.quiet)
       process.stderr.write(
@@ -54,6 +56,8 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
       );
     return EXIT.ok;
   }
+  if (flags.output !== undefined)
+    checkOutputTarget(flags.output, `--output ${flags.output}`, { inputs: [flags.config] });
   const progress = createProgress({ quiet: flags.quiet });
   let collected: CollectedEstate;
   try {
@@ -62,7 +66,8 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
     progress.stop();
   }
   const text = `${JSON.stringify(collected.resources, null, 2)}\n`;
-  if (flags.output !== undefined) writeFileAtomic(flags.output, text, `--output ${flags.output}`);
+  if (flags.output !== undefined)
+    writeFileAtomic(flags.output, text, `--output ${flags.output}`, { inputs: [flags.config] });
   else process.stdout.write(text);
   for (const line of problems(collected)) process.stderr.write(`kvguard: ${line}\n`);
   if (flags.verbose)
