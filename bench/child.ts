@@ -29,6 +29,14 @@ async function main(role: string, json: string): Promise<void> {
     await emulator.stop();
     return;
   }
+  if (role === 'cli') {
+    // The CLI as bin/kvguard.js runs it, in this process, so its peak RSS is the command's own.
+    const { main: cli } = await import('../src/cli/main');
+    const code = await cli(['node', 'kvguard', ...(args.args as string[])]);
+    const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stdout.write(`${JSON.stringify({ code, maxRssMB, cpuMs: cpuMs() })}\n`);
+    return;
+  }
   const target = args.target as Target;
   const result =
     role === 'kvguard'

@@ -3,7 +3,7 @@ import type { Finding, RunResult } from '../engine/types';
 import { CallerProfile, isDefaultCaller } from '../model/caller';
 import { HOPS, hopOf, hopStatus } from './access-path';
 import { docUrlOf, lastSegment, rulesOf, SHOWN_ORDER, ShownOutcome, shownOutcome, suppressionText } from './common';
-import { escapeHtml as h } from './escape';
+import { escapeHtml as h, escapeJsonControls } from './escape';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets';
 import { collected } from './stream';
 import type { ReportOptions, StreamingReporter } from './types';
@@ -193,12 +193,11 @@ function writePageData(result: RunResult, options: ReportOptions, write: (chunk:
 
 /** JSON that cannot end the `<script>` element it sits in, nor open a comment in it. */
 function json(value: unknown): string {
-  return JSON.stringify(value)
+  // Control, bidi and separator characters too (escapeJsonControls): the page's source stays plain text.
+  return escapeJsonControls(JSON.stringify(value))
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+    .replace(/&/g, '\\u0026');
 }
 
 function describeCaller(caller: CallerProfile | undefined): string {
