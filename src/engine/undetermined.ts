@@ -1,5 +1,4 @@
 import { idKey } from '../model/arm';
-import type { Estate } from '../model/estate';
 import type { PlannedEstates } from '../model/planned';
 import type { Vault } from '../model/types';
 import { runRules, summarize, type RunOptions } from './run';

@@ -75,6 +75,8 @@ export const HTML_SCRIPT = `
   var addresses = {};
   data.suppressed.forEach(function (s) { suppressed[s[0] + ':' + s[1]] = texts[s[2]]; });
   (data.addresses || []).forEach(function (s) { addresses[s[0] + ':' + s[1]] = texts[s[2]]; });
+  var routes = {};
+  (data.routes || []).forEach(function (r) { (routes[r[0]] = routes[r[0]] || []).push(r); });
 
   function expand(index, name) { return index < 0 ? null : texts[index].split('\\u0001').join(name); }
   function vaultId(v) { return expand(v[1], v[0]); }
@@ -196,6 +198,13 @@ export const HTML_SCRIPT = `
       path.appendChild(li);
     });
     section.appendChild(path);
+    (routes[index] || []).forEach(function (r) {
+      var line = el('p', 'route');
+      line.setAttribute('data-kind', r[1] === 1 ? 'dns' : 'route');
+      line.appendChild(el('span', 'muted', r[1] === 1 ? 'DNS' : 'Route'));
+      line.appendChild(document.createTextNode(' ' + expand(r[2], v[0])));
+      section.appendChild(line);
+    });
     var table = el('table', 'findings');
     var head = el('tr');
     ['Outcome', 'Rule', 'Message', 'Resource'].forEach(function (t) { head.appendChild(el('th', '', t)); });

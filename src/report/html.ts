@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, RunResult } from '../engine/types';
 import { CallerProfile, isDefaultCaller } from '../model/caller';
-import { HOPS, hopOf, hopStatus } from './access-path';
+import { HOPS, hopOf, hopStatus, routeLines } from './access-path';
 import { docUrlOf, lastSegment, rulesOf, SHOWN_ORDER, ShownOutcome, shownOutcome, suppressionText } from './common';
 import { escapeHtml as h, escapeJsonControls } from './escape';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets';
@@ -129,7 +129,8 @@ ${ruleRows.join('\n')}
  * texts are messages and resource ids with the vault's name replaced by U+0001 (stored once however many
  * vaults share them), `findings` is flat (rule, outcome, hop, resource text or -1 for the vault itself,
  * message text per finding), `suppressed` lists [vault, finding, text] for suppressed findings and
- * `addresses` [vault, finding, text] for findings a source declares at an address (Terraform).
+ * `addresses` [vault, finding, text] for findings a source declares at an address (Terraform), `routes`
+ * [vault, 0 route | 1 DNS, text] the caller's route and DNS chain under a vault's path.
  */
 function writePageData(result: RunResult, options: ReportOptions, write: (chunk: string) => void): void {
   const rules = rulesOf(options, result.findings);
@@ -144,6 +145,7 @@ function writePageData(result: RunResult, options: ReportOptions, write: (chunk:
   };
   const suppressed: [number, number, number][] = [];
   const addresses: [number, number, number][] = [];
+  const routes: [number, number, number][] = [];
   write(
     `{"hops":${json(HOPS.map(({ hop, label }) => [hop, label]))},"outcomes":${json(SHOWN_ORDER)},"caller":${json(describeCaller(options.caller))},"rules":${json(
       rules.map((rule) => ({
@@ -179,10 +181,13 @@ function writePageData(result: RunResult, options: ReportOptions, write: (chunk:
       if (f.address) addresses.push([v, i, text(f.address)]);
     });
     const hops = HOPS.map(({ hop }) => hopStatus(byHop.get(hop) ?? [])[0]).join('');
+    // The caller's route and DNS chain as the rules followed them (issue 11), drawn under the path.
+    for (const { label, text: line } of routeLines(vault.findings))
+      routes.push([v, label === 'dns' ? 1 : 0, template(line)]);
     const label = vault.label === name ? 0 : vault.label;
     write(`${v === 0 ? '' : ','}${json([name, template(vault.vaultId), label, hops, worst, flat])}`);
   });
-  write(`],"suppressed":${json(suppressed)},"addresses":${json(addresses)},"texts":[`);
+  write(`],"suppressed":${json(suppressed)},"addresses":${json(addresses)},"routes":${json(routes)},"texts":[`);
   let first = true;
   for (const value of texts.keys()) {
     write(`${first ? '' : ','}${json(value)}`);

@@ -1,6 +1,7 @@
 import type { Finding, Notice, RunResult, Severity } from '../engine/types';
 import { docUrlOf, lastSegment, ruleMetaOf, rulesOf, shortResource, shownOutcome } from './common';
 import { escapeMarkdown, escapeMarkdownCell } from './escape';
+import { routeLines } from './access-path';
 import { collected } from './stream';
 import { DEFAULT_MARKDOWN_LIMIT, type ReportOptions, type StreamingReporter } from './types';
 import { findingsByVault } from './vaults';
@@ -45,6 +46,19 @@ export const markdownStream: StreamingReporter = (result, options, write) => {
       left.push(`${result.notices.length - shown} notices`);
       budget.must([`- … and ${result.notices.length - shown} more notices`]);
     }
+  }
+  // The route and DNS chain of the vaults that need attention (a passing estate's comment stays short).
+  const needing = new Set(attention.map((f) => f.vaultId));
+  const paths: string[] = [];
+  for (const v of findingsByVault(result)) {
+    if (!needing.has(v.vaultId)) continue;
+    for (const { label, text } of routeLines(v.findings))
+      paths.push(`- **${escapeMarkdown(v.label)}** ${label === 'dns' ? 'DNS' : 'route'}: ${escapeMarkdown(text)}`);
+  }
+  if (paths.length > 0 && budget.fits(4)) {
+    budget.must(['', '**Paths**', '']);
+    const shown = budget.lines(paths, (line) => line);
+    if (shown < paths.length) left.push(`${paths.length - shown} of ${paths.length} path lines`);
   }
   if (result.findings.length > 0 && (attention.length > 0 || result.summary.vaults > 1)) {
     budget.must(['', '### Counts per rule', '']);
