@@ -203,12 +203,22 @@ function isObjectPath(mapping: TypeMapping, path: string): boolean {
  * reads as a status nobody wrote). A fresh one per use: nothing may write into another's.
  */
 export const ANY_OBJECT = 'kvguard:any-object';
+/** The same, with every field reading as a list of one unknown sub-resource (`ipRules`, `addressPrefixes`). */
+export const ANY_OBJECT_OF_LISTS = 'kvguard:any-object-of-lists';
 
-function anyObject(): JsonObject {
+function anyObject(field: () => JsonValue): JsonObject {
   return new Proxy({} as JsonObject, {
-    get: (_target, key) =>
-      typeof key === 'symbol' || key === 'toJSON' || key === 'then' ? undefined : 'kvguard-unknown',
+    get: (_target, key) => (typeof key === 'symbol' || key === 'toJSON' || key === 'then' ? undefined : field()),
   });
+}
+
+function standIn(fill: JsonValue): JsonValue {
+  if (fill === ANY_OBJECT) return anyObject(() => 'kvguard-unknown');
+  if (fill === ANY_OBJECT_OF_LISTS)
+    return anyObject(() => [
+      { id: '/kvguard-unknown', name: 'kvguard-unknown', value: 'kvguard-unknown', properties: {} },
+    ]);
+  return structuredClone(fill);
 }
 
 /** ARM resources of the adapted stack; `fill` stands in for unknown values (taint.ts compares fillings). */
@@ -253,7 +263,7 @@ export function estateOf(stack: AdaptedStack, fill?: JsonValue): Estate {
 
 function withFilled(props: JsonObject, unknowns: readonly string[], fill: JsonValue): JsonObject {
   const copy = structuredClone(props);
-  for (const path of unknowns) setPath(copy, path, fill === ANY_OBJECT ? anyObject() : structuredClone(fill));
+  for (const path of unknowns) setPath(copy, path, standIn(fill));
   return copy;
 }
 
@@ -464,7 +474,7 @@ function approveFromVaultSide(resources: readonly AdaptedResource[]): void {
     const endpointId = asString(asObject(connection.props.privateEndpoint)?.id);
     const endpoint = resources.find((r) => endpointId !== undefined && idKey(r.id) === idKey(endpointId));
     if (!state || !endpoint?.planned) continue;
-    const vaultId = parentId(parentId(connection.id));
+    const vaultId = parentId(connection.id);
     for (const key of ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections']) {
       for (const item of asArray(endpoint.props[key])) {
         const c = asObject(item);
