@@ -2,13 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../rules/index';
 import { evaluate, policyKind, viewOf } from '../../src/pulumi/policies';
+import { mappedTokens, mappingFor } from '../../src/pulumi/arm-types';
 import type { StackRun } from '../../src/pulumi/deploy';
 import { plannedCreate } from './harness/azure-native-shapes';
 import { EngineClient, type EngineResource, type PackConfig, type PhaseResult } from './harness/engine-client';
 import { Secret, Unknown, isObject, marshalProperties, type PropertyMap } from './harness/marshal';
 import { startPack, type RunningPack } from './harness/pack-process';
 import { afterUp, freshPreview } from './harness/phases';
-import { PACK_DIR, PROJECT, line, readmeConfig, stackConfig } from './pack-support';
+import { PACK_DIR, PROJECT, line, readmeConfig } from './pack-support';
 import { deployInto, withFreshEmulator } from './support';
 
 /**
@@ -277,9 +278,6 @@ test('a result that could not be evaluated is advisory even for a mandatory poli
 
 test('the ARM mapping names path parameters azure-native really has', () => {
   const root = path.dirname(require.resolve('@pulumi/azure-native/package.json'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the table, read as data
-  const { mappedTokens, mappingFor } =
-    require('../../src/pulumi/arm-types') as typeof import('../../src/pulumi/arm-types');
   for (const token of mappedTokens()) {
     const [, module = '', name = ''] = token.split(':');
     const file = path.join(root, module, `${name.charAt(0).toLowerCase()}${name.slice(1)}.d.ts`);
