@@ -7,11 +7,16 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Patterns a layer may not import, relative to any file inside it. */
+/** Patterns a layer may not import, relative to any file inside it (a `!pattern` re-allows one module). */
 const forbid = (...groups) => ({
   'no-restricted-imports': [
     'error',
-    { patterns: groups.map((group) => ({ group: [group], message: `layer boundary: see ARCHITECTURE.md` })) },
+    {
+      patterns: groups.map((group) => ({
+        group: Array.isArray(group) ? group : [group],
+        message: `layer boundary: see ARCHITECTURE.md`,
+      })),
+    },
   ],
 });
 
@@ -45,9 +50,16 @@ export default tseslint.config(
     },
   },
   {
+    // The leaf every layer may use (UsageError): it imports nothing of ours.
+    files: ['src/errors.ts'],
+    rules: forbid('./*', '../*'),
+  },
+  {
+    // ARM resources (role assignments and definitions included) → the normalized estate.
     files: ['src/model/**/*.ts'],
     rules: forbid(
       '**/checks/**',
+      '**/token/**',
       '**/engine/**',
       '**/report/**',
       '**/gate/**',
@@ -57,11 +69,17 @@ export default tseslint.config(
       '**/pulumi/**',
       '**/emulator/**',
       '**/rules/**',
-      '**/rbac/**',
+      '**/config/**',
+      '**/probe/**',
+      '**/diagnose/**',
+      '**/fixtures/**',
+      '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
-    files: ['src/checks/**/*.ts'],
+    // Facts about the estate and the caller (reachability, DNS, firewall, RBAC, token claims): below the rule contract.
+    files: ['src/checks/**/*.ts', 'src/token/**/*.ts'],
     rules: forbid(
       '**/engine/**',
       '**/report/**',
@@ -72,6 +90,12 @@ export default tseslint.config(
       '**/pulumi/**',
       '**/emulator/**',
       '**/rules/**',
+      '**/config/**',
+      '**/probe/**',
+      '**/diagnose/**',
+      '**/fixtures/**',
+      '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -84,6 +108,12 @@ export default tseslint.config(
       '**/input/**',
       '**/pulumi/**',
       '**/emulator/**',
+      '**/config/**',
+      '**/probe/**',
+      '**/diagnose/**',
+      '**/fixtures/**',
+      '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
@@ -96,15 +126,107 @@ export default tseslint.config(
       '**/input/**',
       '**/pulumi/**',
       '**/emulator/**',
+      '**/config/**',
+      '**/probe/**',
+      '**/diagnose/**',
+      '**/fixtures/**',
+      '**/pipeline/**',
+      '**/terraform/**',
+    ),
+  },
+  {
+    // The config file configures a run: it knows the rules and the engine, nothing that reads or writes.
+    files: ['src/config/**/*.ts'],
+    rules: forbid(
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/probe/**',
+      '**/pipeline/**',
+      '**/terraform/**',
     ),
   },
   {
     files: ['src/report/**/*.ts', 'src/gate/**/*.ts'],
-    rules: forbid('**/cli/**', '**/collect/**', '**/input/**', '**/pulumi/**', '**/emulator/**'),
+    rules: forbid(
+      '**/cli/**',
+      '**/collect/**',
+      '**/input/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/probe/**',
+      '**/pipeline/**',
+      '**/terraform/**',
+    ),
   },
   {
-    files: ['src/collect/**/*.ts', 'src/input/**/*.ts'],
-    rules: forbid('**/cli/**', '**/report/**', '**/gate/**', '**/pulumi/**', '**/emulator/**', '**/rules/**'),
+    files: ['src/collect/**/*.ts', 'src/input/**/*.ts', 'src/terraform/**/*.ts'],
+    rules: forbid(
+      '**/cli/**',
+      '**/report/**',
+      '**/gate/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+      '**/engine/**',
+      '**/checks/**',
+      '**/probe/**',
+      '**/pipeline/**',
+      '**/terraform/**',
+    ),
+  },
+  {
+    // Error and log diagnosis reads ARM's words, not our estate's verdicts.
+    files: ['src/diagnose/**/*.ts'],
+    rules: forbid(
+      '**/engine/**',
+      ['**/report/**', '!**/report/escape'], // terminal output is escaped like every report
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+      '**/probe/**',
+      '**/pipeline/**',
+      '**/terraform/**',
+    ),
+  },
+  {
+    // `kvguard probe` runs from the caller's side: checks and diagnosis, no rules engine, no collector.
+    files: ['src/probe/**/*.ts'],
+    rules: forbid(
+      '**/engine/**',
+      ['**/report/**', '!**/report/escape'], // terminal output is escaped like every report
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+      '**/pipeline/**',
+      '**/terraform/**',
+    ),
+  },
+  {
+    // Scenario builders for the demo, examples and tests: ARM shapes from the model, nothing above.
+    files: ['src/fixtures/**/*.ts'],
+    rules: forbid(
+      '**/checks/**',
+      '**/report/**',
+      '**/gate/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/rules/**',
+      '**/probe/**',
+      '**/pipeline/**',
+      '**/terraform/**',
+    ),
   },
   {
     files: ['src/emulator/**/*.ts'],

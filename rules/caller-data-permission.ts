@@ -1,7 +1,7 @@
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule } from '../src/engine/types';
-import { accessPolicyDecision, rbacDecision } from '../src/rbac/access';
-import { knownOperations, parseOperation } from '../src/rbac/operations';
+import { accessPolicyDecision, rbacDecision } from '../src/checks/rbac';
+import { knownOperations, parseOperation } from '../src/model/operations';
 
 export interface CallerDataPermissionOptions {
   /** The data-plane operation the caller performs, as access policies name it: `secrets/get`, `keys/decrypt`. */

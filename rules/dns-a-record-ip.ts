@@ -1,7 +1,8 @@
 import { compareAddresses, endpointAddresses, vnetContaining } from '../src/checks/access-path';
 import type { LinkTraffic } from '../src/checks/endpoints';
 import { scopeToAdd } from '../src/checks/evidence';
-import { endpointsForZone, perServingZone } from '../src/checks/dns';
+import { endpointsForZone } from '../src/checks/dns';
+import { perServingZone } from './shared/dns-scope';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId } from '../src/model/arm';

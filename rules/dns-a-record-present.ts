@@ -1,4 +1,5 @@
-import { judgeZoneName, perServingZone, recordsNear, zoneNameOf } from '../src/checks/dns';
+import { judgeZoneName, recordsNear, zoneNameOf } from '../src/checks/dns';
+import { perServingZone } from './shared/dns-scope';
 import { fail, pass } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { idKey } from '../src/model/arm';

@@ -7,7 +7,7 @@ import {
   vnetsConnected,
   type Resolution,
 } from '../src/checks/access-path';
-import { dnsScope, noRequiredZone, unjudgedLinks } from '../src/checks/dns';
+import { dnsScope, noRequiredZone, unjudgedLinks } from './shared/dns-scope';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId, sameId } from '../src/model/arm';

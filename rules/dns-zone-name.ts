@@ -1,4 +1,5 @@
-import { dnsScope, judgeZoneName, zonesClaiming, type ClaimingZone } from '../src/checks/dns';
+import { judgeZoneName, zonesClaiming, type ClaimingZone } from '../src/checks/dns';
+import { dnsScope } from './shared/dns-scope';
 import { fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import type { CloudName } from '../src/model/cloud';

@@ -1,4 +1,5 @@
-import { dnsScope, judgeZoneName, zonesClaiming } from '../src/checks/dns';
+import { judgeZoneName, zonesClaiming } from '../src/checks/dns';
+import { dnsScope } from './shared/dns-scope';
 import { absenceOf, collectedScope, scopeToAdd } from '../src/checks/evidence';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule } from '../src/engine/types';

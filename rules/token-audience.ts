@@ -1,7 +1,7 @@
 import { fail, pass } from '../src/engine/result';
 import type { Rule } from '../src/engine/types';
 import { checkAudience } from '../src/token/checks';
-import { tokenRuleInput } from '../src/token/rule-input';
+import { tokenRuleInput } from './shared/token-input';
 
 /**
  * Key Vault accepts only tokens issued for its own resource, `https://vault.azure.net` in the public cloud

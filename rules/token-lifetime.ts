@@ -1,7 +1,7 @@
 import { fail, pass } from '../src/engine/result';
 import type { Rule } from '../src/engine/types';
 import { checkLifetime } from '../src/token/checks';
-import { tokenRuleInput } from '../src/token/rule-input';
+import { tokenRuleInput } from './shared/token-input';
 
 export interface TokenLifetimeOptions {
   /** Clock skew tolerated on `nbf` and `exp`, in seconds. */

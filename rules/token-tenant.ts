@@ -1,7 +1,7 @@
 import { error, fail, pass } from '../src/engine/result';
 import type { Rule } from '../src/engine/types';
 import { checkTenant } from '../src/token/checks';
-import { tokenRuleInput } from '../src/token/rule-input';
+import { tokenRuleInput } from './shared/token-input';
 
 /**
  * A vault trusts tokens from its own tenant only (`properties.tenantId`). A token from another tenant, or an

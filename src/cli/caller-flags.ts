@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import ipaddr from 'ipaddr.js';
 import type { KvguardConfig } from '../config/types';
 import { CallerProfile, DEFAULT_CALLER } from '../model/caller';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 import { repeatable } from './repeatable';
 
 /**

@@ -6,10 +6,10 @@ import type { Vault } from '../model/types';
 import { parseSnapshot } from '../input/snapshot';
 import { parseJsonText, readJsonFile, readJsonText } from '../input/json-file';
 import { resourceLines } from '../input/resource-lines';
-import type { PlannedEstates } from '../engine/undetermined';
+import type { PlannedEstates } from '../model/planned';
 import { isTerraformJson } from '../terraform/document';
 import type { TerraformOptions } from '../terraform/index';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 import type { AuditSource, VaultScope } from './source';
 
 /** The estate a source holds, and the vaults of it to evaluate. */

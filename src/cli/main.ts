@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageRoot } from '../engine/docs';
 import { EXIT } from '../engine/gate';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 /**
  * Entry point. Each command lives in its own module under `src/cli/commands/` and registers itself; a

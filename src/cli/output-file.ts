@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 /**
  * Writing a report or snapshot the user named: through a temporary file in the same folder renamed over the

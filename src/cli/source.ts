@@ -4,7 +4,7 @@ import { inShard, parseShard } from '../collect/shard';
 import { COLLECT_VIA, CollectVia, LiveOptions, SKIPPABLE_READS, SkippableRead } from '../collect/types';
 import type { KvguardConfig } from '../config/types';
 import { CLOUD_NAMES, CloudName } from '../model/cloud';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 import { repeatable } from './repeatable';
 
 /**

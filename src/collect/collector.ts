@@ -2,7 +2,7 @@ import { ArmResource, idKey, parseId } from '../model/arm';
 import { CloudName, requiredZoneName } from '../model/cloud';
 import * as normalize from '../model/normalize';
 import type { Vault } from '../model/types';
-import type { Notice } from '../engine/types';
+import type { Notice } from '../model/notice';
 import { describeError, errorFacts, isNotFound } from './errors';
 import {
   A_RECORD_TYPE,

@@ -1,4 +1,4 @@
-import type { Notice } from '../engine/types';
+import type { Notice } from '../model/notice';
 import type { FateContext } from './request-fate';
 
 /**

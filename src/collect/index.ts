@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { CLOUDS } from '../model/cloud';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import type { CollectVia, CollectedEstate, LiveOptions } from './types';
 import { collectEstate } from './collector';
 import { DEFAULT_GLOBAL_CAP, Scheduler } from './scheduler';

@@ -1,8 +1,8 @@
 import { ArmResource, idKey, parseId } from '../model/arm';
-import type { Notice } from '../engine/types';
+import type { Notice } from '../model/notice';
 import type { Vault } from '../model/types';
-import { roleAssignment, roleGuid } from '../rbac/model';
-import { scopeRelation } from '../rbac/scope';
+import { roleAssignment, roleGuid } from '../model/rbac';
+import { scopeRelation } from '../model/scope';
 import { describeError, errorFacts } from './errors';
 import type { ArmReader, RoleAssignmentFilter } from './reader';
 import type { RbacPrincipal, RoleReads } from './types';

@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 
 /**
  * `--shard I/N`: this run audits the subscriptions whose hash falls in bucket I of N, so N CI jobs (a

@@ -1,8 +1,8 @@
 import type { ArmResource } from '../model/arm';
 import type { CloudName } from '../model/cloud';
-import type { Notice } from '../engine/types';
+import type { Notice } from '../model/notice';
 import type { SkippableRead } from '../model/estate';
-import type { RoleCoverage } from '../rbac/model';
+import type { RoleCoverage } from '../model/rbac';
 import type { SchedulerStats } from './scheduler';
 
 /** How the collector reads: ARM's per-subscription lists, or Azure Resource Graph queries across subscriptions. */

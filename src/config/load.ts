@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import type { Rule } from '../engine/types';
 import { RULES } from '../../rules/index';
 import schema from '../../schema/kvguard.config.schema.json';

@@ -1,5 +1,5 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 
 export { readJsonFile } from '../input/json-file';
 

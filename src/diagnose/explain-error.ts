@@ -1,5 +1,5 @@
 import { parseId } from '../model/arm';
-import { operationForDataAction, parseOperation } from '../rbac/operations';
+import { operationForDataAction, parseOperation } from '../model/operations';
 import type { ErrorResponse } from './error-response';
 
 /**

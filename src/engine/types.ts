@@ -2,6 +2,7 @@ import type { JsonObject } from '../model/arm';
 import type { CallerProfile } from '../model/caller';
 import type { Estate } from '../model/estate';
 import type { Vault, VaultKind } from '../model/types';
+import type { Notice } from '../model/notice';
 
 export type Severity = 'error' | 'warning' | 'note';
 export type Outcome = 'pass' | 'fail' | 'error' | 'skipped';
@@ -123,8 +124,4 @@ export interface CollectionStats {
   retried: number;
 }
 
-export interface Notice {
-  level: 'error' | 'warning' | 'info';
-  message: string;
-  resourceId?: string;
-}
+export type { Notice };

@@ -1,5 +1,6 @@
 import { idKey } from '../model/arm';
 import type { Estate } from '../model/estate';
+import type { PlannedEstates } from '../model/planned';
 import type { Vault } from '../model/types';
 import { runRules, summarize, type RunOptions } from './run';
 import type { Finding, RunResult } from './types';
@@ -12,14 +13,8 @@ import type { Finding, RunResult } from './types';
  *   matches a record, so "the same failure everywhere" would still be the stand-in's doing).
  * Anything else becomes `skipped`, naming what it waited on: unknown is never a violation.
  */
-export interface PlannedEstates {
-  /** Markers left out. */
-  known: Estate;
-  /** One estate per stand-in value. */
-  filled: readonly Estate[];
-  /** What an entity's unknown values are called in the source (a Terraform address and attribute). */
-  describe(entityIds: readonly string[]): string;
-}
+
+export type { PlannedEstates };
 
 export function runRulesOnPlan(options: RunOptions, planned: PlannedEstates): RunResult {
   const taint = taintedFields(planned.known, planned.filled);

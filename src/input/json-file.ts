@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import { jsonErrorOffset } from './json-error-offset';
 
 /**

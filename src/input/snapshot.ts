@@ -1,6 +1,6 @@
 import Ajv from 'ajv';
-import { UsageError } from '../cli/errors';
-import type { Notice } from '../engine/types';
+import { UsageError } from '../errors';
+import type { Notice } from '../model/notice';
 import { ArmResource, idKey } from '../model/arm';
 import { MODEL_TYPES, isModelType } from '../model/estate';
 import schema from '../../schema/snapshot.schema.json';

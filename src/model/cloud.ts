@@ -1,11 +1,12 @@
-import type { VaultKind } from './types';
-
 /**
  * Sovereign clouds use their own DNS suffixes, private DNS zone names and token audiences.
  * Zone names: https://learn.microsoft.com/azure/private-link/private-endpoint-dns#security
  * Audiences: https://learn.microsoft.com/azure/key-vault/general/authentication-requests-and-responses
  */
 export type CloudName = 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
+
+/** A standard vault (`Microsoft.KeyVault/vaults`) or a Managed HSM (`Microsoft.KeyVault/managedHSMs`). */
+export type VaultKind = 'vault' | 'managedHsm';
 
 export interface CloudProfile {
   name: CloudName;

@@ -1,6 +1,6 @@
 import { ArmResource, idKey, parentId, parseId } from './arm';
 import * as normalize from './normalize';
-import * as rbac from '../rbac/model';
+import * as rbac from './rbac';
 import type {
   ARecordSet,
   DiagnosticSetting,

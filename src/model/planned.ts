@@ -1,4 +1,5 @@
 import { type ArmResource, type JsonValue } from './arm';
+import type { Estate } from './estate';
 
 /**
  * ARM resources as a plan says they will be, before anything is deployed (a Terraform plan, a Pulumi preview):
@@ -67,4 +68,14 @@ export function hasMarkers(resources: readonly ArmResource[]): boolean {
       ? value.some(visit)
       : value !== null && typeof value === 'object' && Object.values(value).some(visit));
   return resources.some((r) => visit(r as unknown as JsonValue));
+}
+
+/** A plan's estates, as a source hands them to the engine (src/engine/undetermined.ts). */
+export interface PlannedEstates {
+  /** Markers left out. */
+  known: Estate;
+  /** One estate per stand-in value. */
+  filled: readonly Estate[];
+  /** What an entity's unknown values are called in the source (a Terraform address and attribute). */
+  describe(entityIds: readonly string[]): string;
 }

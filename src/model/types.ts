@@ -1,8 +1,10 @@
 import type { ArmResource } from './arm';
-import type { CloudName } from './cloud';
+import type { CloudName, VaultKind } from './cloud';
+
+// Kept here too, so model users import every estate type from one place; defined in cloud.ts (no cycle).
+export type { VaultKind } from './cloud';
 
 /** The normalized, indexed view of everything on a vault's access path. All ids keep ARM's casing. */
-export type VaultKind = 'vault' | 'managedHsm';
 
 export interface ConnectionState {
   status: string;

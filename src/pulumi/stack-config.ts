@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 
 /**
  * Reads `Pulumi.<stack>.yaml` as the Pulumi CLI would hand it to the program: `config:` keys mapped to

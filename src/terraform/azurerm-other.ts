@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../model/arm';
-import { BUILT_IN_ROLES } from '../rbac/builtin-roles';
+import { BUILT_IN_ROLES } from '../model/builtin-roles';
 import { UNKNOWN } from '../model/planned';
 import { compact } from './attributes';
 import { isKnown, known, UNKNOWN_NAME } from './context';

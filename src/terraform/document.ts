@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import { asArray, asObject, type JsonObject, type JsonValue } from '../model/arm';
 import { describeSchemaError } from '../input/schema-error';
 import schema from '../../schema/terraform.schema.json';

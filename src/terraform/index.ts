@@ -1,9 +1,9 @@
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import { idKey, type ArmResource } from '../model/arm';
 import type { CloudName } from '../model/cloud';
 import { buildEstate, type Estate } from '../model/estate';
 import { materialize, STAND_INS } from '../model/planned';
-import type { PlannedEstates } from '../engine/undetermined';
+import type { PlannedEstates } from '../model/planned';
 import { assemble } from './assemble';
 import { parseTerraform, type TerraformDocument } from './document';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkOutputTarget, track, writeFileAtomic } from '../../src/cli/output-file';
-import { UsageError } from '../../src/cli/errors';
+import { UsageError } from '../../src/errors';
 import { example, runCli } from '../support/run-cli';
 import { tempDir } from '../support/temp-dir';
 

@@ -1,7 +1,7 @@
 import { ArmResource, idKey, parentId, parseId } from '../../src/model/arm';
 import type { ArmReader } from '../../src/collect/reader';
-import { roleAssignment, roleGuid } from '../../src/rbac/model';
-import { scopeRelation } from '../../src/rbac/scope';
+import { roleAssignment, roleGuid } from '../../src/model/rbac';
+import { scopeRelation } from '../../src/model/scope';
 
 /**
  * An in-memory ArmReader over a seed, for the traversal's unit tests: counts calls by method and lets a

@@ -8,8 +8,8 @@ import type { CallerProfile } from '../../src/model/caller';
 import { DEFAULT_CALLER } from '../../src/model/caller';
 import { rgId } from '../../src/fixtures/arm-factory';
 import { HUB_SUB, SPOKE_SUB, healthyPath } from '../../src/fixtures/scenario';
-import { roleAssignment } from '../../src/rbac/arm-factory';
-import { BUILT_IN_ROLES, builtInRoleNamed, builtInRoleResource } from '../../src/rbac/builtin-roles';
+import { roleAssignment } from '../../src/fixtures/rbac-factory';
+import { BUILT_IN_ROLES, builtInRoleNamed, builtInRoleResource } from '../../src/model/builtin-roles';
 import { runCli } from '../support/run-cli';
 import { liveOptions, tempFile, withEmulator } from './live-support';
 

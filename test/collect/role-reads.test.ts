@@ -8,8 +8,8 @@ import type { ArmResource } from '../../src/model/arm';
 import { buildEstate } from '../../src/model/estate';
 import { rgId } from '../../src/fixtures/arm-factory';
 import { HUB_SUB, SPOKE_SUB, healthyPath, spokePath } from '../../src/fixtures/scenario';
-import { customRole, roleAssignment } from '../../src/rbac/arm-factory';
-import { builtInRoleNamed, builtInRoleResource } from '../../src/rbac/builtin-roles';
+import { customRole, roleAssignment } from '../../src/fixtures/rbac-factory';
+import { builtInRoleNamed, builtInRoleResource } from '../../src/model/builtin-roles';
 import { ArmError, fakeReader } from './fake-reader';
 
 /** The role reads' traversal (rbac.ts) over an in-memory reader, and KV404 over the estate they build (its role coverage). */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { inShard, parseShard, shardOf } from '../../src/collect/shard';
 import { merge } from '../../src/cli/commands/merge';
-import { UsageError } from '../../src/cli/errors';
+import { UsageError } from '../../src/errors';
 import { generateEstate, spokeSubscription } from '../../bench/generate-estate';
 import { HUB_SUB } from '../../src/fixtures/scenario';
 import { tempFile, withEmulator } from './live-support';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLatency, runEmulator } from '../../src/cli/commands/emulator';
-import { UsageError } from '../../src/cli/errors';
+import { UsageError } from '../../src/errors';
 import { TENANT } from '../../src/fixtures/arm-factory';
 import { healthyPath, SPOKE_SUB } from '../../src/fixtures/scenario';
 

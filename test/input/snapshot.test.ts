@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UsageError } from '../../src/cli/errors';
+import { UsageError } from '../../src/errors';
 import { healthyPath } from '../../src/fixtures/scenario';
 import type { ArmResource } from '../../src/model/arm';
 import { buildEstate } from '../../src/model/estate';

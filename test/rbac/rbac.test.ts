@@ -1,9 +1,9 @@
 import { buildEstate } from '../../src/model/estate';
-import { actionMatches, grantsDataAction } from '../../src/rbac/actions';
-import { roleAssignment } from '../../src/rbac/arm-factory';
-import { BUILT_IN_ROLES, builtInRoleResource } from '../../src/rbac/builtin-roles';
-import { knownOperations, operationForDataAction, parseOperation } from '../../src/rbac/operations';
-import { describeScope, scopeRelation } from '../../src/rbac/scope';
+import { actionMatches, grantsDataAction } from '../../src/checks/rbac-actions';
+import { roleAssignment } from '../../src/fixtures/rbac-factory';
+import { BUILT_IN_ROLES, builtInRoleResource } from '../../src/model/builtin-roles';
+import { knownOperations, operationForDataAction, parseOperation } from '../../src/model/operations';
+import { describeScope, scopeRelation } from '../../src/model/scope';
 
 const SUB = '22222222-2222-2222-2222-222222222222';
 const VAULT = `/subscriptions/${SUB}/resourceGroups/rg-payments/providers/Microsoft.KeyVault/vaults/kv-payments-prod`;

@@ -2,8 +2,8 @@ import { callerDataPermission } from '../../rules/caller-data-permission';
 import type { ArmResource, JsonObject } from '../../src/model/arm';
 import { TENANT, rgId } from '../../src/fixtures/arm-factory';
 import { SPOKE_SUB, healthyPath, modify } from '../../src/fixtures/scenario';
-import { customRole, roleAssignment } from '../../src/rbac/arm-factory';
-import { builtInRoleNamed, builtInRoleResource } from '../../src/rbac/builtin-roles';
+import { customRole, roleAssignment } from '../../src/fixtures/rbac-factory';
+import { builtInRoleNamed, builtInRoleResource } from '../../src/model/builtin-roles';
 import { CALLER_APPID, CALLER_OID, OTHER_TENANT } from '../token/make-token';
 import { ruleTester } from '../support/rule-tester';
 

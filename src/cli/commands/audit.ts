@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { knownOperations, parseOperation } from '../../rbac/operations';
+import { knownOperations, parseOperation } from '../../model/operations';
 import { createProgress } from '../../collect/progress';
 import type { KvguardConfig } from '../../config/types';
 import { EXIT, exitCode } from '../../engine/gate';
@@ -9,7 +9,7 @@ import { summarize } from '../../engine/run';
 import { REPORT_FORMATS, isReportFormat } from '../../report/index';
 import type { ReportFormat, ReportOptions } from '../../report/types';
 import { CallerFlags, addCallerOptions, callerProfile } from '../caller-flags';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { AuditOutput, loadConfigFile, renderReport, runAudit, toolInfo, writeFileAtomic } from '../pipeline';
 import { checkOutputTarget } from '../output-file';

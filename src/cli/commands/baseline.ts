@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { EXIT } from '../../engine/gate';
 import { CallerFlags, addCallerOptions, callerProfile } from '../caller-flags';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 

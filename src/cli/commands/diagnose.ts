@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { EXIT } from '../../engine/gate';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 
 /**

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { ArmResource } from '../../model/arm';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { untilStopped } from '../until-stopped';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { Command } from 'commander';
 import { findRule } from '../../../rules/index';
 import { ruleDocPath } from '../../engine/docs';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 
 /** `kvguard explain KV205` (or `dns-a-record-ip`): prints the rule's doc, rules/<name>.md. */
 export function register(program: Command): void {

@@ -12,7 +12,7 @@ import {
   type Summary,
 } from '../../engine/types';
 import { idKey } from '../../model/arm';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { writeFileAtomic } from '../pipeline';
 

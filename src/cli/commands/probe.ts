@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { isIP } from 'node:net';
 import { EXIT } from '../../engine/gate';
 import type { ProbeTarget } from '../../probe/types';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { repeatable } from '../repeatable';
 import { SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { createProgress } from '../../collect/progress';
 import type { CollectedEstate } from '../../collect/types';
 import { EXIT } from '../../engine/gate';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { readLive } from '../load-source';
 import { setExitCode } from '../main';
 import { loadConfigFile, writeFileAtomic } from '../pipeline';

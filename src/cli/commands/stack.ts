@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { untilStopped } from '../until-stopped';
 import { useEmulatorIdentity } from '../../emulator/identity-env';

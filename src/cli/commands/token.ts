@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { EXIT } from '../../engine/gate';
 import type { Finding } from '../../engine/types';
 import { DEFAULT_CALLER } from '../../model/caller';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 
@@ -66,7 +66,7 @@ export async function explainToken(flags: TokenFlags): Promise<number> {
       throw new UsageError(`token${flags.file ? ` in ${flags.file}` : ''}: ${thrown.message}`);
     throw thrown;
   }
-  const { renderTokenReport } = await import('../../token/explain');
+  const { renderTokenReport } = await import('../../report/token');
   const now = new Date();
   const hasSource = flags.snapshot !== undefined || flags.subscription.length > 0;
   if (!hasSource) {

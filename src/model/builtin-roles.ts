@@ -1,4 +1,4 @@
-import type { ArmResource } from '../model/arm';
+import type { ArmResource } from './arm';
 
 /**
  * The built-in Key Vault data-plane roles, with their real ids and data actions as Microsoft publishes them

@@ -1,6 +1,6 @@
 import type { Finding, RuleMeta } from '../engine/types';
-import { escapeControl } from '../report/escape';
-import { TokenClaims, isoSeconds } from './jwt';
+import { escapeControl } from './escape';
+import { TokenClaims, isoSeconds } from '../token/jwt';
 
 /**
  * `kvguard token explain` output: the claims that matter to Key Vault (never the token, never its

@@ -2,11 +2,11 @@ import { parseId } from '../model/arm';
 import type { CallerIdentity } from '../model/caller';
 import type { Estate } from '../model/estate';
 import type { AccessPolicy, Vault } from '../model/types';
-import { grantsDataAction } from './actions';
-import { builtInRole } from './builtin-roles';
-import { RoleAssignment, RoleCoverage, RolePermission, roleGuid } from './model';
-import type { Operation } from './operations';
-import { describeScope, scopeRelation } from './scope';
+import { grantsDataAction } from './rbac-actions';
+import { builtInRole } from '../model/builtin-roles';
+import { RoleAssignment, RoleCoverage, RolePermission, roleGuid } from '../model/rbac';
+import type { Operation } from '../model/operations';
+import { describeScope, scopeRelation } from '../model/scope';
 
 /**
  * Whether a caller identity holds a data permission on a vault, per the vault's permission model: the

@@ -1,9 +1,9 @@
-import { error, skip } from '../engine/result';
-import type { RuleResult } from '../engine/types';
-import type { CallerProfile } from '../model/caller';
-import type { CloudName } from '../model/cloud';
-import type { Vault } from '../model/types';
-import { TokenClaims, TokenError, decodeJwt } from './jwt';
+import { error, skip } from '../../src/engine/result';
+import type { RuleResult } from '../../src/engine/types';
+import type { CallerProfile } from '../../src/model/caller';
+import type { CloudName } from '../../src/model/cloud';
+import type { Vault } from '../../src/model/types';
+import { TokenClaims, TokenError, decodeJwt } from '../../src/token/jwt';
 
 /**
  * What KV401-KV403 need before they can judge a token: the decoded claims and the vault's cloud. When either

@@ -1,4 +1,4 @@
-import { ArmResource, asArray, asObject, asString, asStrings, parseId } from '../model/arm';
+import { ArmResource, asArray, asObject, asString, asStrings, parseId } from './arm';
 
 /**
  * Azure RBAC as ARM returns it: role assignments (`Microsoft.Authorization/roleAssignments`, at any scope:

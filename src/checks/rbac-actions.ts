@@ -1,4 +1,4 @@
-import type { RolePermission } from './model';
+import type { RolePermission } from '../model/rbac';
 
 /**
  * Azure RBAC action matching: case-insensitive, `*` matches any run of characters, slashes included

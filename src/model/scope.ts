@@ -1,4 +1,4 @@
-import { idKey, parseId } from '../model/arm';
+import { idKey, parseId } from './arm';
 
 /**
  * Where an RBAC scope sits relative to a vault. A role assignment applies to its scope and everything below it:
