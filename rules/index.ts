@@ -1,3 +1,4 @@
+import { findRule as findRuleIn } from '../src/engine/rule-lookup';
 import type { Rule } from '../src/engine/types';
 import { diagnosticLogs } from './diagnostic-logs';
 import { callerDataPermission } from './caller-data-permission';
@@ -49,7 +50,7 @@ export const RULES: readonly Rule<object>[] = [
   diagnosticLogs, // KV503
 ] as readonly Rule<object>[];
 
+/** The rule `idOrName` names (id or name, any case: src/engine/rule-lookup.ts). */
 export function findRule(idOrName: string): Rule<object> | undefined {
-  const wanted = idOrName.toLowerCase();
-  return RULES.find((r) => r.meta.id.toLowerCase() === wanted || r.meta.name === wanted);
+  return findRuleIn(RULES, idOrName);
 }

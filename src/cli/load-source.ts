@@ -1,10 +1,12 @@
 import type { CollectedEstate, LiveOptions } from '../collect/types';
 import type { CollectionStats, Notice } from '../engine/types';
 import type { ArmResource } from '../model/arm';
-import { Estate, buildEstate } from '../model/estate';
+import { Estate, EstateOptions, SKIPPABLE_READS, buildEstate, isModelType } from '../model/estate';
 import type { Vault } from '../model/types';
-import { parseSnapshot } from '../input/snapshot';
-import { parseJsonText, readJsonFile, readJsonText } from '../input/json-file';
+import { Snapshot, checkAdaptedResources, parseSnapshotDocuments } from '../input/snapshot';
+import { armFromStackExport } from '../pulumi/stack-export';
+import { parseJsonDocuments } from '../input/json-documents';
+import { readJsonFile, readJsonText } from '../input/json-file';
 import { resourceLines } from '../input/resource-lines';
 import type { PlannedEstates } from '../model/planned';
 import { isTerraformJson } from '../terraform/document';
@@ -31,18 +33,20 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
   if (source.kind === 'terraform') return loadTerraform(source, source.file, readJsonFile(source.file));
   if (source.kind === 'snapshot') {
     const text = readJsonText(source.file);
-    const data = parseJsonText(text, source.file);
+    const documents = parseJsonDocuments(text, source.file);
     // `terraform show -json` output given as a snapshot is read as what it is.
-    if (isTerraformJson(data))
+    const [first] = documents;
+    if (documents.length === 1 && isTerraformJson(first))
       return loadTerraform(
         { kind: 'terraform', file: source.file, ...(source.scope ? { scope: source.scope } : {}) },
         source.file,
-        data,
+        first,
       );
-    const snapshot = { ...parseSnapshot(data, source.file), resourceLines: resourceLines(text) };
-    const estate = buildEstate(snapshot.resources);
+    const snapshot = { ...parseSnapshotDocuments(documents, source.file), resourceLines: resourceLines(text) };
+    const resources = [...snapshot.resources, ...stackResources(snapshot, source.file)];
+    const estate = buildEstate(resources, snapshotEstateOptions(snapshot));
     const loaded: LoadedSource = {
-      resources: snapshot.resources,
+      resources,
       estate,
       vaults: vaultsInScope(estate, source.scope, source.file),
       vaultErrors: new Map(),
@@ -75,6 +79,27 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
     },
   };
   return loaded;
+}
+
+/** `pulumi stack export` documents, adapted to ARM resources and checked as a file's would be. */
+function stackResources(snapshot: Snapshot, file: string): ArmResource[] {
+  if (snapshot.pulumiDeployments.length === 0) return [];
+  const adapted = snapshot.pulumiDeployments.flatMap((deployment) => armFromStackExport(deployment, file));
+  checkAdaptedResources([...snapshot.resources, ...adapted], file);
+  return adapted.filter((r) => isModelType(r.type));
+}
+
+/**
+ * A Resource Graph response holds no DNS zone groups and no diagnostic settings (no ARG table does): the rules
+ * that read them report skipped with that reason, as `--skip-reads` does, never a false fail.
+ * https://learn.microsoft.com/azure/governance/resource-graph/reference/supported-tables-resources
+ */
+export function snapshotEstateOptions(snapshot: Snapshot): EstateOptions {
+  if (snapshot.shape !== 'resource-graph') return {};
+  return {
+    skippedReads: [...SKIPPABLE_READS],
+    skipReason: 'the input is a Resource Graph response, and Resource Graph holds none',
+  };
 }
 
 /** A plan (or state), alone or laid over the estate its base source holds. */

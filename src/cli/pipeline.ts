@@ -1,6 +1,7 @@
 import { RULES } from '../../rules/index';
 import type { KvguardConfig } from '../config/types';
 import { RuleSetting, runRules } from '../engine/run';
+import { settingFor } from '../engine/rule-lookup';
 import { runRulesOnPlan } from '../engine/undetermined';
 import { idKey, parentId } from '../model/arm';
 import type { Rule, RuleMeta, RunResult } from '../engine/types';
@@ -75,7 +76,7 @@ function enabledOnly<T extends { rules: readonly Rule<object>[] }>(
 ): T {
   return {
     ...options,
-    rules: options.rules.filter((r) => (settings[r.meta.id] ?? settings[r.meta.name])?.enabled !== false),
+    rules: options.rules.filter((r) => settingFor(settings, r.meta)?.enabled !== false),
   };
 }
 
@@ -123,7 +124,7 @@ function withCallerIdentity(source: AuditSource, caller: CallerProfile): AuditSo
 /** The enabled rules' metadata, severity as configured (settings are keyed by id or name, like runRules reads them). */
 function ranRules(rules: readonly Rule<object>[], settings: Readonly<Record<string, RuleSetting>>): RuleMeta[] {
   return rules
-    .map((rule) => ({ rule, setting: settings[rule.meta.id] ?? settings[rule.meta.name] }))
+    .map((rule) => ({ rule, setting: settingFor(settings, rule.meta) }))
     .filter(({ setting }) => setting?.enabled !== false)
     .map(({ rule, setting }) => (setting?.severity ? { ...rule.meta, severity: setting.severity } : rule.meta));
 }

@@ -79,3 +79,16 @@ export function subscriptionsOf(ids: readonly string[]): string[] {
   }
   return [...seen.values()];
 }
+
+/**
+ * The queries a user runs to snapshot an estate through Resource Graph (`kvguard snapshot --print-query`,
+ * docs/queries/*.kql): every type the rules read that ARG holds, projected with `properties`. Two queries,
+ * since ARG's `union` joins `resources` only with itself or `resourcecontainers`
+ * (https://learn.microsoft.com/azure/governance/resource-graph/concepts/query-language#supported-tabulartop-level-operators);
+ * their outputs concatenated are one snapshot. What ARG never holds (zone groups, diagnostic settings) is
+ * reported skipped by KV104 and KV503 when such a snapshot is audited.
+ */
+export const SNAPSHOT_QUERIES: Readonly<Record<GraphTable, string>> = {
+  resources: ['resources', `| where ${typeIn([...GRAPH_LISTED_TYPES, LINK_TYPE])}`, PROJECTION].join('\n'),
+  dnsresources: ['dnsresources', `| where type =~ ${kqlString(A_RECORD_TYPE.toLowerCase())}`, PROJECTION].join('\n'),
+};

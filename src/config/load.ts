@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { UsageError } from '../errors';
+import { findRule } from '../engine/rule-lookup';
 import type { Rule } from '../engine/types';
 import { RULES } from '../../rules/index';
 import schema from '../../schema/kvguard.config.schema.json';
@@ -15,9 +16,16 @@ const validateConfig = compileSchema(schema);
  */
 export function loadConfig(file: string, rules: readonly Rule<object>[] = RULES): KvguardConfig {
   const config = assertValid<KvguardConfig>(validateConfig, readJsonFile(file), file);
+  const keyOf = new Map<string, string>();
   for (const [key, setting] of Object.entries(config.rules ?? {})) {
     const rule = findRule(rules, key);
     if (!rule) throw new UsageError(`${file}: /rules/${key}: no rule has this id or name`);
+    const earlier = keyOf.get(rule.meta.id);
+    if (earlier !== undefined)
+      throw new UsageError(
+        `${file}: /rules/${key}: names ${rule.meta.id} ${rule.meta.name}, as /rules/${earlier} does`,
+      );
+    keyOf.set(rule.meta.id, key);
     if (setting.options !== undefined) checkOptions(file, key, rule, setting.options);
   }
   (config.suppressions ?? []).forEach((suppression, index) => {
@@ -31,11 +39,6 @@ export function loadConfig(file: string, rules: readonly Rule<object>[] = RULES)
   });
   if (config.baseline !== undefined) config.baseline = path.resolve(path.dirname(file), config.baseline);
   return config;
-}
-
-function findRule(rules: readonly Rule<object>[], idOrName: string): Rule<object> | undefined {
-  const wanted = idOrName.toLowerCase();
-  return rules.find((r) => r.meta.id.toLowerCase() === wanted || r.meta.name === wanted);
 }
 
 function checkOptions(file: string, key: string, rule: Rule<object>, options: Record<string, unknown>): void {

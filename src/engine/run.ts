@@ -2,6 +2,7 @@ import { idKey } from '../model/arm';
 import { CallerProfile, DEFAULT_CALLER } from '../model/caller';
 import type { Estate } from '../model/estate';
 import type { Vault } from '../model/types';
+import { settingFor } from './rule-lookup';
 import type { Finding, Notice, Rule, RuleResult, RunResult, Severity, Summary } from './types';
 
 export interface RuleSetting {
@@ -16,7 +17,7 @@ export interface RunOptions {
   vaults?: readonly Vault[];
   rules: readonly Rule<object>[];
   caller?: CallerProfile;
-  /** Per-rule settings keyed by rule id (`KV205`) or name (`dns-a-record-ip`). */
+  /** Per-rule settings keyed by rule id (`KV205`) or name (`dns-a-record-ip`), any case (src/engine/rule-lookup.ts). */
   settings?: Readonly<Record<string, RuleSetting>>;
   now?: Date;
   /** Vaults that could not be collected (idKey → reason): every rule reports `error` for them. */
@@ -30,14 +31,14 @@ export function runRules(options: RunOptions): RunResult {
   const now = options.now ?? new Date();
   const caller = options.caller ?? DEFAULT_CALLER;
   const rules = [...options.rules]
-    .filter((rule) => settingFor(options.settings, rule)?.enabled !== false)
+    .filter((rule) => settingFor(options.settings, rule.meta)?.enabled !== false)
     .sort((a, b) => (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0));
   const vaults = options.vaults ?? options.estate.allVaults();
   const findings: Finding[] = [];
   for (const vault of vaults) {
     const collectionError = options.vaultErrors?.get(idKey(vault.id));
     for (const rule of rules) {
-      const setting = settingFor(options.settings, rule);
+      const setting = settingFor(options.settings, rule.meta);
       const results = collectionError
         ? [
             {
@@ -58,10 +59,6 @@ export function runRules(options: RunOptions): RunResult {
   }
   const notices = options.notices ?? [];
   return { findings, summary: summarize(findings, vaults.length, notices), notices };
-}
-
-function settingFor(settings: RunOptions['settings'], rule: Rule<object>): RuleSetting | undefined {
-  return settings?.[rule.meta.id] ?? settings?.[rule.meta.name];
 }
 
 function evaluate(rule: Rule<object>, context: Parameters<Rule<object>['check']>[0]): RuleResult[] {

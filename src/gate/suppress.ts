@@ -1,3 +1,4 @@
+import { namesRule } from '../engine/rule-lookup';
 import { summarize } from '../engine/run';
 import type { Finding, Notice, RunResult, Suppression } from '../engine/types';
 import { idGlob } from './glob';
@@ -39,6 +40,5 @@ export function isExpired(suppression: Suppression, today: string): boolean {
 
 /** A suppression names its rule by id (`KV205`) or name (`dns-a-record-ip`), like rule settings do. */
 function sameRule(ruleId: string, finding: Finding): boolean {
-  const wanted = ruleId.toLowerCase();
-  return wanted === finding.ruleId.toLowerCase() || wanted === finding.rule.toLowerCase();
+  return namesRule(ruleId, { id: finding.ruleId, name: finding.rule });
 }

@@ -1,74 +1,135 @@
-import Ajv from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { UsageError } from '../errors';
 import type { Notice } from '../model/notice';
-import { ArmResource, idKey } from '../model/arm';
+import { ArmResource, JsonObject, idKey } from '../model/arm';
 import { MODEL_TYPES, isModelType } from '../model/estate';
 import schema from '../../schema/snapshot.schema.json';
-import { parseJsonText, readJsonText } from './json-file';
+import { parseJsonDocuments } from './json-documents';
+import { readJsonText } from './json-file';
 import { resourceLines } from './resource-lines';
 import { describeSchemaError } from './schema-error';
+import { type InputShape, readDocument } from './shapes';
 
 /**
- * The snapshot file (DESIGN 2.1): ARM resources as ARM GET returns them, as a bare array, as
- * `{ "resources": [...] }` or as an Azure Resource Graph response `{ "data": [...] }`. The file is
- * validated whole against the shipped schema; the first problem is one line naming the file and the JSON
- * pointer. Resources of types the model does not read are dropped with a count, and a file without a
- * vault is an error: auditing nothing must not look like a pass.
+ * The snapshot input (DESIGN 2.1 and its amendments): ARM resources in any of the shapes shapes.ts reads
+ * (arrays, `{resources}`, Resource Graph responses, ARM list pages, single resources, the az CLI's flattened
+ * output, several documents one after the other), or `pulumi stack export` (adapted by the caller, see
+ * src/pulumi/stack-export.ts). Every resource is validated against the shipped schema, its `properties`
+ * against the entry of its type (every field the rules read): the first problem is one line naming the file
+ * and the JSON pointer. Resources of types the model does not read are dropped with a count, and an input
+ * without a vault is an error: auditing nothing must not look like a pass.
  */
 export interface Snapshot {
   resources: ArmResource[];
   notices: Notice[];
-  shape: 'array' | 'resources' | 'resource-graph';
+  /** The shape of the first document (`resource-graph` when any document is one). */
+  shape: InputShape;
+  /** Every document's shape, in order. */
+  shapes: InputShape[];
   /** Read from a file: the line of each resource's id in it, by `idKey` (reports point there). */
   resourceLines?: Record<string, number>;
+  /** `pulumi stack export` deployments, for the Pulumi adapter (the input layer does not import it). */
+  pulumiDeployments: JsonObject[];
 }
 
-const validate = new Ajv({ allErrors: false, strict: false, verbose: true }).compile(schema);
-const ROOT_EXPECTED = schema.else['x-expected'];
+const ajv = new Ajv({ allErrors: false, strict: false, verbose: true });
+// Validated as a one-element list, so a missing field is worded with its pointer (`/0/id`), not as the root.
+const validateResource = ajv.compile({
+  definitions: schema.definitions,
+  type: 'array',
+  items: { $ref: '#/definitions/resource' },
+});
+const propertiesValidators = new Map<string, ValidateFunction>();
 const VAULT_TYPES: readonly string[] = [MODEL_TYPES.vault, MODEL_TYPES.managedHsm];
 /** Fields ARM omits when unset but Resource Graph rows carry as null. */
 const NULLABLE_FIELDS = ['location', 'tags', 'etag', 'sku', 'kind'] as const;
 
 export function readSnapshot(file: string): Snapshot {
   const text = readJsonText(file);
-  return { ...parseSnapshot(parseJsonText(text, file), file), resourceLines: resourceLines(text) };
+  const documents = parseJsonDocuments(text, file);
+  return { ...parseSnapshotDocuments(documents, file), resourceLines: resourceLines(text) };
 }
 
+/** One parsed JSON value (tests, the emulator's seed). */
 export function parseSnapshot(data: unknown, file: string): Snapshot {
-  if (!validate(data)) {
-    const first = validate.errors?.find((e) => e.keyword !== 'if') ?? validate.errors?.[0];
-    throw new UsageError(`${file}: ${first ? describeSchemaError(first, ROOT_EXPECTED) : '/: is not a snapshot'}`);
-  }
-  const { list, pointer, shape } = unwrap(data as SnapshotFile);
-  const resources = list.map(withoutNulls);
-  checkResources(resources, pointer, file);
+  return parseSnapshotDocuments([data], file);
+}
+
+export function parseSnapshotDocuments(data: readonly unknown[], file: string): Snapshot {
+  const documents = data.map((value, index) =>
+    readDocument(value, file, data.length > 1 ? `document ${index + 1}: ` : ''),
+  );
   const notices: Notice[] = [];
+  const resources: ArmResource[] = [];
+  const where: string[] = [];
+  documents.forEach((doc, index) => {
+    doc.resources.forEach((resource, i) => {
+      const pointer = `${data.length > 1 ? `document ${index + 1}: ` : ''}${doc.pointers[i] ?? ''}`;
+      validate(resource, pointer, doc.flattened[i] ?? false, file);
+      resources.push(withoutNulls(resource));
+      where.push(pointer);
+    });
+    // A page that says more follow is incomplete, unless the page after it is in the input too.
+    const followed = index < documents.length - 1 && documents[index + 1]?.shape === doc.shape;
+    if (doc.truncated && !followed) {
+      const what = doc.shape === 'resource-graph' ? 'a Resource Graph result' : 'an ARM list';
+      notices.push({
+        level: 'error',
+        message: `${file}${data.length > 1 ? ` (document ${index + 1})` : ''} is one page of ${what} (${doc.truncated}): resources on the other pages are not in this audit`,
+      });
+    }
+  });
+  const pulumiDeployments = documents.flatMap((d) => (d.deployment ? [d.deployment] : []));
+  const listPointer = documents.length === 1 ? (documents[0]?.listPointer ?? '/') : 'the input';
+  checkResources(resources, where, file, pulumiDeployments.length > 0, listPointer);
   const ignored = ignoredTypes(resources);
   if (ignored) notices.push({ level: 'info', message: ignored });
-  if (shape === 'resource-graph' && isTruncated(data as ResourceGraphResponse)) {
-    notices.push({
-      level: 'error',
-      message: `${file} is one page of a Resource Graph result (it carries a skip token or resultTruncated): resources on the other pages are not in this audit`,
+  const shapes = documents.map((d) => d.shape);
+  return {
+    resources: resources.filter((r) => isModelType(r.type)),
+    notices,
+    shape: shapes.includes('resource-graph') ? 'resource-graph' : (shapes[0] ?? 'array'),
+    shapes,
+    pulumiDeployments,
+  };
+}
+
+/** The resource envelope, then its type's properties: the first problem, with its pointer in the input. */
+function validate(resource: ArmResource, pointer: string, flattened: boolean, file: string): void {
+  if (!validateResource([resource])) throw schemaError(validateResource, pointer, flattened, file, true);
+  const type = resource.type.toLowerCase();
+  const properties = resource.properties;
+  if (properties === undefined) return;
+  const check = propertiesValidator(type);
+  if (check && !check(properties)) throw schemaError(check, `${pointer}/properties`, flattened, file);
+}
+
+function propertiesValidator(type: string): ValidateFunction | undefined {
+  if (!(type in schema.definitions.typeProperties.properties)) return undefined;
+  let check = propertiesValidators.get(type);
+  if (!check) {
+    check = ajv.compile({
+      definitions: schema.definitions,
+      $ref: `#/definitions/typeProperties/properties/${type.replace(/\//g, '~1')}`,
     });
+    propertiesValidators.set(type, check);
   }
-  return { resources: resources.filter((r) => isModelType(r.type)), notices, shape };
+  return check;
 }
 
-type SnapshotFile = ArmResource[] | { resources: ArmResource[] } | ResourceGraphResponse;
-
-interface ResourceGraphResponse {
-  data: ArmResource[];
-  $skipToken?: unknown;
-  skipToken?: unknown;
-  /** `az graph query` renames the fields to snake case. */
-  skip_token?: unknown;
-  resultTruncated?: unknown;
-}
-
-function unwrap(data: SnapshotFile): { list: ArmResource[]; pointer: string; shape: Snapshot['shape'] } {
-  if (Array.isArray(data)) return { list: data, pointer: '', shape: 'array' };
-  if ('data' in data) return { list: data.data, pointer: '/data', shape: 'resource-graph' };
-  return { list: data.resources, pointer: '/resources', shape: 'resources' };
+function schemaError(
+  check: ValidateFunction,
+  pointer: string,
+  flattened: boolean,
+  file: string,
+  inList = false,
+): UsageError {
+  const first = check.errors?.find((e) => e.keyword !== 'if') ?? check.errors?.[0];
+  const raw = first ? describeSchemaError(first, 'an ARM resource object') : '/: is not an ARM resource';
+  const described = inList ? raw.replace(/^\/0(?=[/:])/, '') : raw;
+  // Errors inside a re-nested az CLI resource name the field where the CLI printed it (no `properties`).
+  const at = flattened ? `${pointer}${described}`.replace(/\/properties(?=\/|:)/g, '') : `${pointer}${described}`;
+  return new UsageError(`${file}: ${at.startsWith('/') || at.startsWith('document') ? at : `/${at}`}`);
 }
 
 function withoutNulls(resource: ArmResource): ArmResource {
@@ -78,33 +139,47 @@ function withoutNulls(resource: ArmResource): ArmResource {
 }
 
 /** What the schema cannot say: ids are unique (case-insensitively, as ARM's are), the model's types carry properties, a vault is present. */
-function checkResources(resources: readonly ArmResource[], pointer: string, file: string): void {
+function checkResources(
+  resources: readonly ArmResource[],
+  where: readonly string[],
+  file: string,
+  pulumi: boolean,
+  listPointer: string,
+): void {
   const seen = new Map<string, number>();
   resources.forEach((resource, index) => {
     const key = idKey(resource.id);
     const first = seen.get(key);
     if (first !== undefined) {
       throw new UsageError(
-        `${file}: ${pointer}/${index}/id: expected a unique resource id, found the id of ${pointer}/${first} again (ARM ids are case-insensitive)`,
+        `${file}: ${where[index] ?? ''}/id: expected a unique resource id, found the id of ${where[first] ?? ''} again (ARM ids are case-insensitive)`,
       );
     }
     seen.set(key, index);
     if (isModelType(resource.type) && resource.properties === undefined) {
       // A Resource Graph query that projects only id, name, type yields rows no rule can judge.
       throw new UsageError(
-        `${file}: ${pointer}/${index}/properties: expected the ${resource.type} properties object, found nothing (a Resource Graph query must project properties)`,
+        `${file}: ${where[index] ?? ''}/properties: expected the ${resource.type} properties object, found nothing (a Resource Graph query must project properties: kvguard snapshot --print-query)`,
       );
     }
   });
+  if (pulumi) return; // the stack's resources are checked once adapted (src/pulumi/stack-export.ts)
   if (!resources.some((r) => VAULT_TYPES.includes(r.type.toLowerCase()))) {
     const found =
       resources.length === 0
         ? 'an empty list'
         : `none among ${resources.length} resource${resources.length === 1 ? '' : 's'}`;
     throw new UsageError(
-      `${file}: ${pointer || '/'}: expected at least one Microsoft.KeyVault/vaults or Microsoft.KeyVault/managedHSMs resource, found ${found}`,
+      `${file}: ${listPointer}: expected at least one Microsoft.KeyVault/vaults or Microsoft.KeyVault/managedHSMs resource, found ${found}`,
     );
   }
+}
+
+/** Adapted resources (`pulumi stack export`): the same checks as a file's, pointers naming the resource. */
+export function checkAdaptedResources(resources: readonly ArmResource[], file: string): void {
+  const where = resources.map((r) => `resource ${r.id}: `);
+  resources.forEach((r, i) => validate(r, where[i] ?? '', false, file));
+  checkResources(resources, where, file, false, 'the stack');
 }
 
 /** "ignored 3 resources of types the model does not read: microsoft.compute/virtualmachines (3)", or undefined. */
@@ -117,13 +192,4 @@ export function ignoredTypes(resources: readonly ArmResource[]): string | undefi
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const list = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, n]) => `${type} (${n})`);
   return `ignored ${total} resource${total === 1 ? '' : 's'} of types the model does not read: ${list.join(', ')}`;
-}
-
-function isTruncated(response: ResourceGraphResponse): boolean {
-  const token = response.$skipToken ?? response.skipToken ?? response.skip_token;
-  return (
-    (typeof token === 'string' && token !== '') ||
-    response.resultTruncated === true ||
-    response.resultTruncated === 'true'
-  );
 }

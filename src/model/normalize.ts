@@ -50,8 +50,9 @@ function networkAcls(value: JsonValue | undefined): NetworkAcls | undefined {
   return {
     bypass: asString(acls.bypass) ?? 'AzureServices',
     defaultAction: asString(acls.defaultAction) ?? 'Allow',
+    // ARM writes `{ "value": "203.0.113.0/24" }`; Terraform-style inputs and some exports give the plain string.
     ipRules: asArray(acls.ipRules)
-      .map((rule) => asString(asObject(rule)?.value))
+      .map((rule) => asString(rule) ?? asString(asObject(rule)?.value))
       .filter((v): v is string => v !== undefined && v !== ''),
     virtualNetworkRules: asArray(acls.virtualNetworkRules)
       .map((rule) => asObject(rule))

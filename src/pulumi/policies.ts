@@ -17,7 +17,8 @@ import { CLOUD_NAMES, type CloudName } from '../model/cloud';
 import { DEFAULT_CALLER, type CallerProfile } from '../model/caller';
 import { adaptStack, estateOf, type AdaptedStack, type PulumiResourceView } from './adapter';
 import { setPath } from './paths';
-import { recording, taintOf, taintedReads, type AccessLog, type Taint } from './taint';
+import { recording, taintedReads, type AccessLog } from '../engine/taint';
+import { taintOf, type Taint } from './taint';
 
 /**
  * The kvguard policy pack's policies, one per rule of the catalogue, built from the rule modules through
@@ -277,7 +278,7 @@ export function evaluate(
       settings: { [rule.meta.id]: { options: ruleOptions } },
       now: options.now?.(),
     });
-    const undetermined = taintedReads(taint, log);
+    const undetermined = taintedReads(taint.fields, log);
     for (const finding of run.findings) {
       const urn = urnFor(stack, finding.resourceId, vault.id, known);
       const decided = finding.outcome === 'pass' || finding.outcome === 'skipped' || undetermined.length === 0;

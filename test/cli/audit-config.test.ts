@@ -54,6 +54,35 @@ test('a rule disabled in the config does not run', async () => {
   expect(run.code).toBe(0);
 });
 
+test('rule keys are ids or names in any case: {"rules":{"kv205":{"enabled":false}}} stops KV205', async () => {
+  const byId = await audit(['--config', writeJson('kv205-off.json', { rules: { kv205: { enabled: false } } })]);
+  expect(byId.stderr).toBe('');
+  expect(byId.findings.some((f) => f.ruleId === 'KV205')).toBe(false);
+  expect(byId.findings.some((f) => f.ruleId === 'KV204')).toBe(true);
+  const byName = writeJson('soft-delete-off-by-name.json', { rules: { 'Soft-Delete': { enabled: false } } });
+  const run = await audit(['--config', byName, '--fail-on', 'warning']);
+  expect(run.findings.some((f) => f.ruleId === 'KV501')).toBe(false);
+  expect(run.code).toBe(0);
+});
+
+test('a suppression names its rule in any case; two rule keys naming one rule are refused', async () => {
+  const suppressed = writeJson('suppress-any-case.json', {
+    failOn: 'warning',
+    suppressions: [{ ruleId: 'SOFT-DELETE', resourceId: '**', reason: 'platform team turns it on in Q1' }],
+  });
+  const run = await audit(['--config', suppressed]);
+  expect(run.findings.filter((f) => f.ruleId === 'KV501').map((f) => f.suppressed?.reason)).toEqual([
+    'platform team turns it on in Q1',
+  ]);
+  expect(run.code).toBe(0);
+  const twice = writeJson('twice.json', { rules: { KV205: { enabled: false }, 'dns-a-record-ip': { enabled: true } } });
+  const refused = await audit(['--config', twice]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toBe(
+    `kvguard: ${twice}: /rules/dns-a-record-ip: names KV205 dns-a-record-ip, as /rules/KV205 does\n`,
+  );
+});
+
 test('a suppression keeps the finding visible and out of the gate; an expired one stops suppressing', async () => {
   const active = writeJson('suppress.json', {
     failOn: 'warning',

@@ -148,10 +148,16 @@ describe('rejected files: one line naming file, pointer and what was expected', 
     expect(errorOf(() => readSnapshot(file))).toBe(`${file}: line 2, column 1: invalid JSON: unexpected token ']'`);
   });
 
-  const ROOT = 'a JSON array of ARM resources, {"resources": [...]} or a Resource Graph response {"data": [...]}';
+  const ROOT =
+    'a JSON array of ARM resources, {"resources": [...]}, a Resource Graph response {"data": [...]}, an ARM list page {"value": [...]}, one ARM resource, or `pulumi stack export` output';
   const cases: [string, unknown, string][] = [
     ['a number', 42, `/: expected ${ROOT}, found the number 42`],
-    ['an object without resources or data', { value: [] }, `/: expected ${ROOT}, found an object`],
+    ['an object of none of those shapes', { rows: [] }, `/: expected ${ROOT}, found an object with fields rows`],
+    [
+      'an empty ARM list page',
+      { value: [] },
+      '/value: expected at least one Microsoft.KeyVault/vaults or Microsoft.KeyVault/managedHSMs resource, found an empty list',
+    ],
     [
       'resources that is not an array',
       { resources: { a: 1 } },
@@ -217,7 +223,7 @@ describe('rejected files: one line naming file, pointer and what was expected', 
   test('a vault without properties (a Resource Graph query that did not project them)', () => {
     const data = { data: copy().map((r) => ({ id: r.id, name: r.name, type: r.type.toLowerCase() })) };
     expect(errorOf(() => parseSnapshot(data, 'arg.json'))).toBe(
-      'arg.json: /data/0/properties: expected the microsoft.network/privatednszones properties object, found nothing (a Resource Graph query must project properties)',
+      'arg.json: /data/0/properties: expected the microsoft.network/privatednszones properties object, found nothing (a Resource Graph query must project properties: kvguard snapshot --print-query)',
     );
   });
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { SNAPSHOT_QUERIES } from '../../collect/graph';
 import { createProgress } from '../../collect/progress';
 import type { CollectedEstate } from '../../collect/types';
 import { EXIT } from '../../engine/gate';
@@ -18,6 +19,7 @@ interface SnapshotFlags extends SourceFlags {
   output?: string;
   allowPartial?: boolean;
   quiet?: boolean;
+  printQuery?: string | boolean;
 }
 
 const SNAPSHOT_SOURCE: SourceOptionSet = { command: 'snapshot', snapshot: false, scale: true, skipReads: false };
@@ -34,7 +36,15 @@ export function register(program: Command): void {
     .option('--config <file>', 'kvguard.config.json: its scope is used when no --subscription is given')
     .option('--quiet', 'no progress, no summary line')
     .option('--verbose', 'log each ARM list and the requests made, on stderr')
+    .option(
+      '--print-query [table]',
+      'print the Resource Graph queries (resources, dnsresources) whose outputs, concatenated, are a snapshot; read nothing',
+    )
     .action(async (flags: SnapshotFlags, command: Command) => {
+      if (flags.printQuery !== undefined) {
+        process.stdout.write(printQuery(flags.printQuery));
+        return;
+      }
       setExitCode(command, await snapshot(flags));
     });
 }
@@ -81,6 +91,15 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
     );
   }
   return complete || flags.allowPartial ? EXIT.ok : EXIT.error;
+}
+
+/** `--print-query`: both queries (each ends with a blank line), or the one of the named table. */
+export function printQuery(table: string | boolean): string {
+  if (table === true) return `${SNAPSHOT_QUERIES.resources}\n\n${SNAPSHOT_QUERIES.dnsresources}\n`;
+  const key = String(table).toLowerCase();
+  if (key !== 'resources' && key !== 'dnsresources')
+    throw new UsageError(`--print-query: expected resources or dnsresources, found '${String(table)}'`);
+  return `${SNAPSHOT_QUERIES[key]}\n`;
 }
 
 /** What the snapshot could not hold: vaults not fully read, and run-level errors. */

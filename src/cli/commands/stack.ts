@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
@@ -25,6 +27,7 @@ export function register(program: Command): void {
     .action(async (_flags: object, command: Command) => {
       const { stacksDir } = await import('../../pulumi/deploy');
       const { listStacks } = await import('../../pulumi/stack-config');
+      requireStacks(stacksDir(), false);
       process.stdout.write(`${listStacks(stacksDir()).join('\n')}\n`);
       setExitCode(command, 0);
     });
@@ -43,11 +46,11 @@ export function register(program: Command): void {
 async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmitter = process): Promise<number> {
   const { STACK_SUBSCRIPTION, credentialToken, deployStack, stacksDir } = await import('../../pulumi/deploy');
   const { listStacks } = await import('../../pulumi/stack-config');
+  requireStacks(stacksDir(), true);
   const stacks = listStacks(stacksDir());
   if (!stacks.includes(name)) throw new UsageError(`stack ${name}: unknown; the stacks are ${stacks.join(', ')}`);
   if ((flags.endpoint === undefined) !== (flags.caCert === undefined))
     throw new UsageError('--endpoint and --ca-cert go together');
-  const fs = await import('node:fs');
   if (flags.endpoint !== undefined && flags.caCert !== undefined) {
     if (!fs.existsSync(flags.caCert)) throw new UsageError(`--ca-cert: ${flags.caCert}: no such file`);
     const run = await deployStack(name, {
@@ -92,6 +95,35 @@ async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmi
   } finally {
     restoreIdentity();
     await emulator.stop();
+  }
+}
+
+/**
+ * The stacks (stacks/) and the Pulumi SDK they run on come with a clone of the kvguard repository, not with the
+ * npm package: auditing never needs Pulumi, so the package does not install it (issue 10). Without them the
+ * command says so in one line (exit 2) instead of failing on a missing module.
+ */
+export const PULUMI_PACKAGES = ['@pulumi/pulumi', '@pulumi/azure-native'] as const;
+
+function requireStacks(dir: string, needPulumi: boolean): void {
+  if (!fs.existsSync(path.join(dir, 'Pulumi.yaml')))
+    throw new UsageError(
+      `stack: no Pulumi stacks in ${dir}: they ship with the kvguard repository (stacks/), not with the npm package`,
+    );
+  if (!needPulumi) return;
+  const missing = PULUMI_PACKAGES.filter((name) => !resolvable(name));
+  if (missing.length)
+    throw new UsageError(
+      `stack deploy needs ${missing.join(' and ')}, which the kvguard package does not install: npm install ${PULUMI_PACKAGES.join(' ')}`,
+    );
+}
+
+function resolvable(name: string): boolean {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
   }
 }
 
