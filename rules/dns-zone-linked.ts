@@ -1,23 +1,20 @@
-import {
-  AZURE_PROVIDED_DNS,
-  callerNetworks,
-  isActiveLink,
-  resolutionOf,
-  vnetContaining,
-  vnetsConnected,
-  type Resolution,
-} from '../src/checks/access-path';
+import { callerNetworks, callerOrigins, isActiveLink, vnetsConnected } from '../src/checks/access-path';
+import type { Origin } from '../src/checks/reach';
+import { type DnsAnswer, renderChain, resolveVault } from '../src/checks/resolve';
 import { dnsScope, noRequiredZone, unjudgedLinks } from './shared/dns-scope';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleResult } from '../src/engine/types';
 import { parseId, sameId } from '../src/model/arm';
 import type { CallerProfile } from '../src/model/caller';
 import type { Estate } from '../src/model/estate';
+import type { JsonObject } from '../src/model/arm';
 import type { PrivateDnsZone, Vault, VirtualNetworkLink } from '../src/model/types';
 
 /**
  * Azure-provided DNS answers from a private zone only in VNets linked to it; peering does not carry links.
- * A VNet with custom DNS servers resolves through them, so the VNet holding the servers must be linked.
+ * The caller's resolution is followed as Azure runs it (src/checks/resolve.ts): its DNS servers in order,
+ * resolvers, firewall DNS proxies and forwarding rulesets; the rule passes when the answer comes from a
+ * zone of the required name, wherever it is linked.
  * https://learn.microsoft.com/azure/private-link/private-endpoint-dns-integration
  */
 export const dnsZoneLinked: Rule = {
@@ -46,7 +43,9 @@ export const dnsZoneLinked: Rule = {
     }
     const zones = estate.zonesNamed(scope.requiredZone);
     if (zones.length === 0) return [noRequiredZone(vault, scope.requiredZone)];
-    const results = networks.vnetIds.map((vnetId) => resultFor(estate, vault, zones, vnetId, scope.requiredZone));
+    const results = callerOrigins(estate, vault, caller).map((origin) =>
+      resultFor(estate, vault, zones, origin, scope.requiredZone),
+    );
     // The default caller sits in each carrying endpoint's VNet; a link not judged is named, not guessed.
     if (networks.source === 'default') results.push(...unjudgedLinks(scope.traffic));
     if (results.length === 0)
@@ -59,50 +58,102 @@ function outsideCaller(caller: CallerProfile): string {
   return caller.ips.length > 0 ? `caller IP ${caller.ips.join(', ')}` : 'a trusted Microsoft service';
 }
 
-const RANK: Record<Resolution['kind'], number> = {
-  linked: 0,
-  'via-dns-server': 1,
-  'link-inactive': 2,
-  'unknown-dns-server': 3,
-  'not-linked': 4,
-};
-
 function resultFor(
   estate: Estate,
   vault: Vault,
   zones: readonly PrivateDnsZone[],
-  vnetId: string,
+  origin: Origin,
   required: string,
 ): RuleResult {
-  // A VNet can be linked to only one zone of a name; with several same-named zones, the one that resolves decides.
-  const best = zones
-    .map((zone) => resolutionOf(estate, zone, vnetId))
-    .sort((a, b) => RANK[a.kind] - RANK[b.kind])[0] ?? { kind: 'not-linked' };
+  const vnetId = origin.vnetId;
   const vnetName = nameOfVnet(estate, vnetId);
-  if (best.kind === 'linked')
-    return pass(best.link.id, `${vnetName} is linked to ${required} (link ${best.link.name})`);
   if (!estate.virtualNetworks.get(vnetId)) {
+    // A link from the zone still shows the VNet resolves it (Azure-provided DNS), whatever its servers.
+    const link = zones
+      .flatMap((zone) => estate.linksToVnet(vnetId).filter((l) => sameId(l.zoneId, zone.id)))
+      .find(isActiveLink);
+    if (link) return pass(link.id, `${vnetName} is linked to ${required} (link ${link.name})`);
     return error(
       vnetId,
       `VNet ${vnetName} is not in the audited scope, so its DNS servers cannot be read; ${required} has no link to it`,
     );
   }
-  switch (best.kind) {
-    case 'via-dns-server':
+  const answer = resolveVault(estate, vault, origin);
+  if (!answer) return error(vault.id, `${vault.name}: cannot tell which name to resolve`);
+  const evidence = evidenceOf(answer);
+  const assumed = answer.assumptions.map((a) => a.text);
+  const suffix = assumed.length > 0 ? `; ${assumed.join('; ')}` : '';
+  switch (answer.kind) {
+    case 'zone': {
+      const { link, zone } = answer;
+      if (zone.name !== required)
+        return fail(
+          link.id,
+          `${vnetName} resolves ${vault.name} in zone ${zone.name} (link ${link.name}), which answers for all of ${zone.name} and never hands the query to ${required}`,
+          evidence,
+        );
+      if (answer.direct) return pass(link.id, `${vnetName} is linked to ${required} (link ${link.name})`, evidence);
       return pass(
-        best.link.id,
-        `${vnetName} resolves ${required} through DNS server ${best.dnsServer} in ${best.serverVnet.name}, which is linked (link ${best.link.name})`,
+        link.id,
+        `${vnetName} resolves ${required} through ${middleOf(answer)}, which is linked (link ${link.name})${suffix}`,
+        evidence,
       );
-    case 'link-inactive':
-      return fail(best.link.id, inactiveMessage(estate, best.link, vnetId, vnetName, required));
-    case 'unknown-dns-server':
-      return skip(
-        vnetId,
-        `${vnetName} uses DNS server${best.dnsServers.length === 1 ? '' : 's'} ${best.dnsServers.join(', ')} outside every audited VNet: kvguard cannot see whether ${best.dnsServers.length === 1 ? 'it forwards' : 'they forward'} ${required} to Azure DNS (${AZURE_PROVIDED_DNS})`,
+    }
+    case 'public':
+      return fail(
+        answer.inactiveLink?.id ?? vnetId,
+        publicMessage(estate, vault, zones, answer, vnetId, vnetName, required),
+        evidence,
       );
-    default:
-      return fail(vnetId, notLinkedMessage(estate, vault, zones, vnetId, vnetName, required));
+    case 'unanswered':
+      return fail(
+        answer.resourceId || vnetId,
+        `${vnetName} gets no DNS answer for ${vault.name}: ${answer.reason}`,
+        evidence,
+      );
+    case 'unknown': {
+      const message = answer.reason;
+      return answer.outOfScope
+        ? error(answer.resourceId, message, evidence)
+        : skip(answer.resourceId || vnetId, message, evidence);
+    }
   }
+}
+
+function evidenceOf(answer: DnsAnswer): JsonObject {
+  const evidence: JsonObject = { dns: renderChain(answer) };
+  if (answer.assumptions.length > 0) evidence.assumptions = answer.assumptions.map((a) => a.text);
+  return evidence;
+}
+
+/** The hops between the caller's VNet and the zone: `DNS server 10.0.0.4 (vnet-hub)`, `ruleset rs-hub (...) → inbound endpoint ...`. */
+function middleOf(answer: DnsAnswer): string {
+  return answer.chain
+    .slice(1, answer.kind === 'zone' ? -1 : undefined)
+    .map((h) => h.label)
+    .join(' → ');
+}
+
+function publicMessage(
+  estate: Estate,
+  vault: Vault,
+  zones: readonly PrivateDnsZone[],
+  answer: Extract<DnsAnswer, { kind: 'public' }>,
+  vnetId: string,
+  vnetName: string,
+  required: string,
+): string {
+  if (answer.server) {
+    const servers = estate.virtualNetworks.get(vnetId)?.dnsServers ?? [];
+    const before = servers.indexOf(answer.server) > 0 ? ` (the DNS servers listed before it do not answer)` : '';
+    return `${vnetName} resolves through public resolver ${answer.server}${before}, which cannot see private DNS zones and answers with ${vault.name}'s public address`;
+  }
+  if (answer.inactiveLink) return inactiveMessage(estate, answer.inactiveLink, vnetId, vnetName, required);
+  if (!sameId(answer.vnetId, vnetId)) {
+    const via = middleOf(answer).replace(/ → public DNS$/, '');
+    return `${vnetName} resolves through ${via}, and ${nameOfVnet(estate, answer.vnetId)} is not linked to ${required}, so ${vault.name} resolves to its public address`;
+  }
+  return notLinkedMessage(estate, vault, zones, vnetId, vnetName, required);
 }
 
 function inactiveMessage(
@@ -127,18 +178,6 @@ function notLinkedMessage(
   vnetName: string,
   required: string,
 ): string {
-  const servers = estate.virtualNetworks.get(vnetId)?.dnsServers ?? [];
-  if (servers.length > 0) {
-    const vnetOf = (server: string): string =>
-      server.trim() === AZURE_PROVIDED_DNS
-        ? vnetName
-        : (vnetContaining(estate, server)?.name ?? 'an unaudited network');
-    if (servers.length === 1) {
-      const server = servers[0] ?? '';
-      return `${vnetName} resolves through DNS server ${server} in ${vnetOf(server)}, which is not linked to ${required}`;
-    }
-    return `${vnetName} resolves through DNS servers ${servers.map((s) => `${s} (${vnetOf(s)})`).join(', ')}, but ${required} is linked to none of those VNets`;
-  }
   const linkedPeer = zones
     .flatMap((zone) => estate.linksOf(zone.id).filter(isActiveLink))
     .map((link) => link.virtualNetworkId)

@@ -11,6 +11,7 @@ import {
   publicAccessLabel,
   virtualNetworkRuleFor,
 } from '../src/checks/firewall';
+import { renderHops } from '../src/checks/reach';
 import { error, fail, pass, skip } from '../src/engine/result';
 import type { Rule, RuleContext, RuleResult } from '../src/engine/types';
 import { JsonObject, sameId } from '../src/model/arm';
@@ -63,18 +64,23 @@ const UNKNOWN_CALLER = 'give --caller-ip or --caller-subnet';
 function decide({ estate, vault, caller }: RuleContext, path: EndpointPath): Decision {
   const id = vault.id;
   if (path.reached) {
-    const { link, endpointVnetId } = path.reached;
+    const { link, endpointVnetId, route } = path.reached;
     const callerVnetId = path.callerSource === 'vnet' ? path.callerVnetId : undefined;
     const who = callerVnetId ? `the caller in ${nameOf(callerVnetId)}` : 'the caller';
-    const via =
-      callerVnetId && endpointVnetId && !sameId(callerVnetId, endpointVnetId)
+    // Hops between the caller and the endpoint: a plain peering keeps the short form.
+    const between = (route?.hops ?? []).slice(1, -1).filter((h) => !h.label.startsWith('NSG '));
+    const routed = between.some((h) => !h.label.startsWith('peering'));
+    const via = routed
+      ? ` via ${between.map((h) => h.label).join(' → ')}`
+      : callerVnetId && endpointVnetId && !sameId(callerVnetId, endpointVnetId)
         ? ` over peering with ${nameOf(endpointVnetId)}`
         : '';
+    const assumed = (route?.assumptions ?? []).map((a) => `; ${a.text}`).join('');
     return {
       clause: 'private-endpoint',
       result: pass(
         id,
-        `allowed: ${who} reaches ${vault.name} through private endpoint ${link.endpointName} (Approved)${via}; the firewall does not apply to private endpoint traffic`,
+        `allowed: ${who} reaches ${vault.name} through private endpoint ${link.endpointName} (Approved)${via}; the firewall does not apply to private endpoint traffic${assumed}`,
       ),
     };
   }
@@ -102,6 +108,7 @@ function decide({ estate, vault, caller }: RuleContext, path: EndpointPath): Dec
         ),
       };
     }
+    if (path.unknown) return undecided(vault, path.unknown);
     const why = reasons(path.blocked, trustedRefused);
     return {
       clause: 'public-network-access',
@@ -132,7 +139,17 @@ function decide({ estate, vault, caller }: RuleContext, path: EndpointPath): Dec
       ),
     };
   }
-  return defaultDeny(estate, vault, caller, path, trustedRefused);
+  const denied = defaultDeny(estate, vault, caller, path, trustedRefused);
+  return denied.result.outcome === 'fail' && path.unknown ? undecided(vault, path.unknown) : denied;
+}
+
+/** The public path refuses the caller and the private path could not be judged: say which hop, never fail. */
+function undecided(vault: Vault, unknown: NonNullable<EndpointPath['unknown']>): Decision {
+  const message = `cannot evaluate: the private endpoint path ${unknown.path} stops at a hop kvguard cannot judge: ${unknown.reason}`;
+  return {
+    clause: 'private-endpoint',
+    result: unknown.outOfScope ? error(unknown.resourceId, message) : skip(unknown.resourceId, message),
+  };
 }
 
 /** defaultAction Deny: a virtual network rule or an IP rule must admit the caller. */
@@ -246,6 +263,8 @@ function inputsOf({ vault, caller }: RuleContext, path: EndpointPath): JsonObjec
     privateEndpoints: path.links.map((l) => l.endpointId),
   };
   if (path.reached) evidence.privateEndpoint = path.reached.link.endpointId;
+  if (path.reached?.route) evidence.path = renderHops(path.reached.route.hops);
+  if (path.unknown) evidence.path = path.unknown.path;
   if (path.blocked) evidence.privateEndpointBlocked = path.blocked;
   return evidence;
 }

@@ -12,6 +12,8 @@ import type {
 } from '../model/types';
 import { ipInAnyRange } from './cidr';
 import { carryingEndpoints } from './endpoints';
+import type { Origin } from './reach';
+import { resolveVault } from './resolve';
 
 /**
  * Shared checks over the access path, used by several rules (and by the text/HTML reporters only
@@ -42,6 +44,17 @@ export function callerNetworks(estate: Estate, vault: Vault, caller: CallerProfi
     if (vnetId) ids.set(idKey(vnetId), vnetId);
   }
   return { vnetIds: [...ids.values()], source: 'default' };
+}
+
+/**
+ * Where the caller's packets and DNS queries start: its subnet (route table applies) or VNet; by default
+ * each private endpoint's VNet (DESIGN 2.2), with no subnet named.
+ */
+export function callerOrigins(estate: Estate, vault: Vault, caller: CallerProfile): Origin[] {
+  const networks = callerNetworks(estate, vault, caller);
+  return networks.vnetIds.map((vnetId) =>
+    networks.source === 'caller' && caller.subnetId ? { vnetId, subnetId: caller.subnetId } : { vnetId },
+  );
 }
 
 /** A link that actually answers queries: provisioned and Completed. */
@@ -122,13 +135,13 @@ export function zonesServing(estate: Estate, vault: Vault, caller: CallerProfile
   const required = requiredZoneFor(vault);
   if (!required) return [];
   const candidates = estate.zonesNamed(required);
-  const networks = callerNetworks(estate, vault, caller);
-  const resolving = candidates.filter((zone) =>
-    networks.vnetIds.some((vnetId) => {
-      const r = resolutionOf(estate, zone, vnetId);
-      return r.kind === 'linked' || r.kind === 'via-dns-server';
-    }),
-  );
+  // The zones the caller's resolution lands in (issue 11): its DNS servers, resolvers and rulesets decide.
+  const reached = new Set<string>();
+  for (const origin of callerOrigins(estate, vault, caller)) {
+    const answer = resolveVault(estate, vault, origin);
+    if (answer?.kind === 'zone' && answer.zone.name === required) reached.add(idKey(answer.zone.id));
+  }
+  const resolving = candidates.filter((zone) => reached.has(idKey(zone.id)));
   if (resolving.length > 0) return resolving;
   const grouped = zoneGroupZoneIds(estate, vault);
   const referenced = candidates.filter((zone) => grouped.has(idKey(zone.id)));

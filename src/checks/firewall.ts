@@ -2,8 +2,9 @@ import { idKey, parentId, parseId } from '../model/arm';
 import type { CallerProfile } from '../model/caller';
 import type { Estate } from '../model/estate';
 import type { ServiceEndpoint, Subnet, Vault, VirtualNetworkRule } from '../model/types';
-import { callerNetworks, vnetsConnected } from './access-path';
+import { callerNetworks } from './access-path';
 import { PrivateLink, isLinkApproved, linkStatus, privateLinksOf } from './endpoints';
+import { type Reach, reach, renderHops } from './reach';
 
 /**
  * Reads of a vault's network settings with the service's defaults applied, shared by the firewall rules
@@ -70,9 +71,11 @@ export interface EndpointPath {
   callerSource: 'default' | 'vnet' | 'none';
   callerVnetId: string | undefined;
   /** The Approved link the caller reaches, and the endpoint VNet it routes to. */
-  reached: { link: PrivateLink; endpointVnetId: string | undefined } | undefined;
+  reached: { link: PrivateLink; endpointVnetId: string | undefined; route?: Reach } | undefined;
   /** Why no endpoint carries the caller's traffic, when the vault has endpoints. */
   blocked: string | undefined;
+  /** The path to an endpoint could not be judged (a hop ARM does not show, or out of scope). */
+  unknown?: { reason: string; resourceId: string; outOfScope: boolean; path: string };
   links: PrivateLink[];
 }
 
@@ -100,22 +103,64 @@ export function privateEndpointPath(estate: Estate, vault: Vault, caller: Caller
     return { ...base, callerSource: 'default', callerVnetId: undefined, blocked: notApproved(links) };
   }
   const callerVnetId = networks.vnetIds[0];
-  const routed = links.filter((link) => {
-    const endpointVnetId = endpointVnetOf(link);
-    return (
-      callerVnetId !== undefined && endpointVnetId !== undefined && vnetsConnected(estate, callerVnetId, endpointVnetId)
-    );
-  });
-  const approved = routed.find(isLinkApproved);
+  const routes = links.map((link) => ({ link, route: routeTo(estate, callerVnetId, caller.subnetId, link) }));
+  const routed = routes.filter((r) => r.route?.kind === 'reached');
+  const approved = routed.find((r) => isLinkApproved(r.link));
   if (approved)
     return {
       ...base,
       callerSource: 'vnet',
       callerVnetId,
-      reached: { link: approved, endpointVnetId: endpointVnetOf(approved) },
+      reached: { link: approved.link, endpointVnetId: endpointVnetOf(approved.link), route: approved.route },
     };
-  const blocked = routed.length > 0 ? notApproved(routed) : noRoute(callerVnetId, links);
-  return { ...base, callerSource: 'vnet', callerVnetId, blocked };
+  if (routed.length > 0)
+    return { ...base, callerSource: 'vnet', callerVnetId, blocked: notApproved(routed.map((r) => r.link)) };
+  const stopped = routes.map((r) => r.route).filter((r): r is Reach => r !== undefined);
+  const unknown = stopped.find((r): r is Extract<Reach, { kind: 'unknown' }> => r.kind === 'unknown');
+  const blockedRoutes = stopped.filter((r): r is Extract<Reach, { kind: 'blocked' }> => r.kind === 'blocked');
+  const reasons = blockedRoutes.filter((r) => !r.noRoute).map((r) => r.reason);
+  const blocked = reasons.length > 0 ? reasons.join('; ') : noRoute(callerVnetId, links);
+  return {
+    ...base,
+    callerSource: 'vnet',
+    callerVnetId,
+    blocked: unknown ? undefined : blocked,
+    unknown: unknown
+      ? {
+          reason: unknown.reason,
+          resourceId: unknown.resourceId,
+          outOfScope: unknown.outOfScope,
+          path: renderHops(unknown.hops),
+        }
+      : undefined,
+  };
+}
+
+/**
+ * The caller's route to an endpoint's NIC address (TCP 443), or undefined when the endpoint is not in the
+ * audited scope or names no subnet.
+ */
+function routeTo(
+  estate: Estate,
+  callerVnetId: string | undefined,
+  subnetId: string | undefined,
+  link: PrivateLink,
+): Reach | undefined {
+  const endpoint = link.endpoint;
+  if (!callerVnetId || !endpoint?.subnetId) return undefined;
+  const address =
+    estate
+      .nicsOf(endpoint)
+      .nics.flatMap((nic) => nic.ipConfigurations.map((c) => c.privateIPAddress))
+      .find((a): a is string => a !== undefined) ?? endpoint.customDnsConfigs.flatMap((c) => c.ipAddresses)[0];
+  if (!address) return undefined;
+  return reach(estate, subnetId ? { vnetId: callerVnetId, subnetId } : { vnetId: callerVnetId }, {
+    ip: address,
+    port: 443,
+    protocol: 'Tcp',
+    label: `endpoint ${address}`,
+    subnetId: endpoint.subnetId,
+  });
 }
 
 function endpointVnetOf(link: PrivateLink): string | undefined {

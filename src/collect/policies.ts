@@ -109,30 +109,6 @@ export interface BackoffSettings {
 
 export const DEFAULT_BACKOFF: BackoffSettings = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 32000 };
 
-/**
- * ARM answers a throttled read with 429 and usually `Retry-After`; the SDK's retry policy waits that
- * out, but fails a 429 without it at once (and gives up after its own retry count). This policy sits
- * outside the SDK's retry policy and backs such a 429 off: Retry-After when given, else exponential
- * delay with full jitter, bounded.
- * https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling
- */
-export function throttleBackoffPolicy(
-  settings: BackoffSettings,
-  sleep: (ms: number) => Promise<void> = delay,
-): PipelinePolicy {
-  return {
-    name: 'kvguardThrottleBackoff',
-    async sendRequest(request, next) {
-      let response = await next(request);
-      for (let attempt = 0; response.status === 429 && attempt < settings.maxRetries; attempt++) {
-        await sleep(backoffDelay(response, attempt, settings));
-        response = await next(request);
-      }
-      return response;
-    },
-  };
-}
-
 export function backoffDelay(
   response: Pick<PipelineResponse, 'headers'>,
   attempt: number,

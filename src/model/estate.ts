@@ -1,5 +1,7 @@
 import { ArmResource, idKey, parentId, parseId } from './arm';
 import * as normalize from './normalize';
+import * as network from './normalize-network';
+import type * as net from './network-types';
 import * as rbac from './rbac';
 import type {
   ARecordSet,
@@ -13,6 +15,7 @@ import type {
   VaultPrivateEndpointConnection,
   VirtualNetwork,
   VirtualNetworkLink,
+  VirtualNetworkPeering,
 } from './types';
 
 /**
@@ -22,6 +25,25 @@ import type {
  */
 export type SkippableRead = 'zone-groups' | 'diagnostic-settings';
 export const SKIPPABLE_READS: readonly SkippableRead[] = ['zone-groups', 'diagnostic-settings'];
+
+/** The routing and name-resolution types (issue 11), lower-cased. */
+export const NETWORK_TYPES = {
+  peering: 'microsoft.network/virtualnetworks/virtualnetworkpeerings',
+  routeTable: 'microsoft.network/routetables',
+  networkSecurityGroup: 'microsoft.network/networksecuritygroups',
+  azureFirewall: 'microsoft.network/azurefirewalls',
+  firewallPolicy: 'microsoft.network/firewallpolicies',
+  virtualWan: 'microsoft.network/virtualwans',
+  virtualHub: 'microsoft.network/virtualhubs',
+  hubConnection: 'microsoft.network/virtualhubs/hubvirtualnetworkconnections',
+  hubRouteTable: 'microsoft.network/virtualhubs/hubroutetables',
+  dnsResolver: 'microsoft.network/dnsresolvers',
+  inboundEndpoint: 'microsoft.network/dnsresolvers/inboundendpoints',
+  outboundEndpoint: 'microsoft.network/dnsresolvers/outboundendpoints',
+  forwardingRuleset: 'microsoft.network/dnsforwardingrulesets',
+  forwardingRule: 'microsoft.network/dnsforwardingrulesets/forwardingrules',
+  rulesetLink: 'microsoft.network/dnsforwardingrulesets/virtualnetworklinks',
+} as const;
 
 /** ARM types the model reads, lower-cased (ARG lower-cases `type`; ARM GET does not). */
 export const MODEL_TYPES = {
@@ -40,6 +62,7 @@ export const MODEL_TYPES = {
   diagnosticSetting: 'microsoft.insights/diagnosticsettings',
   roleAssignment: 'microsoft.authorization/roleassignments',
   roleDefinition: 'microsoft.authorization/roledefinitions',
+  ...NETWORK_TYPES,
 } as const;
 
 const KNOWN_TYPES = new Set<string>(Object.values(MODEL_TYPES));
@@ -97,6 +120,20 @@ export class Estate {
   readonly diagnosticSettings = new Index<DiagnosticSetting>();
   readonly roleAssignments = new Index<rbac.RoleAssignment>();
   readonly roleDefinitions = new Index<rbac.RoleDefinition>();
+  readonly routeTables = new Index<net.RouteTable>();
+  readonly networkSecurityGroups = new Index<net.NetworkSecurityGroup>();
+  readonly azureFirewalls = new Index<net.AzureFirewall>();
+  readonly firewallPolicies = new Index<net.FirewallPolicy>();
+  readonly virtualWans = new Index<net.VirtualWan>();
+  readonly virtualHubs = new Index<net.VirtualHub>();
+  readonly hubConnections = new Index<net.HubVirtualNetworkConnection>();
+  readonly hubRouteTables = new Index<net.HubRouteTable>();
+  readonly dnsResolvers = new Index<net.DnsResolver>();
+  readonly inboundEndpoints = new Index<net.DnsResolverInboundEndpoint>();
+  readonly outboundEndpoints = new Index<net.DnsResolverOutboundEndpoint>();
+  readonly forwardingRulesets = new Index<net.DnsForwardingRuleset>();
+  readonly forwardingRules = new Index<net.ForwardingRule>();
+  readonly rulesetLinks = new Index<net.RulesetVirtualNetworkLink>();
   /** Reads the source left out on purpose (`--skip-reads`), or that it cannot hold (a Resource Graph response). */
   skippedReads: ReadonlySet<SkippableRead> = new Set();
   /** Why each skipped read is missing, worded for a skip reason (`--skip-reads zone-groups`). */
@@ -125,6 +162,11 @@ export class Estate {
   private readonly recordByZoneAndName = new Map<string, ARecordSet>();
   private readonly recordsByFirstLabel = multiMap<ARecordSet>();
   private readonly settingsByTarget = multiMap<DiagnosticSetting>();
+  private readonly hubConnectionsByVnet = multiMap<net.HubVirtualNetworkConnection>();
+  private readonly hubConnectionsByHub = multiMap<net.HubVirtualNetworkConnection>();
+  private readonly rulesByRuleset = multiMap<net.ForwardingRule>();
+  private readonly rulesetLinksByVnet = multiMap<net.RulesetVirtualNetworkLink>();
+  private readonly pendingPeerings: { vnetId: string; peering: VirtualNetworkPeering }[] = [];
 
   private vaultNames: Set<string> | undefined;
 
@@ -214,6 +256,42 @@ export class Estate {
     return this.settingsByTarget.get(resourceId);
   }
 
+  private peeringsTo: Map<string, { from: VirtualNetwork; peering: VirtualNetworkPeering }[]> | undefined;
+
+  /** The peerings other VNets list toward this one (built once, on first use). */
+  peeringsToVnet(vnetId: string): { from: VirtualNetwork; peering: VirtualNetworkPeering }[] {
+    if (!this.peeringsTo) {
+      const map = new Map<string, { from: VirtualNetwork; peering: VirtualNetworkPeering }[]>();
+      for (const from of this.virtualNetworks.all()) {
+        for (const peering of from.peerings) {
+          if (!peering.remoteVirtualNetworkId) continue;
+          const key = idKey(peering.remoteVirtualNetworkId);
+          map.set(key, [...(map.get(key) ?? []), { from, peering }]);
+        }
+      }
+      this.peeringsTo = map;
+    }
+    return this.peeringsTo.get(idKey(vnetId)) ?? [];
+  }
+
+  /** The Virtual WAN hub connections whose remote VNet is this one. */
+  hubConnectionsOfVnet(vnetId: string): net.HubVirtualNetworkConnection[] {
+    return this.hubConnectionsByVnet.get(vnetId);
+  }
+
+  hubConnectionsOfHub(hubId: string): net.HubVirtualNetworkConnection[] {
+    return this.hubConnectionsByHub.get(hubId);
+  }
+
+  forwardingRulesOf(rulesetId: string): net.ForwardingRule[] {
+    return this.rulesByRuleset.get(rulesetId);
+  }
+
+  /** The forwarding ruleset links to a VNet: a linked VNet's Azure-provided DNS applies the ruleset. */
+  rulesetLinksToVnet(vnetId: string): net.RulesetVirtualNetworkLink[] {
+    return this.rulesetLinksByVnet.get(vnetId);
+  }
+
   /** @internal used by buildEstate */
   add(resource: ArmResource): void {
     const type = resource.type.toLowerCase();
@@ -300,7 +378,78 @@ export class Estate {
         this.roleDefinitions.set(rbac.roleDefinition(resource));
         return;
       default:
-        this.ignoredTypes.set(type, (this.ignoredTypes.get(type) ?? 0) + 1);
+        if (!this.addNetwork(type, resource)) this.ignoredTypes.set(type, (this.ignoredTypes.get(type) ?? 0) + 1);
+    }
+  }
+
+  /** The routing and name-resolution types; false when the type is none of them. */
+  private addNetwork(type: string, resource: ArmResource): boolean {
+    switch (type) {
+      case NETWORK_TYPES.peering:
+        this.pendingPeerings.push({
+          vnetId: parentId(resource.id),
+          peering: normalize.virtualNetworkPeering({
+            id: resource.id,
+            name: resource.name,
+            properties: resource.properties ?? {},
+          }),
+        });
+        return true;
+      case NETWORK_TYPES.routeTable:
+        this.routeTables.set(network.routeTable(resource));
+        return true;
+      case NETWORK_TYPES.networkSecurityGroup:
+        this.networkSecurityGroups.set(network.networkSecurityGroup(resource));
+        return true;
+      case NETWORK_TYPES.azureFirewall:
+        this.azureFirewalls.set(network.azureFirewall(resource));
+        return true;
+      case NETWORK_TYPES.firewallPolicy:
+        this.firewallPolicies.set(network.firewallPolicy(resource));
+        return true;
+      case NETWORK_TYPES.virtualWan:
+        this.virtualWans.set(network.virtualWan(resource));
+        return true;
+      case NETWORK_TYPES.virtualHub:
+        this.virtualHubs.set(network.virtualHub(resource));
+        return true;
+      case NETWORK_TYPES.hubConnection: {
+        const connection = network.hubVirtualNetworkConnection(resource);
+        this.hubConnections.set(connection);
+        this.hubConnectionsByHub.add(connection.hubId, connection);
+        if (connection.remoteVirtualNetworkId)
+          this.hubConnectionsByVnet.add(connection.remoteVirtualNetworkId, connection);
+        return true;
+      }
+      case NETWORK_TYPES.hubRouteTable:
+        this.hubRouteTables.set(network.hubRouteTable(resource));
+        return true;
+      case NETWORK_TYPES.dnsResolver:
+        this.dnsResolvers.set(network.dnsResolver(resource));
+        return true;
+      case NETWORK_TYPES.inboundEndpoint:
+        this.inboundEndpoints.set(network.inboundEndpoint(resource));
+        return true;
+      case NETWORK_TYPES.outboundEndpoint:
+        this.outboundEndpoints.set(network.outboundEndpoint(resource));
+        return true;
+      case NETWORK_TYPES.forwardingRuleset:
+        this.forwardingRulesets.set(network.forwardingRuleset(resource));
+        return true;
+      case NETWORK_TYPES.forwardingRule: {
+        const rule = network.forwardingRule(resource);
+        this.forwardingRules.set(rule);
+        this.rulesByRuleset.add(rule.rulesetId, rule);
+        return true;
+      }
+      case NETWORK_TYPES.rulesetLink: {
+        const link = network.rulesetVirtualNetworkLink(resource);
+        this.rulesetLinks.set(link);
+        if (link.virtualNetworkId) this.rulesetLinksByVnet.add(link.virtualNetworkId, link);
+        return true;
+      }
+      default:
+        return false;
     }
   }
 
@@ -316,6 +465,15 @@ export class Estate {
       else target.privateEndpointConnections.push(connection);
     }
     this.pendingConnections.length = 0;
+    // A peering listed as its own resource replaces the VNet's inline copy of the same name (fresher).
+    for (const { vnetId, peering } of this.pendingPeerings) {
+      const vnet = this.virtualNetworks.get(vnetId);
+      if (!vnet) continue;
+      const at = vnet.peerings.findIndex((p) => (p.name ?? '').toLowerCase() === (peering.name ?? '').toLowerCase());
+      if (at >= 0) vnet.peerings[at] = peering;
+      else vnet.peerings.push(peering);
+    }
+    this.pendingPeerings.length = 0;
     for (const s of this.subnets.all()) {
       const vnet = this.virtualNetworks.get(s.virtualNetworkId);
       if (vnet && !vnet.subnetIds.some((id) => idKey(id) === idKey(s.id))) vnet.subnetIds.push(s.id);

@@ -30,6 +30,7 @@ import type {
   VaultPrivateEndpointConnection,
   VirtualNetwork,
   VirtualNetworkLink,
+  VirtualNetworkPeering,
 } from './types';
 
 /** One normalizer per ARM type: pure functions from an ARM GET body to the model's entity. */
@@ -255,7 +256,29 @@ export function subnet(resource: ArmResource): Subnet {
       locations: asStrings(asObject(se)?.locations),
       provisioningState: asString(asObject(se)?.provisioningState),
     })),
+    routeTableId: refId(p.routeTable),
+    networkSecurityGroupId: refId(p.networkSecurityGroup),
+    privateEndpointNetworkPolicies: asString(p.privateEndpointNetworkPolicies),
     resource,
+  };
+}
+
+/** A peering, inline in its VNet or as its own `virtualNetworks/virtualNetworkPeerings` resource. */
+export function virtualNetworkPeering(peering: JsonValue): VirtualNetworkPeering {
+  const pp = props(peering);
+  return {
+    id: asString(asObject(peering)?.id),
+    name: asString(asObject(peering)?.name),
+    remoteVirtualNetworkId: refId(pp.remoteVirtualNetwork),
+    peeringState: asString(pp.peeringState),
+    allowVirtualNetworkAccess: asBoolean(pp.allowVirtualNetworkAccess),
+    allowForwardedTraffic: asBoolean(pp.allowForwardedTraffic),
+    allowGatewayTransit: asBoolean(pp.allowGatewayTransit),
+    useRemoteGateways: asBoolean(pp.useRemoteGateways),
+    remoteAddressPrefixes: asStrings(
+      asObject(pp.remoteVirtualNetworkAddressSpace)?.addressPrefixes ??
+        asObject(pp.remoteAddressSpace)?.addressPrefixes,
+    ),
   };
 }
 
@@ -282,15 +305,7 @@ export function virtualNetwork(resource: ArmResource): { vnet: VirtualNetwork; s
       addressPrefixes: asStrings(asObject(p.addressSpace)?.addressPrefixes),
       dnsServers: asStrings(asObject(p.dhcpOptions)?.dnsServers),
       subnetIds: subnets.map((s) => s.id),
-      peerings: asArray(p.virtualNetworkPeerings).map((peering) => {
-        const pp = props(peering);
-        return {
-          id: asString(asObject(peering)?.id),
-          name: asString(asObject(peering)?.name),
-          remoteVirtualNetworkId: refId(pp.remoteVirtualNetwork),
-          peeringState: asString(pp.peeringState),
-        };
-      }),
+      peerings: asArray(p.virtualNetworkPeerings).map(virtualNetworkPeering),
       resource,
     },
     subnets,

@@ -158,6 +158,14 @@ export interface VirtualNetworkPeering {
   name: string | undefined;
   remoteVirtualNetworkId: string | undefined;
   peeringState: string | undefined;
+  /** "Allow this VNet to access the remote VNet"; ARM defaults it to true. */
+  allowVirtualNetworkAccess: boolean | undefined;
+  /** "Allow this VNet to receive traffic forwarded from the remote VNet" (by an appliance there); default false. */
+  allowForwardedTraffic: boolean | undefined;
+  allowGatewayTransit: boolean | undefined;
+  useRemoteGateways: boolean | undefined;
+  /** The remote VNet's address space as the peering last synced it. */
+  remoteAddressPrefixes: string[];
 }
 
 export interface VirtualNetwork {
@@ -185,6 +193,11 @@ export interface Subnet {
   virtualNetworkId: string;
   addressPrefixes: string[];
   serviceEndpoints: ServiceEndpoint[];
+  /** The subnet's route table (`properties.routeTable.id`). */
+  routeTableId: string | undefined;
+  networkSecurityGroupId: string | undefined;
+  /** `Disabled` (the default), `Enabled`, `NetworkSecurityGroupEnabled` or `RouteTableEnabled`. */
+  privateEndpointNetworkPolicies: string | undefined;
   resource: ArmResource;
 }
 

@@ -40,3 +40,19 @@ export function hopStatus(findings: readonly Finding[]): HopStatus {
   if (findings.some((f) => f.outcome === 'pass')) return 'pass';
   return 'none';
 }
+
+/**
+ * The caller's route and DNS chain as the rules followed them (KV301's `evidence.path`, KV203's
+ * `evidence.dns`), e.g. `Caller snet-app → UDR 0.0.0.0/0 → firewall 10.0.1.4 (vnet-hub) → peering → endpoint
+ * 10.1.1.4`: one line each, without repeats, in the findings' order.
+ */
+export function routeLines(findings: readonly Finding[]): { label: 'route' | 'dns'; text: string }[] {
+  const lines: { label: 'route' | 'dns'; text: string }[] = [];
+  const add = (label: 'route' | 'dns', value: unknown): void => {
+    if (typeof value === 'string' && value !== '' && !lines.some((l) => l.label === label && l.text === value))
+      lines.push({ label, text: value });
+  };
+  for (const finding of findings) add('route', finding.evidence?.path);
+  for (const finding of findings) add('dns', finding.evidence?.dns);
+  return lines;
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, RunResult } from '../engine/types';
 import { CallerProfile, isDefaultCaller } from '../model/caller';
-import { HOPS, hopOf, hopStatus } from './access-path';
+import { HOPS, hopOf, hopStatus, routeLines } from './access-path';
 import {
   docUrlOf,
   lastSegment,
@@ -78,6 +78,16 @@ function notices(result: RunResult): string {
   return `<div class="notices"><h2>Notices</h2><ul>${items.join('')}</ul></div>`;
 }
 
+/** The caller's route and DNS chain under the path, when the rules followed one (issue 11). */
+function routesHtml(vault: VaultFindings): string {
+  return routeLines(vault.findings)
+    .map(
+      ({ label, text }) =>
+        `<p class="route" data-kind="${label}"><span class="muted">${label === 'dns' ? 'DNS' : 'Route'}</span> ${h(text)}</p>\n`,
+    )
+    .join('');
+}
+
 function vaultSection(vault: VaultFindings, options: ReportOptions): string {
   const hops = HOPS.map(({ hop, label }) => {
     const findings = vault.findings.filter((f) => hopOf(f) === hop);
@@ -101,7 +111,7 @@ function vaultSection(vault: VaultFindings, options: ReportOptions): string {
 <ol class="path" aria-label="access path of ${h(vault.label)}">
 ${hops.join('\n')}
 </ol>
-<table class="findings"><thead><tr><th>Outcome</th><th>Rule</th><th>Message</th><th>Resource</th></tr></thead>
+${routesHtml(vault)}<table class="findings"><thead><tr><th>Outcome</th><th>Rule</th><th>Message</th><th>Resource</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table>

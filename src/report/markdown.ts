@@ -1,6 +1,7 @@
 import type { Finding, Notice, RunResult } from '../engine/types';
 import { docUrlOf, lastSegment, ruleMetaOf, shortResource, shownOutcome } from './common';
 import { escapeMarkdown, escapeMarkdownCell } from './escape';
+import { routeLines } from './access-path';
 import type { ReportOptions, Reporter } from './types';
 import { findingsByVault } from './vaults';
 
@@ -31,6 +32,17 @@ export const markdownReport: Reporter = (result, options) => {
       ...result.notices.map((n) => `- ${NOTICE_ICON[n.level]} ${n.level}: ${escapeMarkdown(n.message)}`),
     );
   }
+  // The route and DNS chain of the vaults that need attention (a passing estate's comment stays short).
+  const needing = new Set(attention.map((f) => f.vaultId));
+  const paths = findingsByVault(result)
+    .filter((v) => needing.has(v.vaultId))
+    .flatMap((v) =>
+      routeLines(v.findings).map(
+        ({ label, text }) =>
+          `- **${escapeMarkdown(v.label)}** ${label === 'dns' ? 'DNS' : 'route'}: ${escapeMarkdown(text)}`,
+      ),
+    );
+  if (paths.length > 0) out.push('', '**Paths**', '', ...paths);
   if (attention.length > 0) {
     out.push(
       '',

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { ruleDocUrl } from '../engine/docs';
 import type { Finding, Notice, Outcome, RunResult } from '../engine/types';
-import { HOPS, hopOf, hopStatus } from './access-path';
+import { HOPS, hopOf, hopStatus, routeLines } from './access-path';
 import { suppressionText } from './common';
 import { escapeControl as t } from './escape';
 import { VaultFindings, findingsByVault } from './vaults';
@@ -71,6 +71,7 @@ function renderVault(block: VaultBlock, verbosity: NonNullable<ReportOptions['ve
     lines.push(
       `  ${hops.map((h) => (h.findings.length === 0 ? c.dim(h.label) : `${h.label} ${hopMark(h.findings, c)}`)).join(c.dim(' → '))}`,
     );
+    for (const { label, text } of routeLines(block.findings)) lines.push(`  ${c.dim(label.padEnd(5))} ${text}`);
   }
   for (const { label, findings } of hops) {
     const shown = findings.filter((f) => isFailing(f) || f.suppressed || verbosity === 'verbose').sort(byOutcome);

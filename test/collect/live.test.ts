@@ -286,7 +286,7 @@ describe("the caller's VNet in a subscription not audited", () => {
           outcome: 'pass',
           resourceId: path.ids.hubLink,
           message:
-            'vnet-app resolves privatelink.vaultcore.azure.net through DNS server 10.0.0.4 in vnet-hub, which is linked (link link-vnet-hub)',
+            'vnet-app resolves privatelink.vaultcore.azure.net through DNS server 10.0.0.4 (vnet-hub), which is linked (link link-vnet-hub); assumes the DNS server at 10.0.0.4 in vnet-hub forwards to Azure DNS (168.63.129.16): kvguard cannot see its configuration',
         }),
       ]);
     });

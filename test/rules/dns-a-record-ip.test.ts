@@ -100,25 +100,41 @@ ruleTester(dnsARecordIp, [
     ],
   },
   {
+    // Issue 11: the record is judged per caller. Spokes are peered only with the hub, so each default caller
+    // (a client in an endpoint's VNet) reaches only its own endpoint.
     name: 'two endpoints sharing the hub zone, record overwritten by the second',
     resources: withRecordAddresses(shared, recordId, ['10.2.1.4']),
-    expected: [
-      {
-        outcome: 'fail',
-        resourceId: recordId,
-        message: "A record kv-payments-prod points at 10.2.1.4; the private endpoints' NICs have 10.1.1.4, 10.2.1.4",
-      },
-    ],
-  },
-  {
-    name: 'two endpoints sharing the hub zone, both addresses present',
-    resources: withRecordAddresses(shared, recordId, ['10.2.1.4', '10.1.1.4']),
     expected: [
       {
         outcome: 'pass',
         resourceId: recordId,
         message:
-          "A record kv-payments-prod points at 10.1.1.4, 10.2.1.4; the private endpoints' NICs have 10.1.1.4, 10.2.1.4",
+          "A record kv-payments-prod points at 10.2.1.4; the private endpoint's NIC the caller reaches has 10.2.1.4",
+      },
+      {
+        outcome: 'fail',
+        resourceId: recordId,
+        message:
+          "A record kv-payments-prod points at 10.2.1.4, which callers in vnet-spoke-kv-payments-prod cannot use (10.2.1.4: pe-kv-payments-prod-2 cannot be reached: vnet-spoke-kv-payments-prod has no route to vnet-spoke-2: not the same VNet, no Connected peering, no Virtual WAN hub); they reach the private endpoint's NIC at 10.1.1.4",
+      },
+    ],
+  },
+  {
+    // A client picks either address: the one in the other spoke times out.
+    name: 'two endpoints sharing the hub zone, both addresses present',
+    resources: withRecordAddresses(shared, recordId, ['10.2.1.4', '10.1.1.4']),
+    expected: [
+      {
+        outcome: 'fail',
+        resourceId: recordId,
+        message:
+          "A record kv-payments-prod points at 10.1.1.4, 10.2.1.4, which callers in vnet-spoke-2 cannot use (10.1.1.4: pe-kv-payments-prod cannot be reached: vnet-spoke-2 has no route to vnet-spoke-kv-payments-prod: not the same VNet, no Connected peering, no Virtual WAN hub); they reach the private endpoint's NIC at 10.2.1.4",
+      },
+      {
+        outcome: 'fail',
+        resourceId: recordId,
+        message:
+          "A record kv-payments-prod points at 10.1.1.4, 10.2.1.4, which callers in vnet-spoke-kv-payments-prod cannot use (10.2.1.4: pe-kv-payments-prod-2 cannot be reached: vnet-spoke-kv-payments-prod has no route to vnet-spoke-2: not the same VNet, no Connected peering, no Virtual WAN hub); they reach the private endpoint's NIC at 10.1.1.4",
       },
     ],
   },

@@ -53,7 +53,7 @@ ruleTester(dnsZoneLinked, [
       {
         outcome: 'pass',
         resourceId: hubLink,
-        message: `${spoke} resolves ${zone} through DNS server 10.0.0.4 in vnet-hub, which is linked (link link-vnet-hub)`,
+        message: `${spoke} resolves ${zone} through DNS server 10.0.0.4 (vnet-hub), which is linked (link link-vnet-hub); assumes the DNS server at 10.0.0.4 in vnet-hub forwards to Azure DNS (168.63.129.16): kvguard cannot see its configuration`,
       },
     ],
   },
@@ -139,18 +139,19 @@ ruleTester(dnsZoneLinked, [
       {
         outcome: 'fail',
         resourceId: spokeVnet,
-        message: `${spoke} resolves through DNS server 10.0.0.4 in vnet-hub, which is not linked to ${zone}`,
+        message: `${spoke} resolves through DNS server 10.0.0.4 (vnet-hub), and vnet-hub is not linked to ${zone}, so kv-payments-prod resolves to its public address`,
       },
     ],
   },
   {
+    // The first server that answers decides (issue 11): kvguard cannot tell whether 192.168.10.4 does.
     name: 'on-premises DNS servers',
     resources: withDnsServers(path.resources, spokeVnet, ['192.168.10.4', '192.168.10.5']),
     expected: [
       {
         outcome: 'skipped',
         resourceId: spokeVnet,
-        message: `${spoke} uses DNS servers 192.168.10.4, 192.168.10.5 outside every audited VNet: kvguard cannot see whether they forward ${zone} to Azure DNS (168.63.129.16)`,
+        message: `${spoke} uses DNS server 192.168.10.4 outside every audited VNet: kvguard cannot see whether it forwards ${zone} to Azure DNS (168.63.129.16)`,
       },
     ],
   },

@@ -14,6 +14,7 @@ import { setExitCode } from '../main';
 import { AuditOutput, loadConfigFile, renderReport, runAudit, toolInfo, writeFileAtomic } from '../pipeline';
 import { checkOutputTarget } from '../output-file';
 import { repeatable } from '../repeatable';
+import { escapeControl } from '../../report/escape';
 import { AuditSource, SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
 import { RULES } from '../../../rules/index';
 
@@ -183,9 +184,13 @@ function withOperation(config: KvguardConfig | undefined, operation: string | un
 function incompleteLine(result: RunResult): string {
   const errors = result.summary.error;
   const parts = errors > 0 ? [`${errors} finding${errors === 1 ? '' : 's'} could not be evaluated`] : [];
-  const sourceErrors = result.notices.filter((n) => n.level === 'error').length;
-  if (sourceErrors > 0) parts.push(`the source reported ${sourceErrors} error${sourceErrors === 1 ? '' : 's'}`);
-  return `incomplete run: ${parts.join(' and ')} (exit 2; --allow-partial gates on the rest)`;
+  const sourceErrors = result.notices.filter((n) => n.level === 'error');
+  if (sourceErrors.length > 0)
+    parts.push(`the source reported ${sourceErrors.length} error${sourceErrors.length === 1 ? '' : 's'}`);
+  // The cause, not only a count: the first collection error (status, code and request), else the first error finding.
+  const first = sourceErrors[0]?.message ?? result.findings.find((f) => f.outcome === 'error')?.message;
+  const cause = first === undefined ? '' : `; first: ${escapeControl(first)}`;
+  return `incomplete run: ${parts.join(' and ')}${cause} (exit 2; --allow-partial gates on the rest)`;
 }
 
 /** Colour on a terminal only: never in a file, never with --no-color or NO_COLOR (https://no-color.org). */
