@@ -96,6 +96,7 @@ const NETWORK_TOPOLOGY: TypeMapping[] = [
   NSG,
   child(NSG, 'securityRules', 'securityRuleName', 'azure-native:network:SecurityRule'),
   network('AzureFirewall', 'azureFirewalls', 'azureFirewallName'),
+  network('FirewallPolicy', 'firewallPolicies', 'firewallPolicyName'),
   network('VirtualWan', 'virtualWans', 'virtualWANName'),
   VIRTUAL_HUB,
   child(
@@ -104,6 +105,7 @@ const NETWORK_TOPOLOGY: TypeMapping[] = [
     'connectionName',
     'azure-native:network:HubVirtualNetworkConnection',
   ),
+  child(VIRTUAL_HUB, 'hubRouteTables', 'routeTableName', 'azure-native:network:HubRouteTable'),
   RESOLVER,
   child(RESOLVER, 'inboundEndpoints', 'inboundEndpointName', 'azure-native:dnsresolver:InboundEndpoint'),
   child(RESOLVER, 'outboundEndpoints', 'outboundEndpointName', 'azure-native:dnsresolver:OutboundEndpoint'),
