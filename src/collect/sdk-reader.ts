@@ -196,6 +196,9 @@ function clientOptions(settings: SdkReaderSettings) {
     // One scope for every client (arm-keyvault defaults to `${endpoint}/.default`, the others to the
     // public cloud's https://management.azure.com/.default whatever the endpoint).
     credentials: { scopes: [settings.scope] },
+    // arm-authorization 9 (core-client) reads `credentialScopes` instead and defaults to `${endpoint}/.default`,
+    // a token ARM refuses (401 InvalidAuthenticationTokenAudience).
+    credentialScopes: [settings.scope],
     ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
     // The SDK's own retry is off: requestFatePolicy decides every retry, within the run's budget and deadline
     // (the SDK's would retry 5xx and resets on its own clock, and never a 429 without Retry-After or a cut body).
