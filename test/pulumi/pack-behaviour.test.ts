@@ -91,7 +91,9 @@ test('every rule of the catalogue is a policy of the pack, its kind from the rul
 
 test('a message shows its rule id once (the description line), not again in the text', async () => {
   const result = await run('pending-approval', await freshPreview('pending-approval'), readmeConfig);
-  expect(result.diagnostics.map((d) => d.message.split('KV102').length - 1)).toEqual([1, 0]);
+  expect(result.diagnostics.map((d) => [d.policy, d.message.split('KV102').length - 1])).toEqual([
+    ['private-endpoint-approved', 1],
+  ]);
   expect(result.diagnostics[0]?.message.split('\n')[0]).toBe('KV102: Every private endpoint connection is Approved');
 });
 
