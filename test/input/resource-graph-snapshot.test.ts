@@ -39,8 +39,6 @@ function azGraphQuery(store: ResourceStore, query: string, subscriptions: string
   };
 }
 
-const key = (f: Finding): string => `${f.ruleId} ${f.vaultId} ${f.resourceId}`;
-
 describe('a Resource Graph snapshot from kvguard snapshot --print-query', () => {
   it('prints the queries docs/queries holds, the README uses them', async () => {
     for (const table of ['resources', 'dnsresources'] as const) {
