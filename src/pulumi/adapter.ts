@@ -166,7 +166,7 @@ export function adaptStack(views: readonly PulumiResourceView[], options: Adapte
   for (const entry of pending.values()) {
     const id = idOf(entry.view.urn);
     if (!id) continue;
-    dangling.push(...resolveReferences(entry, idOf, pending));
+    for (const d of resolveReferences(entry, idOf, pending)) dangling.push(d);
     if (entry.mapping.token === 'azure-native:resources:ResourceGroup') continue;
     const planned = entry.creating || isPlanned(entry);
     if (planned) plan(entry, id, options.cloud ?? 'AzureCloud');
