@@ -61,7 +61,9 @@ export class AttemptTimeoutError extends Error {
     timeoutMs: number,
     attempts: number,
   ) {
-    super(`no answer within ${formatDuration(timeoutMs)} (${attempts} attempt${attempts === 1 ? '' : 's'}): ${request}`);
+    super(
+      `no answer within ${formatDuration(timeoutMs)} (${attempts} attempt${attempts === 1 ? '' : 's'}): ${request}`,
+    );
   }
 }
 

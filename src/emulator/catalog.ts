@@ -1,3 +1,5 @@
+import { TOPOLOGY_SPECS } from './catalog-topology';
+
 /**
  * Routes (case-insensitive; {sub}/{rg} = /subscriptions/{sub}/resourceGroups/{rg}; GET lists page with nextLink):
  *
@@ -100,6 +102,8 @@ const SPECS: TypeSpec[] = [
   },
   { type: 'Microsoft.Authorization/roleAssignments', kind: 'extension', apiVersions: AUTHORIZATION },
   { type: 'Microsoft.Authorization/roleDefinitions', kind: 'extension', apiVersions: AUTHORIZATION },
+  // Route tables, NSGs, firewalls, Virtual WAN, DNS Private Resolver (issue 11): see catalog-topology.ts.
+  ...TOPOLOGY_SPECS,
 ];
 
 /** `GET .../privateDnsZones/{zone}/ALL`: every record set of the zone (RecordSets_List). */

@@ -46,7 +46,9 @@ function wire(steps: Step[]): { next: SendRequest; attempts: () => number } {
     attempts += 1;
     if (step === 'hang')
       return new Promise((_, reject) =>
-        req.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))),
+        req.abortSignal?.addEventListener('abort', () =>
+          reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+        ),
       );
     if (step instanceof Error) return Promise.reject(step);
     if (typeof step === 'number') return Promise.resolve(response(step));
@@ -70,10 +72,12 @@ function setup(overrides: Partial<FateSettings> = {}, timeoutMs = 15 * 60 * 1000
     const timeout = attemptTimeoutPolicy(fate.settings.attemptTimeoutMs, clock);
     const policy = requestFatePolicy(fate);
     let settled: { response?: PipelineResponse; error?: unknown } | undefined;
-    policy.sendRequest(request(url), (req) => timeout.sendRequest(req, next)).then(
-      (r) => (settled = { response: r }),
-      (e: unknown) => (settled = { error: e }),
-    );
+    policy
+      .sendRequest(request(url), (req) => timeout.sendRequest(req, next))
+      .then(
+        (r) => (settled = { response: r }),
+        (e: unknown) => (settled = { error: e }),
+      );
     return {
       attempts,
       /** Runs the clock until the request settles; returns its outcome and the clock time it took. */
