@@ -150,6 +150,25 @@ export default tseslint.config(
     ),
   },
   {
+    // The one audit pipeline (estate → rules → suppressions, baseline → gate): sources and front ends call it.
+    files: ['src/pipeline/**/*.ts'],
+    rules: forbid(
+      '**/report/**',
+      '**/cli/**',
+      '**/collect/**',
+      '**/input/**',
+      '**/pulumi/**',
+      '**/emulator/**',
+      '**/probe/**',
+      '**/terraform/**',
+    ),
+  },
+  {
+    // The Pulumi front end: resources → estate through its adapter, then the pipeline.
+    files: ['src/pulumi/**/*.ts'],
+    rules: forbid('**/cli/**', '**/collect/**', '**/emulator/**', '**/probe/**', '**/terraform/**'),
+  },
+  {
     files: ['src/report/**/*.ts', 'src/gate/**/*.ts'],
     rules: forbid(
       '**/cli/**',

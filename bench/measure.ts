@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { collectLive } from '../src/collect';
 import type { CollectVia, SkippableRead } from '../src/collect/types';
-import { runRules } from '../src/engine/run';
+import { audit } from '../src/pipeline/audit';
 import type { Summary } from '../src/engine/types';
 import { buildEstate } from '../src/model/estate';
 import { jsonReport } from '../src/report/json';
@@ -83,13 +83,10 @@ export async function measureKvguard(target: Target, mode: KvguardMode): Promise
   const t1 = performance.now();
   const estate = buildEstate(collected.resources, { skippedReads: mode.skipReads });
   const t2 = performance.now();
-  const result = runRules({
-    estate,
-    rules: RULES,
-    now: NOW,
-    vaultErrors: collected.vaultErrors,
-    notices: collected.notices,
-  });
+  const { result } = audit(
+    { estate, vaultErrors: collected.vaultErrors, notices: collected.notices },
+    { rules: RULES, now: NOW },
+  );
   const t3 = performance.now();
   jsonReport(result, { rules: RULES.map((r) => r.meta), tool: { name: 'kvguard', version: 'bench' } });
   const t4 = performance.now();

@@ -109,6 +109,16 @@ function decide({ estate, vault, caller }: RuleContext, path: EndpointPath): Dec
       };
     }
     if (path.unknown) return undecided(vault, path.unknown);
+    // The caller's only way in is a private endpoint whose connection is refused: that is KV102's one cause.
+    if (path.blockedBy === 'approval' && !trustedRefused) {
+      return {
+        clause: 'public-network-access',
+        result: skip(
+          id,
+          `publicNetworkAccess is Disabled and the caller's only path is a private endpoint that carries no traffic (${path.blocked ?? ''}): KV102 reports it`,
+        ),
+      };
+    }
     const why = reasons(path.blocked, trustedRefused);
     return {
       clause: 'public-network-access',

@@ -76,6 +76,8 @@ export interface EndpointPath {
   blocked: string | undefined;
   /** The route that stopped, hop by hop, when a hop blocks the caller (`... → peering ✗`). */
   blockedRoute?: string;
+  /** `approval`: the endpoints the caller would use are all refused (Pending, Rejected, Disconnected): KV102's cause. */
+  blockedBy?: 'approval' | 'route';
   /** The path to an endpoint could not be judged (a hop ARM does not show, or out of scope). */
   unknown?: { reason: string; resourceId: string; outOfScope: boolean; path: string };
   links: PrivateLink[];
@@ -102,7 +104,14 @@ export function privateEndpointPath(estate: Estate, vault: Vault, caller: Caller
         callerVnetId: endpointVnetId,
         reached: { link: approved, endpointVnetId },
       };
-    return { ...base, callerSource: 'default', callerVnetId: undefined, blocked: notApproved(links) };
+    const blocked = notApproved(links);
+    return {
+      ...base,
+      callerSource: 'default',
+      callerVnetId: undefined,
+      blocked,
+      ...(blocked ? { blockedBy: 'approval' as const } : {}),
+    };
   }
   const callerVnetId = networks.vnetIds[0];
   const routes = links.map((link) => ({ link, route: routeTo(estate, callerVnetId, caller.subnetId, link) }));
@@ -115,8 +124,16 @@ export function privateEndpointPath(estate: Estate, vault: Vault, caller: Caller
       callerVnetId,
       reached: { link: approved.link, endpointVnetId: endpointVnetOf(approved.link), route: approved.route },
     };
-  if (routed.length > 0)
-    return { ...base, callerSource: 'vnet', callerVnetId, blocked: notApproved(routed.map((r) => r.link)) };
+  if (routed.length > 0) {
+    const refused = notApproved(routed.map((r) => r.link));
+    return {
+      ...base,
+      callerSource: 'vnet',
+      callerVnetId,
+      blocked: refused,
+      ...(refused ? { blockedBy: 'approval' as const } : {}),
+    };
+  }
   const stopped = routes.map((r) => r.route).filter((r): r is Reach => r !== undefined);
   const unknown = stopped.find((r): r is Extract<Reach, { kind: 'unknown' }> => r.kind === 'unknown');
   const blockedRoutes = stopped.filter((r): r is Extract<Reach, { kind: 'blocked' }> => r.kind === 'blocked');

@@ -62,7 +62,10 @@ export async function loadSource(source: AuditSource): Promise<LoadedSource> {
     subscriptions: source.options.subscriptions,
     ...(collected.unreadable ? { unreadable: collected.unreadable } : {}),
   });
-  if (!estate.allVaults().length && collected.vaultErrors.size === 0) {
+  // Nothing found is a usage error only when every list answered: a list that failed (401, 403, 429, 5xx, a
+  // refused connection, the deadline) is an incomplete run whose reports carry the cause, never "no vault".
+  const failed = collected.notices.some((n) => n.level === 'error');
+  if (!estate.allVaults().length && collected.vaultErrors.size === 0 && !failed) {
     throw new UsageError(`no Key Vault or Managed HSM found in ${describeScope(source.options)}`);
   }
   const loaded: LoadedSource = {

@@ -25,6 +25,8 @@ export interface SourceFlags {
   skipReads?: string[];
   shard?: string;
   concurrency?: string;
+  /** `--timeout`: the live run's deadline (`15m`, `90s`, `500ms`). */
+  timeout?: string;
   /** The config file's path: names it in messages about its scope. */
   config?: string;
   /** Hands the collector a log on stderr. */
@@ -53,6 +55,7 @@ export type SourceOption =
   | 'skip-reads'
   | 'shard'
   | 'concurrency'
+  | 'timeout'
   | 'endpoint'
   | 'ca-cert';
 
@@ -139,6 +142,16 @@ export function addSourceOptions(command: Command, set: SourceOptionSet): Comman
       ),
     ],
     [
+      'timeout',
+      true,
+      new Option(
+        '--timeout <duration>',
+        live(
+          'stop reading ARM after this long (e.g. 15m, 90s): what was not read is reported as error and every report is still written (default 15m)',
+        ),
+      ),
+    ],
+    [
       'endpoint',
       true,
       new Option('--endpoint <url>', live("an ARM-compatible endpoint (the emulator) in place of the cloud's")),
@@ -159,6 +172,7 @@ const LIVE_ONLY = [
   ['via', '--via'],
   ['shard', '--shard'],
   ['concurrency', '--concurrency'],
+  ['timeout', '--timeout'],
   ['cloud', '--cloud'],
   ['endpoint', '--endpoint'],
   ['caCert', '--ca-cert'],
@@ -167,7 +181,9 @@ const LIVE_ONLY = [
 const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Exactly one source: a snapshot file, or live ARM (subscriptions from flags, else from the config's scope). */
-export function sourceOf(flags: SourceFlags, config: KvguardConfig | undefined, set: SourceOptionSet): AuditSource {
+export function sourceOf(given: SourceFlags, config: KvguardConfig | undefined, set: SourceOptionSet): AuditSource {
+  // A flag the command declares with its own meaning (probe's --timeout is per query) is not the source's.
+  const flags = set.own?.includes('timeout') ? { ...given, timeout: undefined } : given;
   if (flags.terraformPlan !== undefined) return terraformSource(flags, config, set);
   const flagSubscriptions = flags.subscription.flatMap((s) => s.split(',')).map((s) => s.trim());
   if (flags.snapshot !== undefined) return snapshotSource(flags.snapshot, flags, flagSubscriptions);
@@ -200,6 +216,7 @@ export function sourceOf(flags: SourceFlags, config: KvguardConfig | undefined, 
       );
     options.concurrency = Number(flags.concurrency);
   }
+  if (flags.timeout !== undefined) options.timeoutMs = parseTimeout(flags.timeout);
   const resourceGroup =
     flags.resourceGroup ??
     single(config?.scope?.resourceGroups, `${flags.config}: /scope/resourceGroups`, '--resource-group');
@@ -290,4 +307,16 @@ function checkEndpoint(value: string): string {
       `--endpoint: expected an https URL (tokens are never sent over http), found ${JSON.stringify(value)}`,
     );
   return value.replace(/\/+$/, '');
+}
+
+/** `--timeout`: a whole number with a unit (ms, s, m, h), from 1 second to 24 hours. */
+export function parseTimeout(text: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const ms = match ? Number(match[1]) * (unit[match[2] ?? 's'] ?? 1000) : NaN;
+  if (!Number.isFinite(ms) || ms < 1000 || ms > 24 * 3_600_000)
+    throw new UsageError(
+      `--timeout: expected a duration from 1s to 24h such as 15m, 90s or 1h, found ${JSON.stringify(text)}`,
+    );
+  return ms;
 }

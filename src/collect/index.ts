@@ -5,11 +5,17 @@ import type { CollectVia, CollectedEstate, LiveOptions } from './types';
 import { collectEstate } from './collector';
 import { DEFAULT_GLOBAL_CAP, Scheduler } from './scheduler';
 import { DEFAULT_BACKOFF, RequestLedger } from './policies';
+import { SYSTEM_CLOCK } from './clock';
+import { DEFAULT_FATE, FateContext, createFate } from './request-fate';
+import { fateNotices } from './fate-notices';
 
 export type { CollectedEstate, LiveOptions } from './types';
 
 /** Requests in flight at most, all quotas together; each quota's own concurrency adapts below it (scheduler.ts). */
 export const DEFAULT_CONCURRENCY = DEFAULT_GLOBAL_CAP;
+
+/** `--timeout` default: long enough for thousands of vaults, short enough that a CI job never hangs. */
+export const DEFAULT_RUN_TIMEOUT_MS = 15 * 60 * 1000;
 
 /**
  * ARM by default, Resource Graph on request (`--via resource-graph`). ARM GETs are the source of truth
@@ -33,9 +39,28 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
     throw new UsageError('--subscription: at least one subscription id is needed for a live audit');
   if (options.caCertFile !== undefined && !existsSync(options.caCertFile))
     throw new UsageError(`--ca-cert: ${options.caCertFile}: no such file`);
-  const endpoint = armEndpoint(options);
+  armEndpoint(options); // a bad --endpoint is a usage error before anything starts
   const backoff = { ...DEFAULT_BACKOFF, ...definedOnly(options.retry ?? {}) };
   const log = options.log ?? (() => undefined);
+  const fate = createFate(options.clock ?? SYSTEM_CLOCK, options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS, {
+    ...DEFAULT_FATE,
+    ...definedOnly({ baseDelayMs: options.retry?.baseDelayMs, maxDelayMs: options.retry?.maxDelayMs }),
+    ...definedOnly(options.fate ?? {}),
+  });
+  try {
+    return await collectWithin(options, fate, backoff, log);
+  } finally {
+    fate.limits.dispose();
+  }
+}
+
+async function collectWithin(
+  options: LiveOptions,
+  fate: FateContext,
+  backoff: typeof DEFAULT_BACKOFF,
+  log: (line: string) => void,
+): Promise<CollectedEstate> {
+  const endpoint = armEndpoint(options);
   const [{ DefaultAzureCredential }, { createSdkReader, createGraphReader }] = await Promise.all([
     import('@azure/identity'),
     import('./sdk-reader'),
@@ -47,7 +72,7 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
   const scope = `${CLOUDS[options.cloud].resourceManager}/.default`;
   try {
     // Fail once, clearly, before fanning out requests that would all fail the same way.
-    await credential.getToken(scope);
+    await withinDeadline(credential.getToken(scope), fate);
   } catch (thrown) {
     const cause = (thrown instanceof Error ? thrown.message : String(thrown)).replace(/\s+/g, ' ').slice(0, 400);
     throw new UsageError(
@@ -57,7 +82,16 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
   log(`ARM endpoint ${endpoint}; token scope ${scope}`);
   const ledger = new RequestLedger();
   const scheduler = new Scheduler({ globalCap: options.concurrency ?? DEFAULT_CONCURRENCY });
-  const readerSettings = { credential, endpoint, scope, caCertFile: options.caCertFile, backoff, ledger, scheduler };
+  const readerSettings = {
+    credential,
+    endpoint,
+    scope,
+    caCertFile: options.caCertFile,
+    backoff,
+    ledger,
+    scheduler,
+    fate,
+  };
   const reader = createSdkReader(readerSettings);
   const via = options.via ?? DEFAULT_VIA;
   const collection = await collectEstate(reader, {
@@ -77,7 +111,7 @@ export async function collectLive(options: LiveOptions): Promise<CollectedEstate
   const collected: CollectedEstate = {
     resources: collection.resources,
     vaultErrors: collection.vaultErrors,
-    notices: collection.notices,
+    notices: [...fateNotices(fate), ...collection.notices],
     requests,
     stats: {
       vaultsListed: collection.vaultsListed,
@@ -113,4 +147,15 @@ function unique(values: readonly string[]): string[] {
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The token request too ends at the deadline (a managed-identity endpoint that never answers). */
+async function withinDeadline<T>(work: Promise<T>, fate: FateContext): Promise<T> {
+  const { limits } = fate;
+  if (limits.expired()) throw new Error(`the run's deadline (--timeout ${limits.timeoutText}) passed`);
+  return new Promise<T>((resolve, reject) => {
+    const stop = (): void => reject(new Error(`no token before the run's deadline (--timeout ${limits.timeoutText})`));
+    limits.signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => limits.signal.removeEventListener('abort', stop));
+  });
 }

@@ -1,6 +1,6 @@
 import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
 import type { ArmResource } from '../model/arm';
-import { idKey } from '../model/arm';
+import { idKey, parseId } from '../model/arm';
 import { operationOf } from './operations';
 import { type Scheduler, quotasOf } from './scheduler';
 
@@ -31,7 +31,7 @@ export class RequestLedger {
    * `properties` into the model, arm-keyvault keeps it) and drop fields they do not know, so the
    * collector emits these bodies, matched by id to the items the SDK returned.
    */
-  recordBody(text: string): void {
+  recordBody(text: string, url?: string): void {
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -39,10 +39,14 @@ export class RequestLedger {
       return; // the SDK reports the unreadable body itself
     }
     const items = isObject(body) && Array.isArray(body.value) ? body.value : [body];
+    const routeType = url === undefined ? undefined : typeOfRoute(url);
     for (const item of items) {
-      if (isObject(item) && typeof item.id === 'string' && typeof item.type === 'string') {
-        this.bodies.set(idKey(item.id), item as unknown as ArmResource);
-      }
+      if (!isObject(item) || typeof item.id !== 'string') continue;
+      // `type` is optional and read-only in the specs (PrivateDnsZoneGroup has none at all): the type is the
+      // route's, or, on a route that lists several types (a zone's ALL record sets), the one the id spells.
+      const type = typeof item.type === 'string' ? item.type : (routeType ?? parseId(item.id).type);
+      if (!type) continue;
+      this.bodies.set(idKey(item.id), { ...item, type } as unknown as ArmResource);
     }
   }
 
@@ -55,6 +59,30 @@ export class RequestLedger {
   clearBodies(): void {
     this.bodies.clear();
   }
+}
+
+/**
+ * The resource type an ARM request path addresses, with the casing the SDK wrote it in:
+ * `/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/privateEndpoints/pe/privateDnsZoneGroups` →
+ * `Microsoft.Network/privateEndpoints/privateDnsZoneGroups`. Undefined for routes without a provider type and for
+ * `.../privateDnsZones/{zone}/ALL`, which lists every record type.
+ */
+export function typeOfRoute(url: string): string | undefined {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  const segments = path.split('/').filter((s) => s.length > 0);
+  const providers = segments.map((s) => s.toLowerCase()).lastIndexOf('providers');
+  if (providers < 0) return undefined;
+  const tail = segments.slice(providers + 1);
+  if (tail.length < 2) return undefined;
+  const parts = [tail[0] ?? ''];
+  for (let i = 1; i < tail.length; i += 2) parts.push(tail[i] ?? '');
+  const type = parts.map(decodeURIComponent).join('/');
+  return /\/all$/i.test(type) ? undefined : type;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -70,7 +98,7 @@ export function ledgerPolicy(ledger: RequestLedger): PipelinePolicy {
       const response = await next(request);
       if (response.status === 429) ledger.throttled += 1;
       if (request.method === 'GET' && response.status === 200 && typeof response.bodyAsText === 'string') {
-        ledger.recordBody(response.bodyAsText);
+        ledger.recordBody(response.bodyAsText, request.url);
       }
       return response;
     },
@@ -108,30 +136,6 @@ export interface BackoffSettings {
 }
 
 export const DEFAULT_BACKOFF: BackoffSettings = { maxRetries: 6, baseDelayMs: 1000, maxDelayMs: 32000 };
-
-/**
- * ARM answers a throttled read with 429 and usually `Retry-After`; the SDK's retry policy waits that
- * out, but fails a 429 without it at once (and gives up after its own retry count). This policy sits
- * outside the SDK's retry policy and backs such a 429 off: Retry-After when given, else exponential
- * delay with full jitter, bounded.
- * https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling
- */
-export function throttleBackoffPolicy(
-  settings: BackoffSettings,
-  sleep: (ms: number) => Promise<void> = delay,
-): PipelinePolicy {
-  return {
-    name: 'kvguardThrottleBackoff',
-    async sendRequest(request, next) {
-      let response = await next(request);
-      for (let attempt = 0; response.status === 429 && attempt < settings.maxRetries; attempt++) {
-        await sleep(backoffDelay(response, attempt, settings));
-        response = await next(request);
-      }
-      return response;
-    },
-  };
-}
 
 export function backoffDelay(
   response: Pick<PipelineResponse, 'headers'>,

@@ -11,15 +11,9 @@ import { DnsResolverManagementClient } from '@azure/arm-dnsresolver';
 import { ArmResource, JsonObject, parseId } from '../model/arm';
 import { GraphReader, PROJECTION, armFromRow } from './graph';
 import type { ArmReader, RoleAssignmentFilter, TopologyList } from './reader';
-import {
-  BackoffSettings,
-  RequestLedger,
-  graphQuotaPolicy,
-  ledgerPolicy,
-  schedulerPolicy,
-  throttleBackoffPolicy,
-} from './policies';
+import { BackoffSettings, RequestLedger, graphQuotaPolicy, ledgerPolicy, schedulerPolicy } from './policies';
 import type { Scheduler } from './scheduler';
+import { FateContext, RETRY_STATUSES, attemptTimeoutPolicy, createFate, requestFatePolicy } from './request-fate';
 
 /**
  * The ArmReader over the Azure SDK clients. Loaded only by `collectLive` (dynamic import), so commands
@@ -36,6 +30,8 @@ export interface SdkReaderSettings {
   ledger: RequestLedger;
   /** When each request may go on the wire (per-quota adaptive concurrency). */
   scheduler: Scheduler;
+  /** Timeout, retries, circuit breaker and deadline of every request (request-fate.ts); default: no deadline. */
+  fate?: FateContext;
 }
 
 interface Clients {
@@ -48,7 +44,8 @@ interface Clients {
   dnsResolver: DnsResolverManagementClient;
 }
 
-export function createSdkReader(settings: SdkReaderSettings): ArmReader {
+export function createSdkReader(given: SdkReaderSettings): ArmReader {
+  const settings = { ...given, fate: given.fate ?? createFate() };
   const options = clientOptions(settings);
   const bySubscription = new Map<string, Clients>();
   const clients = (subscriptionId: string): Clients => {
@@ -217,10 +214,18 @@ const GRAPH_PAGE_ROWS = 1000;
  * Resource Graph through @azure/arm-resourcegraph: `POST /providers/Microsoft.ResourceGraph/resources`,
  * following `$skipToken` (in the body, not a nextLink) until the last page, within ARG's per-user quota.
  */
-export function createGraphReader(settings: SdkReaderSettings): GraphReader {
+export function createGraphReader(given: SdkReaderSettings): GraphReader {
+  const settings = { ...given, fate: given.fate ?? createFate() };
   const client = new ResourceGraphClient(settings.credential, clientOptions(settings));
   client.pipeline.addPolicy(graphQuotaPolicy(settings.backoff));
+  // ARG's 429 carries no Retry-After but quota headers: graphQuotaPolicy waits those out, so not retried here too.
+  const graphStatuses = new Set([...RETRY_STATUSES].filter((status) => status !== 429));
+  const fate = { ...settings.fate, settings: { ...settings.fate.settings, retryStatuses: graphStatuses } };
+  client.pipeline.addPolicy(requestFatePolicy(fate), { phase: 'Retry' });
   client.pipeline.addPolicy(schedulerPolicy(settings.scheduler), { afterPhase: 'Sign' });
+  client.pipeline.addPolicy(attemptTimeoutPolicy(fate.settings.attemptTimeoutMs, fate.limits.clock), {
+    afterPhase: 'Sign',
+  });
   client.pipeline.addPolicy(ledgerPolicy(settings.ledger), { afterPhase: 'Sign' });
   return {
     async query(table, where, subscriptions) {
@@ -251,22 +256,26 @@ function clientOptions(settings: SdkReaderSettings) {
     // One scope for every client (arm-keyvault defaults to `${endpoint}/.default`, the others to the
     // public cloud's https://management.azure.com/.default whatever the endpoint).
     credentials: { scopes: [settings.scope] },
+    // arm-authorization 9 (core-client) reads `credentialScopes` instead and defaults to `${endpoint}/.default`,
+    // a token ARM refuses (401 InvalidAuthenticationTokenAudience).
+    credentialScopes: [settings.scope],
     ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
-    // The SDK's own retry: 5xx, connection resets and 429/503 with Retry-After.
-    retryOptions: {
-      maxRetries: 3,
-      retryDelayInMs: settings.backoff.baseDelayMs,
-      maxRetryDelayInMs: settings.backoff.maxDelayMs,
-    },
+    // The SDK's own retry is off: requestFatePolicy decides every retry, within the run's budget and deadline
+    // (the SDK's would retry 5xx and resets on its own clock, and never a 429 without Retry-After or a cut body).
+    retryOptions: { maxRetries: 0 },
     userAgentOptions: { userAgentPrefix: 'kvguard' },
   };
 }
 
-function addPolicies(pipeline: Pipeline, settings: SdkReaderSettings): void {
-  // No phase: runs outside the SDK's retry policy, so it sees a 429 only once the SDK has given up on it.
-  pipeline.addPolicy(throttleBackoffPolicy(settings.backoff));
-  // After signing: once per attempt on the wire, the scheduler's slot first.
+function addPolicies(pipeline: Pipeline, settings: SdkReaderSettings & { fate: FateContext }): void {
+  // Retry phase: retries, breaker and deadline, before signing (each attempt signed afresh).
+  pipeline.addPolicy(requestFatePolicy(settings.fate), { phase: 'Retry' });
+  // After signing: once per attempt on the wire, the scheduler's slot first, then the attempt's own timeout
+  // (waiting for a slot is not the attempt's time).
   pipeline.addPolicy(schedulerPolicy(settings.scheduler), { afterPhase: 'Sign' });
+  pipeline.addPolicy(attemptTimeoutPolicy(settings.fate.settings.attemptTimeoutMs, settings.fate.limits.clock), {
+    afterPhase: 'Sign',
+  });
   pipeline.addPolicy(ledgerPolicy(settings.ledger), { afterPhase: 'Sign' });
 }
 

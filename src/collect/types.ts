@@ -4,6 +4,8 @@ import type { Notice } from '../model/notice';
 import type { SkippableRead } from '../model/estate';
 import type { RoleCoverage } from '../model/rbac';
 import type { SchedulerStats } from './scheduler';
+import type { Clock } from './clock';
+import type { FateSettings } from './request-fate';
 
 /** How the collector reads: ARM's per-subscription lists, or Azure Resource Graph queries across subscriptions. */
 export type CollectVia = 'arm' | 'resource-graph';
@@ -26,6 +28,15 @@ export interface LiveOptions {
   concurrency?: number;
   /** Backoff of 429s the SDK does not retry, and the SDK's own retry delays (tests shorten them). */
   retry?: { maxRetries?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /**
+   * The run's deadline (`--timeout`, default 15 minutes): then every request in flight is cancelled, what
+   * was not read is marked `error`, and the run ends incomplete.
+   */
+  timeoutMs?: number;
+  /** Per-request timeout, attempts, run retry budget and circuit breaker (request-fate.ts; tests shorten them). */
+  fate?: Partial<Omit<FateSettings, 'retryStatuses'>>;
+  /** Time for timeouts, backoff and the deadline (tests inject a manual clock). */
+  clock?: Clock;
   /** Default `arm` (see collect/index.ts for why). */
   via?: CollectVia;
   /**

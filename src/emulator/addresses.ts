@@ -1,4 +1,26 @@
-import { isIPv4, isIPv4Cidr } from '../checks/cidr';
+import * as ipaddr from 'ipaddr.js';
+
+/** Dotted-quad IPv4 (ipaddr.js: the emulator's own, not the product's CIDR helpers). */
+export function isIPv4(value: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(value);
+}
+
+/** An IPv4 address or CIDR block, as Key Vault ipRules take them. */
+export function isIPv4Cidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  if (extra !== undefined || address === undefined || !isIPv4(address)) return false;
+  return bits === undefined || (/^\d{1,2}$/.test(bits) && Number(bits) <= 32);
+}
+
+/** The first of `ranges` (addresses or CIDR blocks) that holds `address`. */
+export function ipInAnyRange(address: string, ranges: readonly string[]): string | undefined {
+  if (!isIPv4(address)) return undefined;
+  return ranges.find((range) => {
+    if (!isIPv4Cidr(range)) return false;
+    const [base = '', bits] = range.split('/');
+    return ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parse(base), bits === undefined ? 32 : Number(bits));
+  });
+}
 
 /**
  * IPv4 arithmetic for subnet allocation. Azure reserves the first four addresses of every subnet

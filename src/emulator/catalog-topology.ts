@@ -1,3 +1,4 @@
+import { NETWORK_VERSIONS } from './api-versions';
 import type { TypeSpec } from './catalog';
 
 /**
@@ -8,8 +9,9 @@ import type { TypeSpec } from './catalog';
  * 2025-05-01. Route lists follow the REST paths (Microsoft's example bodies for hub connections and hub route
  * tables are bare arrays; ARM answers `{value, nextLink}` like every list).
  */
-const NETWORK = ['2026-01-01', '2025-07-01', '2025-05-01', '2024-05-01', '2024-03-01'];
-const DNS_RESOLVER = ['2022-07-01', '2025-05-01', '2023-07-01-preview', '2025-10-01-preview'];
+const NETWORK = NETWORK_VERSIONS;
+/** specification/dnsresolver/resource-manager/Microsoft.Network/{stable,preview}/<v>; the SDK's version first. */
+const DNS_RESOLVER = ['2022-07-01', '2025-10-01-preview', '2025-05-01', '2023-07-01-preview', '2020-04-01-preview'];
 
 export const TOPOLOGY_SPECS: TypeSpec[] = [
   { type: 'Microsoft.Network/routeTables', kind: 'tracked', apiVersions: NETWORK },
@@ -25,7 +27,13 @@ export const TOPOLOGY_SPECS: TypeSpec[] = [
   { type: 'Microsoft.Network/firewallPolicies', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualWans', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualHubs', kind: 'tracked', apiVersions: NETWORK },
-  { type: 'Microsoft.Network/virtualHubs/hubVirtualNetworkConnections', kind: 'child', apiVersions: NETWORK },
+  // HubVirtualNetworkConnection has no `type` in arm-network's model, nor in HubVirtualNetworkConnectionGet.json.
+  {
+    type: 'Microsoft.Network/virtualHubs/hubVirtualNetworkConnections',
+    kind: 'child',
+    apiVersions: NETWORK,
+    unanswered: ['type'],
+  },
   { type: 'Microsoft.Network/virtualHubs/hubRouteTables', kind: 'child', apiVersions: NETWORK },
   { type: 'Microsoft.Network/dnsResolvers', kind: 'tracked', apiVersions: DNS_RESOLVER },
   { type: 'Microsoft.Network/dnsResolvers/inboundEndpoints', kind: 'child', apiVersions: DNS_RESOLVER },

@@ -1,4 +1,17 @@
 import { TOPOLOGY_SPECS } from './catalog-topology';
+import {
+  DIAGNOSTIC_SETTINGS_VERSIONS,
+  KEYVAULT_VERSIONS,
+  MANAGED_HSM_VERSIONS,
+  NETWORK_VERSIONS,
+  PRIVATE_DNS_VERSIONS,
+  PRIVATE_ENDPOINT_VERSIONS,
+  RESOURCES_VERSIONS,
+  ROLE_ASSIGNMENT_VERSIONS,
+  ROLE_DEFINITION_VERSIONS,
+  SUBSCRIPTION_VERSIONS,
+  ZONE_GROUP_VERSIONS,
+} from './api-versions';
 
 /**
  * Routes (case-insensitive; {sub}/{rg} = /subscriptions/{sub}/resourceGroups/{rg}; GET lists page with nextLink):
@@ -45,34 +58,50 @@ export interface TypeSpec {
   embeddedIn?: string;
   /** Counts against the private DNS quota (500 GETs per 5 minutes per subscription). */
   privateDns?: boolean;
+  /**
+   * Top-level fields the emulator keeps for itself but the type's model does not define, so never answered:
+   * `PrivateDnsZoneGroup` has `id`, `name`, `etag`, `properties` and no `type` (arm-network models, and
+   * Microsoft's PrivateEndpointDnsZoneGroupGet example).
+   */
+  unanswered?: readonly string[];
+  /**
+   * The list operations of this type take `$top` (Vaults_ListBySubscription/ListByResourceGroup,
+   * ManagedHsms_List*, PrivateZones_List*, VirtualNetworkLinks_List, RecordSets_List*, Resources_List,
+   * ResourceGroups_List); elsewhere the parameter is not in the spec and the service ignores it.
+   */
+  top?: boolean;
 }
 
-const KEYVAULT = ['2026-02-01', '2025-05-01', '2024-11-01', '2023-07-01'];
-const NETWORK = ['2026-01-01', '2025-07-01', '2025-05-01', '2024-05-01', '2024-03-01'];
-const PRIVATE_DNS = ['2024-06-01', '2020-06-01', '2020-01-01'];
-const AUTHORIZATION = ['2022-04-01', '2020-10-01-preview'];
-const RESOURCES = ['2015-11-01', '2021-04-01', '2022-09-01', '2024-03-01'];
+const KEYVAULT = KEYVAULT_VERSIONS;
+const NETWORK = NETWORK_VERSIONS;
+const PRIVATE_DNS = PRIVATE_DNS_VERSIONS;
+const RESOURCES = RESOURCES_VERSIONS;
 
 /** Private DNS record types ARM serves under `.../privateDnsZones/{zone}/{recordType}`. */
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'PTR', 'SOA', 'SRV', 'TXT'] as const;
 
 const SPECS: TypeSpec[] = [
-  { type: 'Microsoft.KeyVault/vaults', kind: 'tracked', apiVersions: KEYVAULT },
+  { type: 'Microsoft.KeyVault/vaults', kind: 'tracked', apiVersions: KEYVAULT, top: true },
   {
     type: 'Microsoft.KeyVault/vaults/privateEndpointConnections',
     kind: 'embedded',
     embeddedIn: 'privateEndpointConnections',
     apiVersions: KEYVAULT,
   },
-  { type: 'Microsoft.KeyVault/managedHSMs', kind: 'tracked', apiVersions: KEYVAULT },
+  { type: 'Microsoft.KeyVault/managedHSMs', kind: 'tracked', apiVersions: MANAGED_HSM_VERSIONS, top: true },
   {
     type: 'Microsoft.KeyVault/managedHSMs/privateEndpointConnections',
     kind: 'embedded',
     embeddedIn: 'privateEndpointConnections',
-    apiVersions: KEYVAULT,
+    apiVersions: MANAGED_HSM_VERSIONS,
   },
-  { type: 'Microsoft.Network/privateEndpoints', kind: 'tracked', apiVersions: NETWORK },
-  { type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups', kind: 'child', apiVersions: NETWORK },
+  { type: 'Microsoft.Network/privateEndpoints', kind: 'tracked', apiVersions: PRIVATE_ENDPOINT_VERSIONS },
+  {
+    type: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+    kind: 'child',
+    apiVersions: ZONE_GROUP_VERSIONS,
+    unanswered: ['type'],
+  },
   { type: 'Microsoft.Network/networkInterfaces', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualNetworks', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualNetworks/subnets', kind: 'embedded', embeddedIn: 'subnets', apiVersions: NETWORK },
@@ -82,26 +111,28 @@ const SPECS: TypeSpec[] = [
     embeddedIn: 'virtualNetworkPeerings',
     apiVersions: NETWORK,
   },
-  { type: 'Microsoft.Network/privateDnsZones', kind: 'tracked', apiVersions: PRIVATE_DNS, privateDns: true },
+  { type: 'Microsoft.Network/privateDnsZones', kind: 'tracked', apiVersions: PRIVATE_DNS, privateDns: true, top: true },
   {
     type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
     kind: 'child',
     apiVersions: PRIVATE_DNS,
     privateDns: true,
+    top: true,
   },
   ...RECORD_TYPES.map((recordType): TypeSpec => ({
     type: `Microsoft.Network/privateDnsZones/${recordType}`,
     kind: 'child',
     apiVersions: PRIVATE_DNS,
     privateDns: true,
+    top: true,
   })),
   {
     type: 'Microsoft.Insights/diagnosticSettings',
     kind: 'extension',
-    apiVersions: ['2021-05-01-preview', '2017-05-01-preview'],
+    apiVersions: DIAGNOSTIC_SETTINGS_VERSIONS,
   },
-  { type: 'Microsoft.Authorization/roleAssignments', kind: 'extension', apiVersions: AUTHORIZATION },
-  { type: 'Microsoft.Authorization/roleDefinitions', kind: 'extension', apiVersions: AUTHORIZATION },
+  { type: 'Microsoft.Authorization/roleAssignments', kind: 'extension', apiVersions: ROLE_ASSIGNMENT_VERSIONS },
+  { type: 'Microsoft.Authorization/roleDefinitions', kind: 'extension', apiVersions: ROLE_DEFINITION_VERSIONS },
   // Route tables, NSGs, firewalls, Virtual WAN, DNS Private Resolver (issue 11): see catalog-topology.ts.
   ...TOPOLOGY_SPECS,
 ];
@@ -112,22 +143,25 @@ export const ALL_RECORD_SETS: TypeSpec = {
   kind: 'child',
   apiVersions: PRIVATE_DNS,
   privateDns: true,
+  top: true,
 };
 /** Resource groups, `GET /subscriptions/{s}/resources` (generic list, Vaults.list in arm-keyvault) and the subscription itself. */
 export const RESOURCE_GROUPS: TypeSpec = {
   type: 'Microsoft.Resources/resourceGroups',
   kind: 'tracked',
   apiVersions: RESOURCES,
+  top: true,
 };
 export const GENERIC_RESOURCES: TypeSpec = {
   type: 'Microsoft.Resources/resources',
   kind: 'tracked',
   apiVersions: RESOURCES,
+  top: true,
 };
 export const SUBSCRIPTIONS: TypeSpec = {
   type: 'Microsoft.Resources/subscriptions',
   kind: 'tracked',
-  apiVersions: ['2022-12-01', '2021-01-01', '2020-01-01', '2016-06-01'],
+  apiVersions: SUBSCRIPTION_VERSIONS,
 };
 
 const BY_TYPE = new Map<string, TypeSpec>([...SPECS, ALL_RECORD_SETS].map((spec) => [spec.type.toLowerCase(), spec]));
@@ -145,4 +179,32 @@ export function isRecordSetType(type: string): boolean {
     /^microsoft\.network\/privatednszones\/[a-z]+$/i.test(type) &&
     type.toLowerCase() !== 'microsoft.network/privatednszones/virtualnetworklinks'
   );
+}
+
+/** One route the emulator answers: an item GET (and PUT/DELETE where writable), a list GET, or a query POST. */
+export interface ServedRoute {
+  type: string;
+  shape: 'item' | 'list' | 'query';
+  spec: TypeSpec | undefined;
+}
+
+/** `POST /providers/Microsoft.ResourceGraph/resources`. */
+export const GRAPH_RESOURCES_TYPE = 'Microsoft.ResourceGraph/resources';
+
+/**
+ * Every route the emulator serves, from the tables above: the conformance test walks this list, so a type
+ * added to SPECS is checked against its SDK's model without anyone remembering to.
+ */
+export function routeTable(): ServedRoute[] {
+  const routes: ServedRoute[] = [];
+  for (const spec of [...SPECS, RESOURCE_GROUPS]) {
+    routes.push({ type: spec.type, shape: 'item', spec }, { type: spec.type, shape: 'list', spec });
+  }
+  routes.push(
+    { type: ALL_RECORD_SETS.type, shape: 'list', spec: ALL_RECORD_SETS },
+    { type: GENERIC_RESOURCES.type, shape: 'list', spec: GENERIC_RESOURCES },
+    { type: SUBSCRIPTIONS.type, shape: 'item', spec: SUBSCRIPTIONS },
+    { type: GRAPH_RESOURCES_TYPE, shape: 'query', spec: undefined },
+  );
+  return routes;
 }

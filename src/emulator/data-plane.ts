@@ -3,12 +3,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { ipInAnyRange } from '../checks/cidr';
-import { asObject, asString, type ArmResource, type JsonObject } from '../model/arm';
-import { CLOUDS, CLOUD_NAMES, type CloudName, dataPlaneAudience } from '../model/cloud';
-import type { VaultKind } from '../model/types';
-import { decodeJwt } from '../token/jwt';
-import { issuersFor } from '../token/checks';
+import { ipInAnyRange } from './addresses';
+import { asObject, asString, type ArmResource, type JsonObject } from './json';
+import {
+  EMULATED_CLOUDS as CLOUDS,
+  EMULATED_CLOUD_NAMES as CLOUD_NAMES,
+  dataPlaneAudience,
+  issuersFor,
+  type EmulatedCloud as CloudName,
+  type VaultKind,
+} from './clouds';
 import { checkAuthorization } from './identity';
 import type { ResourceStore } from './store';
 
@@ -134,7 +138,7 @@ function answer(store: ResourceStore, request: IncomingMessage): Reply {
       },
     };
   }
-  const claims = decodeJwt(request.headers.authorization ?? '').claims;
+  const claims = token.claims;
   if (!claims.aud.includes(audience))
     return keyVaultError(
       401,

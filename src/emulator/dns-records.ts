@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { asArray, asObject, asString, type ArmResource, type JsonObject } from '../model/arm';
+import { asArray, asObject, asString, type ArmResource, type JsonObject } from './json';
 import { RECORD_SETS, type ResourceStore } from './store';
 
 /**
@@ -88,4 +88,35 @@ export function removeARecords(store: ResourceStore, zoneId: string, name: strin
   if (remaining.length === 0) store.remove(id);
   else existing.properties.aRecords = remaining;
   refreshZoneCounts(store, zoneId);
+}
+
+/**
+ * Every private DNS zone has its SOA record set `@`, created with the zone, with the service's values
+ * (Microsoft's RecordSetSOAGet.json / PrivateZonePut: host azureprivatedns.net, email
+ * azureprivatedns-host.microsoft.com, refresh 3600, retry 300, expire 2419200, minimum TTL 10, TTL 3600).
+ */
+export function ensureSoa(store: ResourceStore, zone: ArmResource): void {
+  if (store.get(recordSetId(zone.id, 'SOA', '@'))) return;
+  store.upsert(
+    buildRecordSet(zone, 'SOA', '@', {
+      ttl: 3600,
+      soaRecord: {
+        host: 'azureprivatedns.net',
+        email: 'azureprivatedns-host.microsoft.com',
+        serialNumber: 1,
+        refreshTime: 3600,
+        retryTime: 300,
+        expireTime: 2419200,
+        minimumTtl: 10,
+      },
+    }),
+  );
+}
+
+/** Seeded zones get what the service gives every zone: the SOA record set and current counters. */
+export function completeZones(store: ResourceStore): void {
+  for (const zone of store.listEverywhereTracked('Microsoft.Network/privateDnsZones')) {
+    ensureSoa(store, zone);
+    refreshZoneCounts(store, zone.id);
+  }
 }

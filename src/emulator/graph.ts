@@ -1,5 +1,5 @@
-import { idKey, type ArmResource, type JsonObject, type JsonValue } from '../model/arm';
-import { TENANT } from '../fixtures/arm-factory';
+import { idKey, type ArmResource, type JsonObject, type JsonValue } from './json';
+import { TENANT } from './tenant';
 import { isRecordSetType, typeSpec } from './catalog';
 import { ArmError, badRequest } from './errors';
 import { KqlError, evaluate, invalidQuery, parseQuery, type Table } from './kql';

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TENANT } from '../fixtures/arm-factory';
+import { TENANT } from './tenant';
 
 /**
  * The managed-identity token endpoint (App Service style, as MSAL calls it when IDENTITY_ENDPOINT and
@@ -20,6 +20,14 @@ const SIGNING_KEY = randomBytes(32);
 export interface Principal {
   objectId: string;
   tenantId: string;
+}
+
+/** The claims of a token this process issued, as the emulator's checks read them. */
+export interface IssuedClaims {
+  aud: string[];
+  iss: string;
+  oid: string | undefined;
+  appid: string | undefined;
 }
 
 function base64url(value: string | Buffer): string {
@@ -55,7 +63,8 @@ export function issueToken(
   return { accessToken: `${header}.${payload}.${sign(`${header}.${payload}`)}`, expiresOn };
 }
 
-export type TokenCheck = { principal: Principal } | { problem: 'missing' | 'invalid' | 'expired' };
+export type TokenCheck =
+  { principal: Principal; claims: IssuedClaims } | { problem: 'missing' | 'invalid' | 'expired' };
 
 /** Reads `Authorization: Bearer <token>`; only tokens this process issued, unexpired, are accepted. */
 export function checkAuthorization(header: string | undefined, now = Date.now()): TokenCheck {
@@ -66,14 +75,26 @@ export function checkAuthorization(header: string | undefined, now = Date.now())
   const expected = Buffer.from(sign(`${head}.${payload}`));
   const actual = Buffer.from(signature);
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return { problem: 'invalid' };
-  let claims: { oid?: unknown; tid?: unknown; exp?: unknown };
+  let claims: { oid?: unknown; tid?: unknown; exp?: unknown; aud?: unknown; iss?: unknown; appid?: unknown };
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
   } catch {
     return { problem: 'invalid' };
   }
   if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now) return { problem: 'expired' };
-  return { principal: { objectId: String(claims.oid), tenantId: String(claims.tid) } };
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  const aud = Array.isArray(claims.aud)
+    ? claims.aud.filter((a): a is string => typeof a === 'string')
+    : [text(claims.aud)];
+  return {
+    principal: { objectId: String(claims.oid), tenantId: String(claims.tid) },
+    claims: {
+      aud: aud.filter((a): a is string => a !== undefined),
+      iss: text(claims.iss) ?? '',
+      oid: text(claims.oid),
+      appid: text(claims.appid),
+    },
+  };
 }
 
 function reply(response: ServerResponse, status: number, body: object): void {

@@ -3,15 +3,19 @@ import { dirname } from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ArmResource } from '../model/arm';
+import type { ArmResource } from './json';
 import { FaultPlan, parseFaults } from './faults';
 import { acquireIdentityEndpoint } from './identity';
 import { armHandler, type ServerState } from './server';
 import { ResourceStore } from './store';
+import { completeZones } from './dns-records';
+import { Operations } from './operations';
 import { Throttle, ARM_READ_LIMITS, type ThrottleOptions } from './throttle';
 import { systemClock, type EmulatorClock } from './clock';
 import { createCertificates } from './tls';
 import { startDataPlane } from './data-plane';
+import type { EmulatedCloud } from './clouds';
+import type { AnswerShape } from './shape';
 
 /**
  * A local ARM (DESIGN 4): HTTPS on 127.0.0.1 with a certificate generated at start, the routes the
@@ -37,6 +41,18 @@ export interface EmulatorOptions {
   clock?: EmulatorClock;
   /** Also serve the Key Vault data plane (src/emulator/data-plane.ts) on its own port, for `kvguard probe`. */
   dataPlane?: boolean;
+  /** The cloud whose ARM this is (default AzureCloud): tokens must carry one of its ARM audiences. */
+  cloud?: EmulatedCloud;
+  /**
+   * `full` (default): every field the service returns. `minimal`: only what the spec requires, as the service
+   * may answer (src/emulator/shape.ts): clients that read more than the spec promises break on it.
+   */
+  shape?: AnswerShape;
+  /**
+   * How many polls a long-running operation answers `InProgress` before it finishes (default 1; 0 finishes
+   * it at once). See ./operations.ts.
+   */
+  asyncPolls?: number;
 }
 
 export interface RunningEmulator {
@@ -89,6 +105,7 @@ function close(server: HttpServer | HttpsServer): Promise<void> {
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const faults = new FaultPlan(parseFaults(options.faults));
   const store = new ResourceStore(options.seed);
+  completeZones(store);
   const certificates = await createCertificates();
   const clock = options.clock ?? systemClock;
   const state: ServerState = {
@@ -100,6 +117,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     latency: latencyFunction(options.latencyMs),
     counts: new Map(),
     baseUrl: '',
+    cloud: options.cloud ?? 'AzureCloud',
+    shape: options.shape ?? 'full',
+    operations: new Operations(options.asyncPolls ?? 1, () => clock.now()),
   };
   const arm = createHttpsServer(
     { key: certificates.serverKeyPem, cert: certificates.serverCertPem },

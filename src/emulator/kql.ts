@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../model/arm';
+import type { JsonObject, JsonValue } from './json';
 import { badRequest } from './errors';
 
 /**

@@ -31,8 +31,8 @@ function queryValue(query: URLSearchParams, name: string): string | undefined {
   return undefined;
 }
 
-export function pageSizeOf(query: URLSearchParams, defaultPageSize: number): number {
-  const top = queryValue(query, '$top');
+export function pageSizeOf(query: URLSearchParams, defaultPageSize: number, takesTop = true): number {
+  const top = takesTop ? queryValue(query, '$top') : undefined;
   if (top === undefined) return defaultPageSize;
   if (!/^\d+$/.test(top) || Number(top) < 1)
     throw badRequest('InvalidTopParameter', `The value '${top}' of $top is invalid; it must be a positive integer.`);
@@ -46,14 +46,30 @@ export function page<T>(
   path: string,
   query: URLSearchParams,
   defaultPageSize: number,
+  emptyFirstPage = false,
+  takesTop = true,
 ): Page<T> {
   const token = queryValue(query, '$skiptoken');
+  const nextLink = (offset: number): string => {
+    const parts: string[] = [];
+    for (const [key, value] of query) if (key.toLowerCase() !== '$skiptoken') parts.push(queryPart(key, value));
+    parts.push(queryPart('$skiptoken', encodeToken(offset)));
+    return `${baseUrl}${path}?${parts.join('&')}`;
+  };
+  // The service may answer an empty page that is not the last one (ARM's paging contract: follow nextLink until
+  // there is none); the minimal shape does so on every first page.
+  if (emptyFirstPage && token === undefined && items.length > 0) return { value: [], nextLink: nextLink(0) };
   const offset = token === undefined ? 0 : decodeToken(token);
-  const size = pageSizeOf(query, defaultPageSize);
+  const size = pageSizeOf(query, defaultPageSize, takesTop);
   const value = items.slice(offset, offset + size);
   if (offset + size >= items.length) return { value };
-  const next = new URLSearchParams();
-  for (const [key, value] of query) if (key.toLowerCase() !== '$skiptoken') next.append(key, value);
-  next.append('$skiptoken', encodeToken(offset + size));
-  return { value, nextLink: `${baseUrl}${path}?${next.toString()}` };
+  return { value, nextLink: nextLink(offset + size) };
+}
+
+/**
+ * `key=value` with the key's `$` literal, as ARM writes its nextLinks (`...&$skiptoken=...`; Microsoft's
+ * listVaultBySubscription example), not URLSearchParams' `%24skiptoken`.
+ */
+function queryPart(key: string, value: string): string {
+  return `${encodeURIComponent(key).replace(/%24/g, '$')}=${encodeURIComponent(value)}`;
 }

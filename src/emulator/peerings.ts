@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { asArray, asObject, asString, sameId, type ArmResource, type JsonObject, type JsonValue } from '../model/arm';
+import { asArray, asObject, asString, sameId, type ArmResource, type JsonObject, type JsonValue } from './json';
 import { cidrRange, rangesOverlap, type Range } from './addresses';
 import { badRequest, invalidBody } from './errors';
 import { requireParent } from './reads';

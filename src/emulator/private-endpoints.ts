@@ -10,7 +10,7 @@ import {
   type ArmResource,
   type JsonObject,
   type JsonValue,
-} from '../model/arm';
+} from './json';
 import { addARecords, removeARecords } from './dns-records';
 import { cidrRange, isAssignable, nextFreeAddress, type Range } from './addresses';
 import { ArmError, badRequest, invalidBody } from './errors';
@@ -310,7 +310,6 @@ export function putPrivateEndpoint(
   const endpointProperties: JsonObject = {
     ...properties,
     provisioningState: 'Succeeded',
-    resourceGuid: asString(existing?.properties?.resourceGuid) ?? randomUUID(),
     subnet: { id: subnetId },
     networkInterfaces: [{ id: nicId }],
     customDnsConfigs: [{ fqdn: request.target.fqdn, ipAddresses: [address] }],

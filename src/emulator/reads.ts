@@ -7,8 +7,8 @@ import {
   type ArmResource,
   type JsonObject,
   type JsonValue,
-} from '../model/arm';
-import { TENANT } from '../fixtures/arm-factory';
+} from './json';
+import { TENANT } from './tenant';
 import { ALL_RECORD_SETS, GENERIC_RESOURCES, RESOURCE_GROUPS, SUBSCRIPTIONS } from './catalog';
 import { badRequest, parentNotFound, resourceGroupNotFound, resourceNotFound, subscriptionNotFound } from './errors';
 import { RECORD_SETS, type ResourceStore } from './store';
@@ -71,9 +71,8 @@ function genericResources(store: ResourceStore, target: ArmTarget, query: URLSea
     .filter((r) => type === undefined || r.type.toLowerCase() === type)
     .map((r) => {
       const generic: JsonObject = { id: r.id, name: r.name, type: r.type };
+      // The `Resource` model of arm-keyvault (whose Vaults.list calls this route): id, name, type, location, tags.
       if (r.location !== undefined) generic.location = r.location;
-      if (r.kind !== undefined) generic.kind = r.kind;
-      if (r.sku !== undefined) generic.sku = r.sku;
       generic.tags = r.tags ?? {};
       return generic;
     });

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TENANT } from '../fixtures/arm-factory';
-import type { ArmResource, JsonObject, JsonValue } from '../model/arm';
+import { armAudiences, authorizationUri, isArmAudience, type EmulatedCloud } from './clouds';
+import type { ArmResource, JsonObject, JsonValue } from './json';
+import { isWellFormedApiVersion } from './api-versions';
+import { typeSpec, type TypeSpec } from './catalog';
 import { ArmError, badRequest } from './errors';
+import { listAnswer, present, type AnswerShape } from './shape';
+import { Operations, isAsyncType } from './operations';
 import type { FaultPlan, FaultRequest, FaultRule } from './faults';
 import { GRAPH_API_VERSIONS, graphQuery, graphThrottled, isGraphRoute, resetsAfter } from './graph';
 import { checkAuthorization, type Principal } from './identity';
@@ -31,6 +35,11 @@ export interface ServerState {
   counts: Map<string, number>;
   /** `https://127.0.0.1:PORT`, known once listening: nextLinks are built on it. */
   baseUrl: string;
+  /** The cloud whose ARM the emulator plays: the token audiences it accepts. */
+  cloud: EmulatedCloud;
+  shape: AnswerShape;
+  /** Long-running operations in flight (./operations.ts). */
+  operations: Operations;
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -72,6 +81,7 @@ function graphHeaders(
 
 export function operationName(method: string, target: ArmTarget): string {
   if (isGraphRoute(target.path)) return `${method} Microsoft.ResourceGraph/resources`;
+  if (Operations.isOperationPath(target.path)) return `${method} (long-running operation)`;
   const spec = target.spec;
   if (!spec) return `${method} (unknown route)`;
   if (!target.collection) return `${method} ${spec.type} (${method === 'GET' ? 'get' : method.toLowerCase()})`;
@@ -96,22 +106,44 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-/** 401 as ARM sends it: a Bearer challenge naming the authority, and ARM's error body. */
-function authenticate(authorization: string | undefined): Principal {
+/**
+ * 401 as ARM sends it: ARM's challenge (`authorization_uri`, `error`, `error_description`, no `resource`:
+ * the shape azure-sdk-for-go's azcore tests quote from ARM,
+ * `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`)
+ * and ARM's error body. A token for another audience (Key Vault, Graph, another cloud's ARM) gets
+ * InvalidAuthenticationTokenAudience with ARM's message (as quoted in JetBrains/azure-tools-for-intellij#16).
+ */
+function authenticate(authorization: string | undefined, cloud: EmulatedCloud): Principal {
   const check = checkAuthorization(authorization);
-  if ('principal' in check) return check.principal;
-  const [code, message] =
-    check.problem === 'missing'
-      ? ['AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."]
-      : check.problem === 'expired'
-        ? ['ExpiredAuthenticationToken', 'The access token has expired.']
-        : ['InvalidAuthenticationToken', 'The access token is invalid.'];
+  let code: string;
+  let message: string;
+  let description: string;
+  if ('principal' in check) {
+    if (check.claims.aud.some((audience) => isArmAudience(cloud, audience))) return check.principal;
+    const allowed = armAudiences(cloud)
+      .map((a) => `'${a}'`)
+      .join(',');
+    [code, message] = [
+      'InvalidAuthenticationTokenAudience',
+      `The access token has been obtained for wrong audience or resource '${check.claims.aud.join(',')}'. It should exactly match with one of the allowed audiences ${allowed}.`,
+    ];
+    description = message;
+  } else if (check.problem === 'missing') {
+    [code, message] = ['AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing."];
+    description = "The authentication failed because of missing 'Authorization' header.";
+  } else if (check.problem === 'expired') {
+    [code, message] = ['ExpiredAuthenticationToken', 'The access token has expired.'];
+    description = message;
+  } else {
+    [code, message] = ['InvalidAuthenticationToken', 'The access token is invalid.'];
+    description = message;
+  }
   throw new ArmError(401, code, message, {
-    'www-authenticate': `Bearer authorization="https://login.microsoftonline.com/${TENANT}", resource="https://management.azure.com/", error="invalid_token", error_description="${message.replace(/"/g, "'")}"`,
+    'www-authenticate': `Bearer authorization_uri="${authorizationUri(cloud)}", error="invalid_token", error_description="${description.replace(/"/g, "'")}"`,
   });
 }
 
-function checkApiVersion(query: URLSearchParams, target: ArmTarget): void {
+function checkApiVersion(query: URLSearchParams, target: ArmTarget, location: string): void {
   const version = query.get('api-version');
   if (!version)
     throw badRequest(
@@ -127,12 +159,29 @@ function checkApiVersion(query: URLSearchParams, target: ArmTarget): void {
       `The resource type '${target.typeName.slice(namespace.length + 1)}' could not be found in the namespace '${namespace}' for api version '${version}'.`,
     );
   }
-  if (!target.spec.apiVersions.includes(version)) {
+  if (target.spec.apiVersions.includes(version)) return;
+  // ARM's own routes (subscriptions, resource groups, the generic list) answer InvalidApiVersionParameter; a
+  // provider's type answers NoRegisteredProviderFound for a well-formed version it never published.
+  const armOwn = target.spec.type.toLowerCase().startsWith('microsoft.resources/');
+  if (!isWellFormedApiVersion(version) || armOwn)
     throw badRequest(
       'InvalidApiVersionParameter',
       `The api-version '${version}' is invalid. The supported versions are '${target.spec.apiVersions.join(',')}'.`,
     );
-  }
+  const [, ...rest] = target.spec.type.split('/');
+  throw badRequest(
+    'NoRegisteredProviderFound',
+    `No registered resource provider found for location '${location}' and API version '${version}' for type '${rest.join('/')}'. The supported api-versions are '${target.spec.apiVersions.join(', ')}'.`,
+  );
+}
+
+/** The location ARM names in NoRegisteredProviderFound: the resource's, else its resource group's, else global. */
+function locationOf(state: ServerState, target: ArmTarget): string {
+  const group =
+    target.subscriptionId && target.resourceGroup
+      ? state.store.resourceGroup(target.subscriptionId, target.resourceGroup)
+      : undefined;
+  return state.store.get(target.path)?.location ?? group?.location ?? 'global';
 }
 
 function throttled(decision: ThrottleDecision, message: string): ArmError | undefined {
@@ -198,6 +247,33 @@ function vanishAfterList(state: ServerState, items: readonly (ArmResource | Json
   }
 }
 
+/** A resource an operation is writing reads `Updating` (or `Deleting`) until the operation has finished. */
+function interim(state: ServerState, body: JsonObject): JsonObject {
+  const id = typeof body.id === 'string' ? body.id : undefined;
+  const pending = id ? state.operations.interimState(id) : undefined;
+  const properties = body.properties;
+  if (!pending || !properties || typeof properties !== 'object' || Array.isArray(properties)) return body;
+  return { ...body, properties: { ...properties, provisioningState: pending } };
+}
+
+function resourceExists(state: ServerState, target: ArmTarget): boolean {
+  try {
+    read(state.store, target, new URLSearchParams());
+    return true;
+  } catch (error) {
+    if (error instanceof ArmError && error.status === 404 && !/parent|group|subscription/i.test(error.code))
+      return false;
+    throw error;
+  }
+}
+
+/** The spec of one listed item: its own type's (ALL lists every record type), else the route's. */
+function itemSpec(item: ArmResource | JsonObject, target: ArmTarget): TypeSpec | undefined {
+  return typeof item.type === 'string' && target.spec?.kind !== 'extension'
+    ? (typeSpec(item.type) ?? target.spec)
+    : target.spec;
+}
+
 function send(
   response: ServerResponse,
   status: number,
@@ -246,7 +322,11 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     const bodyText = await readBody(request);
     const delay = state.latency();
     if (delay > 0) await state.clock.sleep(delay);
-    const principal = authenticate(request.headers.authorization);
+    const principal = authenticate(request.headers.authorization, state.cloud);
+    if (Operations.isOperationPath(url.pathname) && method === 'GET') {
+      const polled = state.operations.poll(url.pathname);
+      return send(response, polled.status, { ...headers, ...polled.headers }, polled.body, false);
+    }
     if (isGraphRoute(url.pathname))
       return send(
         response,
@@ -264,8 +344,8 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
       `Number of ${requestClass} requests for subscription '${target.subscriptionId ?? 'tenant'}' and principal '${principal.objectId}' exceeded the limit. Please try again after some time.`,
     );
     if (limited) throw limited;
-    checkApiVersion(url.searchParams, target);
-    if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE')
+    checkApiVersion(url.searchParams, target, locationOf(state, target));
+    if (method !== 'GET' && method !== 'PUT' && method !== 'DELETE' && method !== 'PATCH')
       throw new ArmError(
         405,
         'MethodNotAllowed',
@@ -300,23 +380,46 @@ async function handle(state: ServerState, request: IncomingMessage, response: Se
     if (failure) throw failure;
     if (method === 'GET') {
       const result = read(state.store, target, url.searchParams);
-      if ('item' in result) return send(response, 200, headers, result.item, truncate);
+      if ('item' in result)
+        return send(response, 200, headers, present(interim(state, result.item), target.spec, state.shape), truncate);
       const stored = page(
         result.items,
         state.baseUrl,
         url.pathname.replace(/\/{2,}/g, '/'),
         url.searchParams,
         state.pageSize,
+        state.shape === 'minimal',
+        target.spec?.top === true,
       );
-      const answer: JsonObject = { value: stored.value.map(copy) };
-      if (stored.nextLink) answer.nextLink = stored.nextLink;
+      const answer = listAnswer(
+        stored.value.map((item) => present(interim(state, copy(item)), itemSpec(item, target), state.shape)),
+        stored.nextLink,
+        state.shape,
+      );
       vanishAfterList(state, stored.value);
       const slow = state.faults.slowPageDelay(faultRequest);
       if (slow > 0) await state.clock.sleep(slow);
       return send(response, 200, headers, answer, truncate);
     }
-    const outcome = write(state.store, target, method, bodyText);
-    send(response, outcome.status, headers, outcome.body, truncate);
+    const apiVersion = url.searchParams.get('api-version') ?? '';
+    const asynchronous = target.spec !== undefined && isAsyncType(target.spec.type) && !target.collection;
+    if (asynchronous && method === 'DELETE') {
+      // Existence now (a missing resource is a 204 at once), the delete itself when the operation finishes.
+      if (!resourceExists(state, target)) return send(response, 204, headers, undefined, truncate);
+      const operation = state.operations.start(target, 'delete', () => {
+        write(state.store, target, method, bodyText, apiVersion);
+      });
+      const pollHeaders = state.operations.headers(state.baseUrl, target, operation, apiVersion);
+      return send(response, 202, { ...headers, ...pollHeaders }, undefined, truncate);
+    }
+    const outcome = write(state.store, target, method, bodyText, apiVersion);
+    let pollHeaders: Record<string, string> = {};
+    if (asynchronous && method === 'PUT') {
+      const operation = state.operations.start(target, 'put', () => undefined);
+      pollHeaders = state.operations.headers(state.baseUrl, target, operation, apiVersion);
+    }
+    const body = outcome.body && present(interim(state, outcome.body), target.spec, state.shape);
+    send(response, outcome.status, { ...headers, ...pollHeaders }, body, truncate);
   } catch (error) {
     if (error instanceof ArmError)
       return send(response, error.status, { ...headers, ...error.headers }, error.body(), truncate);

@@ -1,4 +1,4 @@
-import { idKey, parentId, type ArmResource, type JsonObject, type JsonValue } from '../model/arm';
+import { idKey, parentId, type ArmResource, type JsonObject, type JsonValue } from './json';
 import { RESOURCE_GROUPS, SUBSCRIPTIONS, isRecordSetType, typeSpec } from './catalog';
 import { parseTarget } from './target';
 
@@ -121,6 +121,11 @@ export class ResourceStore {
   /** Every stored resource of an extension type, whatever its scope. */
   listEverywhere(type: string): ArmResource[] {
     return this.list(type, ALL_TYPES);
+  }
+
+  /** Every stored resource of a tracked type, in every subscription. */
+  listEverywhereTracked(type: string): ArmResource[] {
+    return this.all().filter((r) => r.type.toLowerCase() === type.toLowerCase());
   }
 
   all(): ArmResource[] {

@@ -1,4 +1,4 @@
-import { asObject, type JsonObject, type JsonValue } from '../model/arm';
+import { asObject, type JsonObject, type JsonValue } from './json';
 import { invalidBody } from './errors';
 
 /** Readers for PUT bodies that answer nonsense with ARM-style 400s naming the field. */

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { isIPv4, isIPv4Cidr } from '../checks/cidr';
 import {
   asArray,
   asObject,
@@ -10,10 +9,19 @@ import {
   type ArmResource,
   type JsonObject,
   type JsonValue,
-} from '../model/arm';
-import { cidrRange, isNetworkAddress, nextFreeAddress, rangesOverlap, rangeWithin, type Range } from './addresses';
+} from './json';
+import {
+  cidrRange,
+  isIPv4,
+  isIPv4Cidr,
+  isNetworkAddress,
+  nextFreeAddress,
+  rangesOverlap,
+  rangeWithin,
+  type Range,
+} from './addresses';
 import { GENERIC_RESOURCES, RESOURCE_GROUPS, SUBSCRIPTIONS, isRecordSetType } from './catalog';
-import { buildRecordSet, refreshZoneCounts } from './dns-records';
+import { buildRecordSet, ensureSoa, refreshZoneCounts } from './dns-records';
 import { ArmError, badRequest, invalidBody, resourceNotFound, subscriptionNotFound } from './errors';
 import {
   deletePrivateEndpoint,
@@ -56,7 +64,7 @@ export interface WriteOutcome {
   body?: JsonObject;
 }
 
-type Put = (store: ResourceStore, target: ArmTarget, body: JsonObject) => ArmResource;
+type Put = (store: ResourceStore, target: ArmTarget, body: JsonObject, apiVersion: string) => ArmResource;
 
 function parseBody(text: string): JsonObject {
   let parsed: JsonValue;
@@ -133,7 +141,30 @@ function networkAcls(value: JsonValue | undefined): JsonObject | undefined {
   };
 }
 
-const putVault: Put = (store, target, body) => {
+/**
+ * Vault names: Microsoft.KeyVault's `VaultName` pattern `^[a-zA-Z0-9-]{3,24}$` (keyvault.json, Vaults_CreateOrUpdate).
+ * The service answers VaultNameNotValid with this message.
+ */
+function checkVaultName(name: string): void {
+  if (!/^[a-zA-Z0-9-]{3,24}$/.test(name))
+    throw badRequest(
+      'VaultNameNotValid',
+      `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens. Follow this link for more information: https://go.microsoft.com/fwlink/?linkid=2147742`,
+    );
+}
+
+/**
+ * `enableRbacAuthorization` when a create leaves it out: from api-version 2026-02-01 new vaults are RBAC vaults,
+ * before it access policies; an update without it keeps the vault's model
+ * (https://learn.microsoft.com/azure/key-vault/general/access-control-default). The 2026-02-01 SDK's doc string
+ * still says "default value of false": the service's documented behaviour wins.
+ */
+export function defaultRbac(apiVersion: string): boolean {
+  return apiVersion >= '2026-02-01';
+}
+
+const putVault: Put = (store, target, body, apiVersion) => {
+  checkVaultName(target.name ?? '');
   const location = requireLocation(body);
   const properties = requireObject(body.properties, 'properties');
   const existing = store.get(target.path);
@@ -157,9 +188,9 @@ const putVault: Put = (store, target, body) => {
     accessPolicies: optionalArray(properties.accessPolicies, 'properties.accessPolicies'),
     enableSoftDelete: optionalBoolean(properties.enableSoftDelete, 'properties.enableSoftDelete') ?? true,
     softDeleteRetentionInDays: retention,
-    // The emulator fills RBAC on when the body says nothing; send the flag to be explicit.
     enableRbacAuthorization:
-      optionalBoolean(properties.enableRbacAuthorization, 'properties.enableRbacAuthorization') ?? true,
+      optionalBoolean(properties.enableRbacAuthorization, 'properties.enableRbacAuthorization') ??
+      (existing ? existing.properties?.enableRbacAuthorization === true : defaultRbac(apiVersion)),
     vaultUri: optionalString(properties.vaultUri, 'properties.vaultUri') ?? `https://${target.name}.vault.azure.net/`,
     publicNetworkAccess: oneOf(
       properties.publicNetworkAccess,
@@ -615,7 +646,7 @@ function putResourceGroup(store: ResourceStore, target: ArmTarget, body: JsonObj
   return { status: created ? 201 : 200, body: structuredClone(group) as JsonObject };
 }
 
-function put(store: ResourceStore, target: ArmTarget, body: JsonObject): WriteOutcome {
+function put(store: ResourceStore, target: ArmTarget, body: JsonObject, apiVersion: string): WriteOutcome {
   const spec = target.spec;
   if (spec === RESOURCE_GROUPS) return putResourceGroup(store, target, body);
   requireScope(store, target);
@@ -632,11 +663,15 @@ function put(store: ResourceStore, target: ArmTarget, body: JsonObject): WriteOu
   if (!handler) throw new ArmError(405, 'MethodNotAllowed', `PUT is not supported for '${spec?.type}'.`);
   // Embedded connections are only ever updated (endpoints create them): 200.
   const created = spec?.kind !== 'embedded' && !store.get(target.path);
-  const resource = handler(store, target, body);
+  const resource = handler(store, target, body, apiVersion);
   if (spec?.kind !== 'embedded') store.upsert(resource);
   if (type === 'microsoft.network/privatednszones/virtualnetworklinks' || isRecordSetType(type))
     refreshZoneCounts(store, target.scope);
-  return { status: created ? 201 : 200, body: structuredClone(resource) as JsonObject };
+  if (type === 'microsoft.network/privatednszones') {
+    ensureSoa(store, resource);
+    refreshZoneCounts(store, resource.id);
+  }
+  return { status: created ? 201 : 200, body: structuredClone(store.get(resource.id) ?? resource) as JsonObject };
 }
 
 function deleteSubnet(store: ResourceStore, target: ArmTarget): WriteOutcome {
@@ -669,12 +704,16 @@ function remove(store: ResourceStore, target: ArmTarget): WriteOutcome {
     const list = asArray(parent.properties?.[spec.embeddedIn ?? '']);
     const index = list.findIndex((c) => sameId(asString(asObject(c)?.id), target.path));
     if (index < 0) return { status: 204 };
-    list.splice(index, 1);
+    const [removed] = list.splice(index, 1);
+    disconnectEndpoint(store, removed);
     return { status: 200 };
   }
   const resource = store.get(target.path);
   if (!resource) return { status: 204 };
   if (type === 'microsoft.network/privateendpoints') deletePrivateEndpoint(store, resource);
+  if (type === 'microsoft.keyvault/vaults' || type === 'microsoft.keyvault/managedhsms')
+    for (const connection of asArray(resource.properties?.privateEndpointConnections))
+      disconnectEndpoint(store, connection);
   if (type === 'microsoft.network/privateendpoints/privatednszonegroups') deleteZoneGroup(store, resource);
   if (type === 'microsoft.network/virtualnetworks') {
     for (const subnet of asArray(resource.properties?.subnets)) {
@@ -690,14 +729,61 @@ function remove(store: ResourceStore, target: ArmTarget): WriteOutcome {
   return { status: 200 };
 }
 
+/**
+ * The endpoint side of a connection the service side dropped (the connection deleted on the vault, or the vault
+ * deleted): the endpoint stays, its connection `Disconnected`
+ * (https://learn.microsoft.com/azure/private-link/manage-private-endpoint#manage-private-endpoint-connections-on-azure-paas-resources).
+ */
+function disconnectEndpoint(store: ResourceStore, connection: JsonValue | undefined): void {
+  const endpointId = refId(asObject(asObject(connection)?.properties)?.privateEndpoint);
+  if (!endpointId) return;
+  syncEndpointConnectionState(store, endpointId, {
+    status: 'Disconnected',
+    description: 'Connection deleted by the private link service owner.',
+    actionsRequired: 'None',
+  });
+}
+
 function resourceNotFoundGroup(target: ArmTarget): ArmError {
   return new ArmError(404, 'ResourceGroupNotFound', `Resource group '${target.name}' could not be found.`);
 }
 
-export function write(store: ResourceStore, target: ArmTarget, method: string, bodyText: string): WriteOutcome {
+/**
+ * PATCH on a vault (Vaults_Update): `tags` replace the vault's, each property given in `properties` replaces the
+ * vault's (VaultPatchProperties: accessPolicies, networkAcls, enableRbacAuthorization, …); the rest is kept.
+ * Other types answer 405, as the emulator does not model their PATCH.
+ */
+function patch(store: ResourceStore, target: ArmTarget, body: JsonObject): WriteOutcome {
+  if (target.spec?.type !== 'Microsoft.KeyVault/vaults')
+    throw new ArmError(405, 'MethodNotAllowed', `PATCH is not supported for '${target.spec?.type ?? target.path}'.`);
+  requireScope(store, target);
+  const vault = store.get(target.path);
+  if (!vault) throw resourceNotFound(target.typeName, target.name ?? '', target.resourceGroup);
+  const changes = optionalObject(body.properties, 'properties') ?? {};
+  if (changes.enablePurgeProtection === false && vault.properties?.enablePurgeProtection === true)
+    throw badRequest('BadRequest', 'Purge protection cannot be disabled once enabled.');
+  const merged: JsonObject = { ...vault.properties, ...changes };
+  if (changes.networkAcls !== undefined) {
+    const acls = networkAcls(changes.networkAcls);
+    if (acls) merged.networkAcls = acls;
+  }
+  const updated: ArmResource = { ...vault, properties: merged };
+  if (body.tags !== undefined) updated.tags = optionalTags(body.tags) ?? {};
+  store.upsert(updated);
+  return { status: 200, body: structuredClone(updated) as JsonObject };
+}
+
+export function write(
+  store: ResourceStore,
+  target: ArmTarget,
+  method: string,
+  bodyText: string,
+  apiVersion: string,
+): WriteOutcome {
   const spec = target.spec;
   if (target.collection || spec === SUBSCRIPTIONS || spec === GENERIC_RESOURCES || !spec)
     throw new ArmError(405, 'MethodNotAllowed', `${method} is not supported on '${target.path}'.`);
   if (method === 'DELETE') return remove(store, target);
-  return put(store, target, parseBody(bodyText));
+  if (method === 'PATCH') return patch(store, target, parseBody(bodyText));
+  return put(store, target, parseBody(bodyText), apiVersion);
 }

@@ -95,6 +95,84 @@ export function armId(mapping: TypeMapping, inputs: JsonObject, subscriptionId: 
   return parts.join('/');
 }
 
+interface ArmAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  payload: string;
+}
+
+/** One HTTPS request to ARM with the emulator's CA and a bearer token. */
+function armRequest(target: DeployTarget, token: string, method: string, url: URL, text?: string): Promise<ArmAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      url,
+      {
+        method,
+        ca: target.caCertPem,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(text === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            payload: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(text);
+  });
+}
+
+function jsonOf(payload: string): JsonValue | undefined {
+  try {
+    return JSON.parse(payload) as JsonValue;
+  } catch {
+    return undefined;
+  }
+}
+
+function failure(what: string, answer: ArmAnswer, error: JsonObject | undefined): Error {
+  return new Error(
+    `${what}: ${answer.status} ${asString(error?.code) ?? ''}: ${asString(error?.message) ?? answer.payload.slice(0, 200)}`,
+  );
+}
+
+/** Most polls of one operation before the deploy gives up (the emulator finishes an operation in a few). */
+const MAX_POLLS = 100;
+
+/**
+ * Waits for a long-running PUT as azure-native does (Azure-AsyncOperation until a terminal status, then a GET of
+ * the resource: https://learn.microsoft.com/azure/azure-resource-manager/management/async-operations), so the
+ * outputs are the finished resource's, not the interim `Updating` answer. Retry-After is honoured up to 10 s.
+ */
+async function awaitOperation(target: DeployTarget, token: string, id: string, operationUrl: string): Promise<void> {
+  for (let poll = 0; poll < MAX_POLLS; poll++) {
+    const answer = await armRequest(target, token, 'GET', new URL(operationUrl));
+    const body = asObject(jsonOf(answer.payload));
+    if (answer.status !== 200) throw failure(`PUT ${id} (operation)`, answer, asObject(body?.error));
+    const status = asString(body?.status) ?? '';
+    if (status === 'Succeeded') return;
+    if (status === 'Failed' || status === 'Canceled')
+      throw failure(`PUT ${id} (operation ${status})`, answer, asObject(body?.error));
+    const retryAfter = Number(answer.headers['retry-after'] ?? 1);
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(Number.isFinite(retryAfter) ? retryAfter : 1, 10) * 1000),
+    );
+  }
+  throw new Error(`PUT ${id}: the operation did not finish after ${MAX_POLLS} polls`);
+}
+
 /** PUT through ARM's REST API: HTTPS with the emulator's CA, a bearer token, the api-version it serves. */
 export async function armPut(
   target: DeployTarget,
@@ -104,45 +182,17 @@ export async function armPut(
 ): Promise<JsonObject> {
   const token = await target.token();
   const url = new URL(`${target.endpoint}${id}?api-version=${apiVersion}`);
-  const text = JSON.stringify(body);
-  const { status, payload } = await new Promise<{ status: number; payload: string }>((resolve, reject) => {
-    const request = https.request(
-      url,
-      {
-        method: 'PUT',
-        ca: target.caCertPem,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(text),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, payload: Buffer.concat(chunks).toString('utf8') }),
-        );
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(text);
-  });
-  let parsed: JsonValue | undefined;
-  try {
-    parsed = JSON.parse(payload) as JsonValue;
-  } catch {
-    parsed = undefined;
+  let answer = await armRequest(target, token, 'PUT', url, JSON.stringify(body));
+  if (answer.status < 200 || answer.status > 299)
+    throw failure(`PUT ${id}`, answer, asObject(asObject(jsonOf(answer.payload))?.error));
+  const operationUrl = answer.headers['azure-asyncoperation'];
+  if (typeof operationUrl === 'string') {
+    await awaitOperation(target, token, id, operationUrl);
+    answer = await armRequest(target, token, 'GET', url);
+    if (answer.status !== 200) throw failure(`GET ${id}`, answer, asObject(asObject(jsonOf(answer.payload))?.error));
   }
-  if (status < 200 || status > 299) {
-    const error = asObject(asObject(parsed)?.error);
-    throw new Error(
-      `PUT ${id}: ${status} ${asString(error?.code) ?? ''}: ${asString(error?.message) ?? payload.slice(0, 200)}`,
-    );
-  }
-  const object = asObject(parsed);
-  if (!object) throw new Error(`PUT ${id}: ${status} with a body that is not a JSON object`);
+  const object = asObject(jsonOf(answer.payload));
+  if (!object) throw new Error(`PUT ${id}: ${answer.status} with a body that is not a JSON object`);
   return object;
 }
 

@@ -10,12 +10,12 @@ import type {
 import type { PolicyConfigJSONSchema } from '@pulumi/policy/schema';
 import { RULES } from '../../rules/index';
 import { ruleDocUrl } from '../engine/docs';
-import { runRules } from '../engine/run';
 import type { Finding, Rule, Severity } from '../engine/types';
 import { asObject, idKey, parentId } from '../model/arm';
 import { CLOUD_NAMES, type CloudName } from '../model/cloud';
 import { DEFAULT_CALLER, type CallerProfile } from '../model/caller';
 import { adaptStack, estateOf, type AdaptedStack, type PulumiResourceView } from './adapter';
+import { audit } from '../pipeline/audit';
 import { setPath } from './paths';
 import { recording, taintedReads, type AccessLog } from '../engine/taint';
 import { taintOf, type Taint } from './taint';
@@ -271,13 +271,15 @@ export function evaluate(
       get: (target, property, receiver) =>
         property === 'allVaults' ? () => [recording(vault, log)] : Reflect.get(target, property, receiver),
     });
-    const run = runRules({
-      estate: oneVault,
-      rules: [rule],
-      caller,
-      settings: { [rule.meta.id]: { options: ruleOptions } },
-      now: options.now?.(),
-    });
+    const { result: run } = audit(
+      { estate: oneVault },
+      {
+        rules: [rule],
+        caller,
+        settings: { [rule.meta.id]: { options: ruleOptions } },
+        now: options.now?.() ?? new Date(),
+      },
+    );
     const undetermined = taintedReads(taint.fields, log);
     for (const finding of run.findings) {
       const urn = urnFor(stack, finding.resourceId, vault.id, known);

@@ -100,7 +100,7 @@ test('a vault the collector could not read makes the run incomplete: exit 2, or 
   ).toBe(true);
   const noun = report.summary.error === 1 ? 'finding' : 'findings';
   expect(run.stderr).toBe(
-    `kvguard: incomplete run: ${report.summary.error} ${noun} could not be evaluated (exit 2; --allow-partial gates on the rest)\n`,
+    `kvguard: incomplete run: ${report.summary.error} ${noun} could not be evaluated; first: kv-payments-prod could not be evaluated: 403 AuthorizationFailed on Microsoft.KeyVault/vaults/read (exit 2; --allow-partial gates on the rest)\n`,
   );
   // With --allow-partial the error findings still count against --fail-on (exit 1); they no longer stop the run.
   expect((await runCli(['audit', '--subscription', SUB, '--allow-partial', '--fail-on', 'note'])).code).toBe(1);

@@ -156,7 +156,7 @@ describe('kvguard audit --snapshot', () => {
     const run = await runCli(['audit', '--snapshot', file, '--format', 'json']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'kvguard: incomplete run: the source reported 1 error (exit 2; --allow-partial gates on the rest)\n',
+      `kvguard: incomplete run: the source reported 1 error; first: ${file} is one page of a Resource Graph result (it carries a skip token or resultTruncated): resources on the other pages are not in this audit (exit 2; --allow-partial gates on the rest)\n`,
     );
     expect(parse(run.stdout).summary.complete).toBe(false);
     expect((await runCli(['audit', '--snapshot', file, '--allow-partial'])).code).toBe(0);

@@ -50,3 +50,11 @@ export function tempFile(name: string, content?: unknown): string {
 }
 
 // test/pulumi imports it from here.
+
+/**
+ * What the emulator serves that the collector reads: everything but the zones' SOA record sets (every zone has
+ * one, RecordSetSOAGet.json; the collector lists A record sets only, PrivateDns.recordSets.listByType A).
+ */
+export function collectable(emulator: RunningEmulator): ArmResource[] {
+  return emulator.resources().filter((r) => r.type.toLowerCase() !== 'microsoft.network/privatednszones/soa');
+}

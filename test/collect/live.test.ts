@@ -8,7 +8,7 @@ import { HUB_SUB, SPOKE_SUB, healthyPath, hub, spokePath } from '../../src/fixtu
 import type { LiveOptions } from '../../src/collect/types';
 import { virtualNetwork } from '../../src/fixtures/arm-factory';
 import { runCli } from '../support/run-cli';
-import { liveOptions, tempFile, withEmulator } from './live-support';
+import { collectable, liveOptions, tempFile, withEmulator } from './live-support';
 
 /** Real SDK clients → emulator (HTTPS, managed identity) → collector → estate → rules. */
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -31,7 +31,7 @@ describe('live collection through the Azure SDKs against the emulator', () => {
     const path = healthyPath();
     await withEmulator(path.resources, {}, async (emulator) => {
       const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB]));
-      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+      expect(sorted(collected.resources)).toEqual(sorted(collectable(emulator)));
       expect(collected.vaultErrors.size).toBe(0);
       expect(collected.notices).toEqual([]);
       expect(collected.stats).toMatchObject({ vaultsListed: 1, throttled: 0, retried: 0 });
@@ -66,7 +66,7 @@ describe('live collection through the Azure SDKs against the emulator', () => {
     const { seed } = twoSpokes();
     await withEmulator(seed, {}, async (emulator) => {
       const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, THIRD_SUB]));
-      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+      expect(sorted(collected.resources)).toEqual(sorted(collectable(emulator)));
       expect(collected.requests['PrivateDns.privateZones.get']).toBe(1);
       expect(collected.requests['Network.virtualNetworks.get']).toBe(1);
       expect(collected.requests['PrivateDns.recordSets.listByType']).toBe(1);
@@ -91,7 +91,7 @@ describe('live collection through the Azure SDKs against the emulator', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toBe('');
       const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string }[];
-      expect(written).toEqual(sorted(emulator.resources()));
+      expect(written).toEqual(sorted(collectable(emulator)));
       const live = await findingsOf({ kind: 'live', options: liveOptions(emulator, [SPOKE_SUB, THIRD_SUB, HUB_SUB]) });
       const offline = await findingsOf({ kind: 'snapshot', file });
       expect(JSON.stringify(offline.findings)).toBe(JSON.stringify(live.findings));
@@ -142,7 +142,7 @@ describe('faults: each ends with its expected outcome and exit code', () => {
       expect(collected.stats.throttled).toBeGreaterThan(0);
       expect(collected.vaultErrors.size).toBe(0);
       expect(collected.notices).toEqual([]);
-      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+      expect(sorted(collected.resources)).toEqual(sorted(collectable(emulator)));
     });
   });
 
@@ -157,7 +157,7 @@ describe('faults: each ends with its expected outcome and exit code', () => {
         expect(collected.stats.throttled).toBeLessThanOrEqual(4);
         expect(collected.vaultErrors.size).toBe(0);
         expect(collected.notices).toEqual([]);
-        expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+        expect(sorted(collected.resources)).toEqual(sorted(collectable(emulator)));
       },
     );
   });
@@ -180,7 +180,7 @@ describe('faults: each ends with its expected outcome and exit code', () => {
       expect(collected.stats.retried).toBeGreaterThan(0);
       expect(collected.vaultErrors.size).toBe(0);
       expect(collected.notices).toEqual([]);
-      expect(sorted(collected.resources)).toEqual(sorted(emulator.resources()));
+      expect(sorted(collected.resources)).toEqual(sorted(collectable(emulator)));
     });
   });
 

@@ -1,13 +1,6 @@
 import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { operationOf } from '../../src/collect/operations';
-import {
-  RequestLedger,
-  backoffDelay,
-  durationMs,
-  graphQuotaPolicy,
-  ledgerPolicy,
-  throttleBackoffPolicy,
-} from '../../src/collect/policies';
+import { RequestLedger, backoffDelay, durationMs, graphQuotaPolicy, ledgerPolicy } from '../../src/collect/policies';
 import { createLimiter } from '../../src/collect/pool';
 
 const BASE = 'https://management.azure.com';
@@ -93,43 +86,6 @@ describe('ledgerPolicy', () => {
     expect(ledger.bodyOf(`${SUB}/resourcegroups/rg/providers/microsoft.keyvault/vaults/kv1`)?.properties).toEqual({
       a: 1,
     });
-  });
-});
-
-describe('throttleBackoffPolicy', () => {
-  const settings = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 1000 };
-
-  it('backs off a 429 without Retry-After and returns the first success', async () => {
-    const sleeps: number[] = [];
-    const answers = [response(429), response(429), response(200)];
-    const policy = throttleBackoffPolicy(settings, async (ms) => {
-      sleeps.push(ms);
-    });
-    const result = await policy.sendRequest(request('u'), async () => answers.shift() as PipelineResponse);
-    expect(result.status).toBe(200);
-    expect(sleeps).toHaveLength(2);
-    expect(sleeps[0]).toBeGreaterThanOrEqual(50);
-    expect(sleeps[0]).toBeLessThanOrEqual(100);
-    expect(sleeps[1]).toBeGreaterThanOrEqual(100);
-    expect(sleeps[1]).toBeLessThanOrEqual(200);
-  });
-
-  it('gives up after maxRetries and returns the 429 for the SDK to raise', async () => {
-    let calls = 0;
-    const policy = throttleBackoffPolicy(settings, async () => undefined);
-    const result = await policy.sendRequest(request('u'), async () => {
-      calls += 1;
-      return response(429);
-    });
-    expect(result.status).toBe(429);
-    expect(calls).toBe(4);
-  });
-
-  it('waits Retry-After when given, capped, and never waits more than maxDelayMs', () => {
-    expect(backoffDelay(response(429, { 'Retry-After': '2' }), 0, { ...settings, maxDelayMs: 5000 })).toBe(2000);
-    expect(backoffDelay(response(429, { 'retry-after-ms': '250' }), 0, settings)).toBe(250);
-    expect(backoffDelay(response(429), 10, settings, () => 1)).toBe(1000);
-    expect(backoffDelay(response(429), 0, settings, () => 0)).toBe(50);
   });
 });
 

@@ -213,7 +213,7 @@ describe('circuit breaker per subscription × resource type', () => {
   });
 
   test('a dead endpoint (connection refused) opens the host circuit: every request fails within seconds', async () => {
-    const { send } = setup({ breakerThreshold: 5 });
+    const { send } = setup({ breakerThreshold: 8 });
     const refused = restError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1');
     const calls = Array.from({ length: 20 }, (_, i) => send([refused], i % 2 ? NICS : VAULTS));
     const outcomes = await Promise.all(calls.map((c) => c.outcome()));

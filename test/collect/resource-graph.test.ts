@@ -5,7 +5,7 @@ import { idKey } from '../../src/model/arm';
 import { HUB_SUB, SPOKE_SUB, healthyPath, hub, spokePath } from '../../src/fixtures/scenario';
 import { generateEstate } from '../../bench/generate-estate';
 import type { LiveOptions } from '../../src/collect/types';
-import { liveOptions, withEmulator } from './live-support';
+import { collectable, liveOptions, withEmulator } from './live-support';
 
 /** The collector through Azure Resource Graph (real SDK → emulator's ARG endpoint) against the ARM path. */
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -41,7 +41,7 @@ describe('--via resource-graph', () => {
     const path = healthyPath();
     await withEmulator(path.resources, {}, async (emulator) => {
       const collected = await collectLive(liveOptions(emulator, [SPOKE_SUB, HUB_SUB], { via: 'resource-graph' }));
-      const withoutEtag = emulator.resources().map(({ etag: _etag, ...rest }) => rest);
+      const withoutEtag = collectable(emulator).map(({ etag: _etag, ...rest }) => rest);
       expect(sorted(collected.resources)).toEqual(sorted(withoutEtag));
       expect(collected.vaultErrors.size).toBe(0);
       expect(collected.notices).toEqual([]);

@@ -18,16 +18,19 @@ describe('ARM behaviour', () => {
       seed: estate.resources,
       pageSize: 1,
       throttle: { bucketSize: 1000, refillPerSecond: 100 },
+      // A clock that stands still: no refill between two requests on a slow, loaded machine.
+      clock: new TestClock(),
     });
     bearer = await token(emulator);
   });
   afterAll(() => emulator.stop());
 
-  test('no Authorization header: 401 AuthenticationFailed with a Bearer challenge', async () => {
+  test('no Authorization header: 401 AuthenticationFailed with the Bearer challenge of ARM', async () => {
     const response = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`);
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toMatch(
-      /^Bearer authorization="https:\/\/login\.microsoftonline\.com\/[0-9a-f-]+", resource="https:\/\/management\.azure\.com\/", error="invalid_token", error_description="Authentication failed\. The 'Authorization' header is missing\."$/,
+    // ARM's challenge as azure-sdk-for-go's azcore tests quote it (sdk/azcore/runtime/policy_bearer_token_test.go).
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."',
     );
     expect(response.body).toEqual({
       error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." },
@@ -51,24 +54,36 @@ describe('ARM behaviour', () => {
         message: 'The api-version query parameter (?api-version=) is required for all requests.',
       },
     });
-    const wrong = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=2019-09-01`, { token: bearer });
-    expect(wrong.status).toBe(400);
-    expect(wrong.body).toEqual({
-      error: {
-        code: 'InvalidApiVersionParameter',
-        message:
-          "The api-version '2019-09-01' is invalid. The supported versions are '2026-02-01,2025-05-01,2024-11-01,2023-07-01'.",
-      },
-    });
+    // Every published version is served: 2022-07-01 is what Microsoft's Python azure-mgmt-keyvault 10 sends.
+    for (const published of ['2022-07-01', '2019-09-01', '2015-06-01', '2021-06-01-preview'])
+      expect([
+        published,
+        (await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${published}`, { token: bearer })).status,
+      ]).toEqual([published, 200]);
+    // A well-formed version the type was never published at: the provider lookup fails (ARM's message, as
+    // quoted in public error reports: "No registered resource provider found for location … and API version …
+    // for type …. The supported api-versions are …").
+    const unpublished = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=2019-09-02`, { token: bearer });
+    expect(unpublished.status).toBe(400);
+    const error = (unpublished.body as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('NoRegisteredProviderFound');
+    expect(error.message).toMatch(
+      /^No registered resource provider found for location 'global' and API version '2019-09-02' for type 'vaults'\. The supported api-versions are '2026-02-01, .*, 2015-06-01'\.$/,
+    );
+    const malformed = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=latest`, { token: bearer });
+    expect([malformed.status, (malformed.body as { error: { code: string } }).error.code]).toEqual([
+      400,
+      'InvalidApiVersionParameter',
+    ]);
   });
 
   test('lists page with absolute nextLinks on the server base, honouring $top', async () => {
     const first = await rawRequest(emulator, `${vaultsOf(SPOKE_SUB)}?api-version=${KV}`, { token: bearer });
     const page = first.body as { value: { name: string }[]; nextLink?: string };
     expect(page.value.map((v) => v.name)).toEqual(['kv-payments-prod']);
-    expect(
-      page.nextLink?.startsWith(`${emulator.endpoint}${vaultsOf(SPOKE_SUB)}?api-version=${KV}&%24skiptoken=`),
-    ).toBe(true);
+    expect(page.nextLink?.startsWith(`${emulator.endpoint}${vaultsOf(SPOKE_SUB)}?api-version=${KV}&$skiptoken=`)).toBe(
+      true,
+    );
     const second = (await rawRequest(emulator, page.nextLink ?? '', { token: bearer })).body as {
       value: { name: string }[];
       nextLink?: string;

@@ -76,6 +76,41 @@ describe('kvguard emulator', () => {
     expect(existsSync(ca)).toBe(false);
   });
 
+  test('--shape minimal: an empty first page with a nextLink, nextLink null on the last, no optional fields', async () => {
+    const path = healthyPath();
+    const { lines, stop } = await startCli({ seed: seedFile(path.resources), shape: 'minimal' });
+    try {
+      const tokenUrl = `${valueOf(lines, 'identity-endpoint')}?api-version=2019-08-01&resource=${encodeURIComponent('https://management.azure.com/')}`;
+      const { access_token: accessToken } = (await (
+        await fetch(tokenUrl, { headers: { 'X-IDENTITY-HEADER': valueOf(lines, 'identity-header') } })
+      ).json()) as { access_token: string };
+      const { readFileSync } = await import('node:fs');
+      const { rawRequest } = await import('./support');
+      const running = {
+        endpoint: valueOf(lines, 'endpoint'),
+        caCertPem: readFileSync(valueOf(lines, 'ca'), 'utf8'),
+      } as Parameters<typeof rawRequest>[0];
+      const get = async (url: string) =>
+        (await rawRequest(running, url, { token: accessToken })).body as Record<string, unknown>;
+      const first = await get(`${path.ids.endpoint}/privateDnsZoneGroups?api-version=2026-01-01`);
+      expect(first.value).toEqual([]);
+      expect(typeof first.nextLink).toBe('string');
+      const last = await get(String(first.nextLink));
+      expect(last.nextLink).toBeNull();
+      const [group] = last.value as Record<string, unknown>[];
+      expect(Object.keys(group ?? {}).sort()).toEqual(['id', 'name', 'properties']);
+      const zone = await get(`${path.ids.zone}?api-version=2024-06-01`);
+      expect(Object.keys(zone.properties as object).filter((k) => /numberOf/i.test(k))).toEqual([]);
+      expect(zone.etag).toBeUndefined();
+      const records = await get(String((await get(`${path.ids.zone}/A?api-version=2024-06-01`)).nextLink));
+      const ids = (records.value as { id: string }[]).map((r) => r.id);
+      expect(ids.length).toBe(1);
+      expect(ids[0]).toBe(ids[0]?.toLowerCase());
+    } finally {
+      await stop();
+    }
+  });
+
   test("--data-plane: a third line names the data plane, which answers Key Vault's challenge, and kvguard probe gets through", async () => {
     const seed = seedFile(healthyPath().resources);
     const { lines, stop } = await startCli({ seed, dataPlane: true });

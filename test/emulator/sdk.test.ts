@@ -144,7 +144,9 @@ describe('the Azure SDKs against the emulator', () => {
       ['kv-payments-prod', ['10.1.1.4']],
       ['kv-orders-prod', ['10.2.1.4']],
     ]);
+    // Every zone has its SOA record set `@` (RecordSetSOAGet.json).
     expect(names(await collect(dns.recordSets.list(HUB_RG, VAULT_ZONE)))).toEqual([
+      '@',
       'kv-orders-prod',
       'kv-payments-prod',
     ]);

@@ -28,14 +28,23 @@ export async function credential(): Promise<TokenCredential> {
   return new DefaultAzureCredential();
 }
 
-/** Client options that reach the emulator: its endpoint, its CA, and no retry waits longer than the test needs. */
+/**
+ * Client options that reach the emulator: its endpoint, its CA, ARM's token scope (as the collector sets it:
+ * arm-keyvault would otherwise ask for `${endpoint}/.default`, which ARM refuses), and no retry waits longer
+ * than the test needs.
+ */
 export function clientOptions(emulator: RunningEmulator): {
   endpoint: string;
+  credentials: { scopes: string[] };
+  credentialScopes: string[];
   tlsOptions: { ca: string };
   retryOptions: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number };
 } {
   return {
     endpoint: emulator.endpoint,
+    credentials: { scopes: ['https://management.azure.com/.default'] },
+    // arm-authorization 9 (core-client) reads its scope from `credentialScopes`.
+    credentialScopes: ['https://management.azure.com/.default'],
     tlsOptions: { ca: emulator.caCertPem },
     retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
   };

@@ -114,7 +114,8 @@ describe('PUT and DELETE', () => {
     ]);
     const record = await dns.recordSets.get('rg-hub-dns', VAULT_ZONE, 'A', VAULT);
     expect(record.aRecords).toEqual([{ ipv4Address: '10.1.1.4' }]);
-    expect((await dns.privateZones.get('rg-hub-dns', VAULT_ZONE)).numberOfRecordSets).toBe(1);
+    // The SOA record set and the new A record set.
+    expect((await dns.privateZones.get('rg-hub-dns', VAULT_ZONE)).numberOfRecordSets).toBe(2);
   });
 
   test('deleting the endpoint deletes its NIC, its vault connection and its addresses in the A record', async () => {

@@ -77,11 +77,9 @@ const EXPECTED: Record<string, Record<Phase, string[]>> = {
   'pending-approval': {
     preview: [
       'private-endpoint-approved mandatory endpoint: connection pe-kvg-pending to kvg-pending is Pending ("Requested by the application team, please approve"): approve it on the vault',
-      'firewall-allows-caller mandatory vault: denied: publicNetworkAccess is Disabled and the caller does not come through the private endpoint (private endpoint pe-kvg-pending is Pending, not Approved)',
     ],
     up: [
       'private-endpoint-approved mandatory endpoint: connection pe-kvg-pending to kvg-pending is Pending ("Requested by the application team, please approve"): approve it on the vault',
-      'firewall-allows-caller mandatory vault: denied: publicNetworkAccess is Disabled and the caller does not come through the private endpoint (private endpoint pe-kvg-pending is Pending, not Approved)',
     ],
     update: [],
   },

@@ -10,7 +10,7 @@ import type { ArmResource } from '../../src/model/arm';
  */
 export const EXPECTED_FAILS: Record<string, string[]> = {
   healthy: [],
-  'pending-approval': ['KV102', 'KV301'],
+  'pending-approval': ['KV102'],
   'wrong-zone-name': ['KV104', 'KV201'],
   'zone-not-linked': ['KV203'],
   'missing-a-record': ['KV204'],

@@ -101,15 +101,16 @@ ruleTester(firewallAllowsCaller, [
     ],
   },
   {
-    name: 'Pending connection does not carry traffic',
+    name: 'Pending connection does not carry traffic: one cause, KV102 fails it, KV301 skips',
     resources: vaultWith({
       connections: [{ privateEndpointId: endpoint, status: 'Pending', description: 'Please approve' }],
     }),
     expected: [
       {
-        outcome: 'fail',
+        outcome: 'skipped',
         resourceId: vaultId,
-        message: `${DISABLED} (private endpoint pe-kv-payments-prod is Pending, not Approved)`,
+        message:
+          "publicNetworkAccess is Disabled and the caller's only path is a private endpoint that carries no traffic (private endpoint pe-kv-payments-prod is Pending, not Approved): KV102 reports it",
       },
     ],
   },

@@ -3,9 +3,10 @@ import { Command, Option } from 'commander';
 import { knownOperations, parseOperation } from '../../model/operations';
 import { createProgress } from '../../collect/progress';
 import type { KvguardConfig } from '../../config/types';
-import { EXIT, exitCode } from '../../engine/gate';
+import { EXIT } from '../../engine/gate';
 import { CollectionStats, RunResult, SEVERITIES, Severity } from '../../engine/types';
-import { summarize } from '../../engine/run';
+import { buildEstate } from '../../model/estate';
+import { audit as auditEstate } from '../../pipeline/audit';
 import { REPORT_FORMATS, isReportFormat } from '../../report/index';
 import type { ReportFormat, ReportOptions } from '../../report/types';
 import { CallerFlags, addCallerOptions, callerProfile } from '../caller-flags';
@@ -14,8 +15,8 @@ import { setExitCode } from '../main';
 import { AuditOutput, loadConfigFile, renderReport, runAudit, toolInfo, writeFileAtomic } from '../pipeline';
 import { checkOutputTarget } from '../output-file';
 import { repeatable } from '../repeatable';
+import { escapeControl } from '../../report/escape';
 import { AuditSource, SourceFlags, SourceOptionSet, addSourceOptions, sourceOf } from '../source';
-import { RULES } from '../../../rules/index';
 
 /** `kvguard audit`: one snapshot file or live ARM in, the console report and any report files out, exit 0/1/2 (DESIGN 2.4). */
 export interface AuditFlags extends CallerFlags, SourceFlags {
@@ -97,13 +98,15 @@ export async function audit(flags: AuditFlags): Promise<number> {
   let audited;
   try {
     audited =
-      emptyShard(source, flags.shard) ??
+      emptyShard(source, flags.shard, now) ??
       (await runAudit({
         source,
         caller,
         ...(config ? { config } : {}),
         ...(flags.baseline !== undefined ? { baselineFile: flags.baseline } : {}),
         now,
+        ...(flags.failOn ? { failOn: flags.failOn } : {}),
+        allowPartial: Boolean(flags.allowPartial),
       }));
   } finally {
     progress?.stop();
@@ -129,7 +132,7 @@ export async function audit(flags: AuditFlags): Promise<number> {
       `--report ${report.format}=${report.file}`,
       written,
     );
-  const code = exitCode(result, flags.failOn ?? config?.failOn ?? 'error', Boolean(flags.allowPartial));
+  const code = audited.exitCode;
   if (code === EXIT.error) process.stderr.write(`kvguard: ${incompleteLine(result)}\n`);
   return code;
 }
@@ -138,15 +141,12 @@ export async function audit(flags: AuditFlags): Promise<number> {
  * A shard that holds none of the subscriptions (more shards than subscriptions) has nothing to audit: an
  * empty, complete report, so a CI matrix job succeeds and `kvguard merge` adds nothing from it.
  */
-function emptyShard(source: AuditSource, shard: string | undefined): AuditOutput | undefined {
+function emptyShard(source: AuditSource, shard: string | undefined, now: Date): AuditOutput | undefined {
   if (source.kind !== 'live' || source.options.subscriptions.length > 0 || shard === undefined) return undefined;
   const notices = [
     { level: 'info' as const, message: `shard ${shard} holds none of the given subscriptions: nothing to audit` },
   ];
-  return {
-    result: { findings: [], summary: summarize([], 0, notices), notices },
-    rules: RULES.map((rule) => rule.meta),
-  };
+  return auditEstate({ estate: buildEstate([]), vaults: [], notices }, { now });
 }
 
 /**
@@ -183,9 +183,13 @@ function withOperation(config: KvguardConfig | undefined, operation: string | un
 function incompleteLine(result: RunResult): string {
   const errors = result.summary.error;
   const parts = errors > 0 ? [`${errors} finding${errors === 1 ? '' : 's'} could not be evaluated`] : [];
-  const sourceErrors = result.notices.filter((n) => n.level === 'error').length;
-  if (sourceErrors > 0) parts.push(`the source reported ${sourceErrors} error${sourceErrors === 1 ? '' : 's'}`);
-  return `incomplete run: ${parts.join(' and ')} (exit 2; --allow-partial gates on the rest)`;
+  const sourceErrors = result.notices.filter((n) => n.level === 'error');
+  if (sourceErrors.length > 0)
+    parts.push(`the source reported ${sourceErrors.length} error${sourceErrors.length === 1 ? '' : 's'}`);
+  // The cause, not only a count: the first collection error (status, code and request), else the first error finding.
+  const first = sourceErrors[0]?.message ?? result.findings.find((f) => f.outcome === 'error')?.message;
+  const cause = first === undefined ? '' : `; first: ${escapeControl(first)}`;
+  return `incomplete run: ${parts.join(' and ')}${cause} (exit 2; --allow-partial gates on the rest)`;
 }
 
 /** Colour on a terminal only: never in a file, never with --no-color or NO_COLOR (https://no-color.org). */

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { ArmResource } from '../../model/arm';
 import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
@@ -19,6 +19,8 @@ interface EmulatorFlags {
   pageSize?: string;
   throttle: boolean;
   dataPlane?: boolean;
+  shape?: 'full' | 'minimal';
+  cloud?: 'AzureCloud' | 'AzureUSGovernment' | 'AzureChinaCloud';
 }
 
 function integer(value: string, flag: string, min: number, max: number): number {
@@ -66,6 +68,19 @@ export function register(program: Command): void {
     )
     .option('--page-size <n>', 'items per list page when the client sends no $top (default 10)')
     .option('--no-throttle', "turn ARM's read throttling off (default: 250 reads, 25/s per subscription and principal)")
+    .addOption(
+      new Option(
+        '--shape <shape>',
+        'full: every field the service returns; minimal: only what the specs promise (no optional type/etag/counters, lower-cased Private DNS child ids, an empty first page)',
+      )
+        .choices(['full', 'minimal'])
+        .default('full'),
+    )
+    .addOption(
+      new Option('--cloud <cloud>', 'the cloud whose ARM token audience is accepted')
+        .choices(['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'])
+        .default('AzureCloud'),
+    )
     .option(
       '--data-plane',
       "also serve the seed's vaults' Key Vault data plane (chosen by Host header) for kvguard probe",
@@ -98,6 +113,8 @@ export async function runEmulator(flags: EmulatorFlags, signals: NodeJS.EventEmi
       pageSize,
       ...(flags.throttle ? {} : { throttle: false as const }),
       ...(flags.dataPlane ? { dataPlane: true } : {}),
+      shape: flags.shape ?? 'full',
+      cloud: flags.cloud ?? 'AzureCloud',
     });
   } catch (thrown) {
     const code = (thrown as NodeJS.ErrnoException).code;

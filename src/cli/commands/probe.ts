@@ -31,7 +31,7 @@ const PROBE_SOURCE: SourceOptionSet = {
   snapshot: true,
   scale: false,
   skipReads: false,
-  own: ['vault', 'ca-cert'],
+  own: ['vault', 'ca-cert', 'timeout'],
   help: {
     snapshot: 'the estate to compare with (private endpoint address, tenant, zone links), from a snapshot file',
     subscription: 'the estate to compare with, from live ARM (repeat, or a comma list)',

@@ -1,0 +1,230 @@
+import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import { routeTable, typeSpec, type ServedRoute } from '../../../src/emulator/catalog';
+import { rawRequest, testEstate, token } from '../support';
+import { ROUTE_MODELS } from './models';
+import type { ArmResource } from '../../../src/model/arm';
+import { NETWORK_TYPES } from '../../../src/model/estate';
+import { networkSecurityGroup } from '../../../src/fixtures/network-factory';
+import { hubFirewall, virtualWanSpokes } from '../../../src/fixtures/topology';
+import { modelProblems, type ModelRef } from './sdk-model';
+
+/**
+ * Spec conformance of every route the emulator serves (catalog.routeTable(), so a route added there is checked
+ * here without anyone listing it): each answer body, item and list page, is validated against the model of the
+ * SDK client that calls the route (./models.ts, ./sdk-model.ts), in both shapes the emulator can answer
+ * (`full` and `minimal`). The estate is the test estate plus, written through the emulator's own PUTs, one
+ * instance of each type the estate lacks (record sets of every type, a VNet peering, a managed HSM connection).
+ */
+type Shape = 'full' | 'minimal';
+const SHAPES: Shape[] = ['full', 'minimal'];
+
+interface Instance {
+  id: string;
+  type: string;
+}
+
+const lastTypeSegment = (type: string): string => type.split('/').pop() ?? '';
+const version = (type: string, route?: ServedRoute): string =>
+  route?.spec?.apiVersions[0] ?? typeSpec(type)?.apiVersions[0] ?? '2022-09-01';
+
+function segmentsOf(id: string): string[] {
+  return id.split('/').filter((s) => s.length > 0);
+}
+
+/** Every served instance: stored resources and those embedded in their parents' properties. */
+function instancesOf(emulator: RunningEmulator): Instance[] {
+  const out: Instance[] = [];
+  for (const resource of emulator.resources()) {
+    out.push({ id: resource.id, type: resource.type });
+    const [, sub, groups, rg] = segmentsOf(resource.id);
+    if (
+      rg &&
+      groups?.toLowerCase() === 'resourcegroups' &&
+      !out.some((i) => i.id === `/subscriptions/${sub}/resourceGroups/${rg}`)
+    )
+      out.push({ id: `/subscriptions/${sub}/resourceGroups/${rg}`, type: 'Microsoft.Resources/resourceGroups' });
+    for (const property of [
+      'subnets',
+      'virtualNetworkPeerings',
+      'privateEndpointConnections',
+      'routes',
+      'securityRules',
+    ]) {
+      const children = resource.properties?.[property];
+      if (!Array.isArray(children)) continue;
+      for (const child of children) {
+        const id = (child as { id?: unknown }).id;
+        // Route tables keep `routes` and NSGs `securityRules` inline too; a hub route table's routes are not resources.
+        if (typeof id === 'string' && !resource.type.toLowerCase().endsWith('/hubroutetables'))
+          out.push({ id, type: `${resource.type}/${property}` });
+      }
+    }
+  }
+  return out;
+}
+
+/** The collection URLs that list a route's type, from the instances that exist. */
+function collectionsOf(route: ServedRoute, instances: readonly Instance[]): string[] {
+  const type = route.type.toLowerCase();
+  const urls = new Set<string>();
+  const subscriptions = new Set(instances.map((i) => segmentsOf(i.id)[1]).filter((s): s is string => !!s));
+  if (type === 'microsoft.resources/resourcegroups')
+    for (const s of subscriptions) urls.add(`/subscriptions/${s}/resourcegroups`);
+  if (type === 'microsoft.resources/resources')
+    for (const s of subscriptions) urls.add(`/subscriptions/${s}/resources`);
+  if (type === 'microsoft.network/privatednszones/all')
+    for (const zone of instances.filter((i) => i.type.toLowerCase() === 'microsoft.network/privatednszones'))
+      urls.add(`${zone.id}/ALL`);
+  if (type.startsWith('microsoft.resources/')) return [...urls];
+  for (const instance of instances.filter((i) => i.type.toLowerCase() === type)) {
+    const kind = route.spec?.kind;
+    if (kind === 'tracked') {
+      const [, sub, , rg] = segmentsOf(instance.id);
+      urls.add(`/subscriptions/${sub}/providers/${route.type}`);
+      urls.add(`/subscriptions/${sub}/resourceGroups/${rg}/providers/${route.type}`);
+    } else if (kind === 'extension') {
+      urls.add(instance.id.slice(0, instance.id.toLowerCase().lastIndexOf('/providers/')) + `/providers/${route.type}`);
+    } else {
+      urls.add(`${instance.id.split('/').slice(0, -2).join('/')}/${lastTypeSegment(route.type)}`);
+    }
+  }
+  return [...urls];
+}
+
+async function get(emulator: RunningEmulator, bearer: string, url: string): Promise<unknown> {
+  const response = await rawRequest(emulator, url, { token: bearer });
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+/** Every page of a list, following nextLink as the SDKs do. */
+async function pages(emulator: RunningEmulator, bearer: string, url: string): Promise<unknown[]> {
+  const out: unknown[] = [];
+  let next: string | null | undefined = url;
+  while (next) {
+    const body = (await get(emulator, bearer, next)) as { nextLink?: string | null };
+    out.push(body);
+    next = body.nextLink;
+  }
+  return out;
+}
+
+const ZONE_RECORDS: Record<string, unknown> = {
+  AAAA: { aaaaRecords: [{ ipv6Address: '::1' }] },
+  CNAME: { cnameRecord: { cname: 'contoso.com' } },
+  MX: { mxRecords: [{ exchange: 'mail.contoso.com', preference: 0 }] },
+  PTR: { ptrRecords: [{ ptrdname: 'contoso.com' }] },
+  SRV: { srvRecords: [{ priority: 0, weight: 10, port: 80, target: 'contoso.com' }] },
+  TXT: { txtRecords: [{ value: ['string1', 'string2'] }] },
+};
+
+/** One instance of each type the test estate lacks, written through the emulator (bodies from Microsoft's examples). */
+async function complete(emulator: RunningEmulator, bearer: string, estate: Awaited<ReturnType<typeof testEstate>>) {
+  const put = async (url: string, body: unknown): Promise<void> => {
+    const response = await rawRequest(emulator, url, { method: 'PUT', token: bearer, body });
+    if (response.status >= 300) throw new Error(`PUT ${url}: ${response.status} ${JSON.stringify(response.body)}`);
+  };
+  const zone = estate.first.ids.zone;
+  for (const [recordType, properties] of Object.entries(ZONE_RECORDS))
+    await put(
+      `${zone}/${recordType}/record${recordType.toLowerCase()}?api-version=${version('Microsoft.Network/privateDnsZones/A')}`,
+      {
+        properties: { ttl: 3600, ...(properties as object) },
+      },
+    );
+  const network = version('Microsoft.Network/virtualNetworks');
+  await put(`${estate.first.ids.spokeVnet}/virtualNetworkPeerings/to-second?api-version=${network}`, {
+    properties: { remoteVirtualNetwork: { id: estate.second.ids.spokeVnet }, allowVirtualNetworkAccess: true },
+  });
+  const hsm = estate.resources.find((r) => r.type === 'Microsoft.KeyVault/managedHSMs');
+  const [, sub, , rg] = segmentsOf(estate.first.ids.spokeSubnet);
+  await put(
+    `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Network/privateEndpoints/pe-hsm?api-version=${network}`,
+    {
+      location: 'westeurope',
+      properties: {
+        subnet: { id: estate.first.ids.spokeSubnet },
+        privateLinkServiceConnections: [
+          { name: 'to-hsm', properties: { privateLinkServiceId: hsm?.id ?? '', groupIds: ['managedhsm'] } },
+        ],
+      },
+    },
+  );
+}
+
+/** Issue 11's types (route tables, NSG, firewall and policy, Virtual WAN, DNS resolver and ruleset), from src/fixtures/topology.ts. */
+function topologyInstances(): ArmResource[] {
+  const types = new Set<string>(Object.values(NETWORK_TYPES));
+  const nsg = networkSecurityGroup('22222222-2222-2222-2222-222222222222', 'rg-payments', 'nsg-pe', [
+    {
+      name: 'deny-app-443',
+      priority: 100,
+      access: 'Deny',
+      sourceAddressPrefix: '10.5.0.0/16',
+      destinationPortRange: '443',
+    },
+  ]);
+  return [...hubFirewall().resources, ...virtualWanSpokes().resources, nsg].filter((r) =>
+    types.has(r.type.toLowerCase()),
+  );
+}
+
+describe.each(SHAPES)('every served route answers its SDK model (%s shape)', (shape) => {
+  let emulator: RunningEmulator;
+  let bearer: string;
+  let instances: Instance[];
+
+  beforeAll(async () => {
+    const estate = await testEstate();
+    emulator = await startEmulator({
+      seed: [...estate.resources, ...topologyInstances()],
+      throttle: false,
+      pageSize: 2,
+      shape,
+    });
+    bearer = await token(emulator);
+    await complete(emulator, bearer, estate);
+    instances = instancesOf(emulator);
+  });
+  afterAll(() => emulator.stop());
+
+  test.each(routeTable().map((route) => [`${route.shape} ${route.type}`, route] as const))(
+    '%s',
+    async (_name, route) => {
+      const models = ROUTE_MODELS[route.type.toLowerCase()];
+      const model: ModelRef | undefined = route.shape === 'list' ? models?.list : models?.item;
+      expect([route.type, route.shape, model ? 'has a model' : 'no SDK model listed in conformance/models.ts']).toEqual(
+        [route.type, route.shape, 'has a model'],
+      );
+      const bodies: [string, unknown][] = [];
+      if (route.shape === 'query') {
+        const response = await rawRequest(
+          emulator,
+          '/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01',
+          {
+            method: 'POST',
+            token: bearer,
+            body: { subscriptions: [], query: 'Resources | project id, name, type, properties' },
+          },
+        );
+        bodies.push(['POST Resource Graph', response.body]);
+      } else if (route.shape === 'item') {
+        const ids =
+          route.type === 'Microsoft.Resources/subscriptions'
+            ? [...new Set(instances.map((i) => `/subscriptions/${segmentsOf(i.id)[1]}`))]
+            : instances.filter((i) => i.type.toLowerCase() === route.type.toLowerCase()).map((i) => i.id);
+        for (const id of ids)
+          bodies.push([id, await get(emulator, bearer, `${id}?api-version=${version(route.type, route)}`)]);
+      } else {
+        for (const url of collectionsOf(route, instances))
+          for (const page of await pages(emulator, bearer, `${url}?api-version=${version(route.type, route)}`))
+            bodies.push([url, page]);
+      }
+      expect(bodies.length).toBeGreaterThan(0);
+      const problems = bodies.flatMap(([where, body]) =>
+        modelProblems(model as ModelRef, body).map((p) => `${where}: ${p}`),
+      );
+      expect(problems).toEqual([]);
+    },
+  );
+});
