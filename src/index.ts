@@ -13,6 +13,8 @@
  */
 export { RULES } from '../rules';
 export { runRules, summarize, type RunOptions, type RuleSetting } from './engine/run';
+export { audit, type Audit, type AuditOptions, type SourceEstate } from './pipeline/audit';
+export { findRule, namesRule } from './engine/rule-lookup';
 export { EXIT, exitCode, atOrAbove } from './engine/gate';
 export { pass, fail, skip, error } from './engine/result';
 export type {

@@ -2,7 +2,7 @@ import { idKey, parseId } from '../model/arm';
 import type { Estate, SkippableRead } from '../model/estate';
 
 /**
- * The evidence rule (ARCHITECTURE.md, "Evidence"; DESIGN 0): a rule says `fail` only when what was
+ * The evidence rule (docs/evidence.md; DESIGN 0): a rule says `fail` only when what was
  * collected shows the link broken. A resource that is referenced but was not collected may well exist:
  * it is `error` (the run is incomplete) naming the id and the scope to add, or `skipped` when the source
  * tried and could not read it (another tenant's, a managed private endpoint). These helpers word that

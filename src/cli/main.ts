@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { packageRoot } from '../engine/docs';
 import { EXIT } from '../engine/gate';
 import { UsageError } from '../errors';
+import { escapeControl } from '../report/escape';
 
 /**
  * Entry point. Each command lives in its own module under `src/cli/commands/` and registers itself; a
@@ -64,7 +65,8 @@ export async function main(argv: string[]): Promise<number> {
       return thrown.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     if (thrown instanceof UsageError) {
-      process.stderr.write(`kvguard: ${thrown.message}\n`);
+      // One line, whatever the input put in the message: controls (a newline included) shown escaped.
+      process.stderr.write(`kvguard: ${escapeControl(thrown.message)}\n`);
       return EXIT.error;
     }
     throw thrown;

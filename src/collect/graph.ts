@@ -81,6 +81,24 @@ export function subscriptionsOf(ids: readonly string[]): string[] {
 }
 
 /**
+ * The caller-relative path's network resources (routes, NSGs, firewalls, Virtual WAN, DNS resolvers and
+ * rulesets): tracked resources, so Resource Graph's `resources` table holds them. Their proxy children
+ * (forwarding rules, ruleset links, hub connections and route tables) are not listed here.
+ */
+export const PATH_NETWORK_TYPES = [
+  'Microsoft.Network/routeTables',
+  'Microsoft.Network/networkSecurityGroups',
+  'Microsoft.Network/azureFirewalls',
+  'Microsoft.Network/firewallPolicies',
+  'Microsoft.Network/virtualWans',
+  'Microsoft.Network/virtualHubs',
+  'Microsoft.Network/dnsResolvers',
+  'Microsoft.Network/dnsResolvers/inboundEndpoints',
+  'Microsoft.Network/dnsResolvers/outboundEndpoints',
+  'Microsoft.Network/dnsForwardingRulesets',
+] as const;
+
+/**
  * The queries a user runs to snapshot an estate through Resource Graph (`kvguard snapshot --print-query`,
  * docs/queries/*.kql): every type the rules read that ARG holds, projected with `properties`. Two queries,
  * since ARG's `union` joins `resources` only with itself or `resourcecontainers`
@@ -89,6 +107,10 @@ export function subscriptionsOf(ids: readonly string[]): string[] {
  * reported skipped by KV104 and KV503 when such a snapshot is audited.
  */
 export const SNAPSHOT_QUERIES: Readonly<Record<GraphTable, string>> = {
-  resources: ['resources', `| where ${typeIn([...GRAPH_LISTED_TYPES, LINK_TYPE])}`, PROJECTION].join('\n'),
+  resources: [
+    'resources',
+    `| where ${typeIn([...GRAPH_LISTED_TYPES, LINK_TYPE, ...PATH_NETWORK_TYPES])}`,
+    PROJECTION,
+  ].join('\n'),
   dnsresources: ['dnsresources', `| where type =~ ${kqlString(A_RECORD_TYPE.toLowerCase())}`, PROJECTION].join('\n'),
 };

@@ -34,7 +34,8 @@ export const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 
 
 export const DEFAULT_FATE: FateSettings = {
   attemptTimeoutMs: 30_000,
-  maxAttempts: 5,
+  // 8: a fault that hits 20 % of attempts (truncation, 429s) still leaves one request in ~400,000 unanswered.
+  maxAttempts: 8,
   runRetries: 1000,
   baseDelayMs: 1000,
   maxDelayMs: 16_000,

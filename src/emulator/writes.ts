@@ -223,7 +223,8 @@ const putManagedHsm: Put = (store, target, body) => {
     enableSoftDelete: true,
     softDeleteRetentionInDays:
       optionalNumber(properties.softDeleteRetentionInDays, 'properties.softDeleteRetentionInDays') ?? 90,
-    hsmUri: optionalString(properties.hsmUri, 'properties.hsmUri') ?? `https://${target.name}.managedhsm.azure.net/`,
+    // Read-only (ManagedHsmProperties.hsmUri): the service's, whatever the body says.
+    hsmUri: `https://${target.name}.managedhsm.azure.net/`,
     publicNetworkAccess: oneOf(
       properties.publicNetworkAccess,
       'properties.publicNetworkAccess',
@@ -419,6 +420,15 @@ const putNetworkInterface: Put = (store, target, body) => {
       );
     address ??= nextFreeAddress(subnet.range, used);
     if (!address) throw badRequest('SubnetIsFull', `Subnet ${subnetId} has no free address left.`);
+    // privateLinkConnectionProperties is read-only (the service sets it on an endpoint's NIC): kept, never taken.
+    const { privateLinkConnectionProperties: _ignored, ...writable } = configProperties;
+    const previous = asObject(
+      asObject(
+        asArray(existing?.properties?.ipConfigurations)
+          .map(asObject)
+          .find((c) => asString(c?.name)?.toLowerCase() === name.toLowerCase())?.properties,
+      )?.privateLinkConnectionProperties,
+    );
     return {
       name,
       id: `${nicId}/ipConfigurations/${name}`,
@@ -427,7 +437,8 @@ const putNetworkInterface: Put = (store, target, body) => {
         privateIPAllocationMethod: 'Dynamic',
         primary: i === 0,
         privateIPAddressVersion: 'IPv4',
-        ...configProperties,
+        ...writable,
+        ...(previous ? { privateLinkConnectionProperties: previous } : {}),
         privateIPAddress: address,
         subnet: { id: subnetId },
         provisioningState: 'Succeeded',
@@ -439,7 +450,12 @@ const putNetworkInterface: Put = (store, target, body) => {
     'Microsoft.Network/networkInterfaces',
     body,
     location,
-    { ...properties, ipConfigurations, provisioningState: 'Succeeded' },
+    {
+      ...properties,
+      ipConfigurations,
+      provisioningState: 'Succeeded',
+      resourceGuid: asString(existing?.properties?.resourceGuid) ?? randomUUID(),
+    },
     existing,
   );
 };

@@ -48,6 +48,7 @@ export function taintedFields(
   known: Estate,
   filled: readonly Estate[],
   fields: TaintedFields = new Map(),
+  options: DifferenceOptions = {},
 ): TaintedFields {
   const base = entities(known);
   for (const estate of filled) {
@@ -58,7 +59,7 @@ export function taintedFields(
       const set = fields.get(id) ?? new Set<string>();
       if (set.has(EVERY_FIELD)) continue;
       if (!twin) set.add(EVERY_FIELD);
-      else for (const path of differences(entity, twin, '')) set.add(path);
+      else for (const path of differences(entity, twin, '', options)) set.add(path);
       if (set.size > 0) fields.set(id, set);
     }
   }
@@ -69,12 +70,24 @@ export function taintedFields(
  * Where two values differ, as paths (`connections[0].provisioningState`): arrays of one length and objects are
  * compared member by member, so an unknown sibling does not taint what a rule reads.
  */
-function differences(a: unknown, b: unknown, path: string): string[] {
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length)
-    return a.flatMap((item, i) => differences(item, b[i], `${path}[${i}]`));
+export interface DifferenceOptions {
+  /**
+   * A longer array in the filled estate is the known elements plus elements that may exist (a plan's open list:
+   * a hub VNet's peerings the plan does not manage): only the extra positions differ. Safe only where the caller
+   * also compares results across the filled estates (runRulesOnPlan), since a rule that finds nothing in the
+   * known list reads no element.
+   */
+  openArrays?: boolean;
+}
+
+function differences(a: unknown, b: unknown, path: string, options: DifferenceOptions = {}): string[] {
+  if (Array.isArray(a) && Array.isArray(b) && (a.length === b.length || (options.openArrays && b.length > a.length)))
+    return b.flatMap((item, i) =>
+      i < a.length ? differences(a[i], item, `${path}[${i}]`, options) : [`${path}[${i}]`],
+    );
   if (isRecord(a) && isRecord(b) && !Array.isArray(a) && !Array.isArray(b)) {
     return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((key) =>
-      key === 'resource' ? [] : differences(a[key], b[key], path === '' ? key : `${path}.${key}`),
+      key === 'resource' ? [] : differences(a[key], b[key], path === '' ? key : `${path}.${key}`, options),
     );
   }
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];

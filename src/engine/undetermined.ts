@@ -17,7 +17,7 @@ import type { Finding, RunResult } from './types';
 export type { PlannedEstates };
 
 export function runRulesOnPlan(options: RunOptions, planned: PlannedEstates): RunResult {
-  const taint = taintedFields(planned.known, planned.filled);
+  const taint = taintedFields(planned.known, planned.filled, new Map(), { openArrays: true });
   const vaults = options.vaults ?? planned.known.allVaults();
   const rules = options.rules;
   const findings: Finding[] = [];
@@ -36,10 +36,18 @@ export function runRulesOnPlan(options: RunOptions, planned: PlannedEstates): Ru
         return signature(runRules({ ...one, estate, vaults: [other] }).findings) === signature(base);
       });
       const taintedEntities = taintedReads(taint, log).map((read) => read.split('|')[0] ?? '');
+      // What the rule looked into that may hold more once applied (an open list): named when nothing it read differed.
+      const openEntities = [...log.read]
+        .filter((read) => {
+          const [id = '', path = ''] = read.split('|');
+          return [...(taint.get(id) ?? [])].some((tainted) => tainted.startsWith(`${path}[`));
+        })
+        .map((read) => read.split('|')[0] ?? '');
       for (const finding of base) {
         const decided =
           same && (finding.outcome === 'pass' || finding.outcome === 'skipped' || taintedEntities.length === 0);
-        findings.push(decided ? finding : undecided(finding, vault, planned.describe([...new Set(taintedEntities)])));
+        const waitingOn = taintedEntities.length > 0 ? taintedEntities : openEntities;
+        findings.push(decided ? finding : undecided(finding, vault, planned.describe([...new Set(waitingOn)])));
       }
     }
   }

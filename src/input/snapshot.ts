@@ -6,6 +6,8 @@ import { MODEL_TYPES, isModelType } from '../model/estate';
 import schema from '../../schema/snapshot.schema.json';
 import { parseJsonDocuments } from './json-documents';
 import { readJsonText } from './json-file';
+import { STREAM_ABOVE_BYTES, fileSize, readLargeJson } from './json-stream';
+import { MAX_DEPTH, tooDeep } from './depth';
 import { resourceLines } from './resource-lines';
 import { describeSchemaError } from './schema-error';
 import { type InputShape, readDocument } from './shapes';
@@ -44,7 +46,11 @@ const VAULT_TYPES: readonly string[] = [MODEL_TYPES.vault, MODEL_TYPES.managedHs
 /** Fields ARM omits when unset but Resource Graph rows carry as null. */
 const NULLABLE_FIELDS = ['location', 'tags', 'etag', 'sku', 'kind'] as const;
 
-export function readSnapshot(file: string): Snapshot {
+export function readSnapshot(file: string, streamAboveBytes = STREAM_ABOVE_BYTES): Snapshot {
+  // A large file is streamed, never held as one string; resources of types the model does not read are kept
+  // as {id, name, type} only (counted, then dropped), so memory follows what is audited, not the file's size.
+  if (file !== '-' && (fileSize(file) ?? 0) > streamAboveBytes)
+    return parseSnapshotDocuments([readLargeJson(file, stubIgnoredType)], file);
   const text = readJsonText(file);
   const documents = parseJsonDocuments(text, file);
   return { ...parseSnapshotDocuments(documents, file), resourceLines: resourceLines(text) };
@@ -96,6 +102,9 @@ export function parseSnapshotDocuments(data: readonly unknown[], file: string): 
 
 /** The resource envelope, then its type's properties: the first problem, with its pointer in the input. */
 function validate(resource: ArmResource, pointer: string, flattened: boolean, file: string): void {
+  const deep = tooDeep(resource);
+  if (deep !== undefined)
+    throw new UsageError(`${file}: ${pointer}${deep}: nested deeper than ${MAX_DEPTH} levels, no ARM resource does`);
   if (!validateResource([resource])) throw schemaError(validateResource, pointer, flattened, file, true);
   const type = resource.type.toLowerCase();
   const properties = resource.properties;
@@ -130,6 +139,16 @@ function schemaError(
   // Errors inside a re-nested az CLI resource name the field where the CLI printed it (no `properties`).
   const at = flattened ? `${pointer}${described}`.replace(/\/properties(?=\/|:)/g, '') : `${pointer}${described}`;
   return new UsageError(`${file}: ${at.startsWith('/') || at.startsWith('document') ? at : `/${at}`}`);
+}
+
+/** A resource the model does not read, reduced to what the ignored-types notice and the id checks need. */
+function stubIgnoredType(element: unknown): unknown {
+  if (element === null || typeof element !== 'object' || Array.isArray(element)) return element;
+  const { id, name, type } = element as Record<string, unknown>;
+  if (typeof type !== 'string' || typeof id !== 'string' || typeof name !== 'string' || isModelType(type))
+    return element;
+  // An empty properties object: shapes.ts reads a resource without one as `az resource list` output.
+  return { id, name, type, properties: {} };
 }
 
 function withoutNulls(resource: ArmResource): ArmResource {

@@ -141,7 +141,7 @@ export class Estate {
   /**
    * The subscriptions the source collected (lower-cased): those it listed and those its resources live in.
    * A resource referenced from outside them may exist: rules report it `error` naming the scope to add,
-   * never `fail` (ARCHITECTURE.md, "Evidence").
+   * never `fail` (docs/evidence.md).
    */
   collectedSubscriptions: ReadonlySet<string> = new Set();
   /** Referenced resources the source tried to read and could not (idKey → reason): another tenant's, managed. */

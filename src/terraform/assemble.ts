@@ -218,10 +218,10 @@ function settlePeerings(merged: Map<string, ArmResource>, planned: readonly Plan
     const current = properties.virtualNetworkPeerings;
     const list = Array.isArray(current) ? current : current === UNSEEN || current === UNKNOWN ? [current] : [];
     const entry: JsonObject = { name: peering.name, id: peering.id, properties: peering.properties ?? {} };
-    properties.virtualNetworkPeerings = [
-      ...list.filter((p) => nameOf(p)?.toLowerCase() !== peering.name.toLowerCase()),
-      entry,
-    ];
+    // An open list keeps its marker last, so the known peerings keep their positions in every estate.
+    const others = list.filter((p) => nameOf(p)?.toLowerCase() !== peering.name.toLowerCase());
+    const open = others.filter((p) => p === UNSEEN || p === UNKNOWN);
+    properties.virtualNetworkPeerings = [...others.filter((p) => p !== UNSEEN && p !== UNKNOWN), entry, ...open];
     merged.delete(idKey(peering.id));
   }
 }

@@ -16,7 +16,7 @@ import { liveOptions, withEmulator } from './live-support';
  * The fault matrix (issue 16) over the emulator's fault grammar (src/emulator/faults.ts), on a five-vault
  * estate in two spoke subscriptions and a hub: every recoverable fault gives exactly the fault-free findings;
  * every unrecoverable one ends (within the run's deadline), exits 2, and still names every vault it could list.
- * docs/reliability.md records the same matrix on 200 vaults (scripts/fault-matrix.ts).
+ * docs/reliability.md records the same matrix on 200 vaults (bench/fault-matrix.ts).
  */
 const NOW = new Date('2026-03-01T00:00:00Z');
 const estate = generateEstate({ vaults: 5, subscriptions: 2 });

@@ -1,6 +1,6 @@
 import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { operationOf } from '../../src/collect/operations';
-import { RequestLedger, backoffDelay, durationMs, graphQuotaPolicy, ledgerPolicy } from '../../src/collect/policies';
+import { RequestLedger, durationMs, graphQuotaPolicy, ledgerPolicy } from '../../src/collect/policies';
 import { createLimiter } from '../../src/collect/pool';
 
 const BASE = 'https://management.azure.com';

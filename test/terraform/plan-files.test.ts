@@ -1,6 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXISTING_ESTATE_CASES, existingEstatePlan, variantPlan, VARIANTS } from '../fixtures/terraform/plans';
+import {
+  EXISTING_ESTATE_CASES,
+  existingEstatePlan,
+  hubFirewallPlan,
+  variantPlan,
+  VARIANTS,
+} from '../fixtures/terraform/plans';
 
 /**
  * examples/terraform/*.plan.json are what test/fixtures/terraform/plans.ts writes (Terraform's JSON Output
@@ -16,6 +22,8 @@ describe('examples/terraform plan files', () => {
       `orders-spoke-${name}`,
       () => existingEstatePlan(name),
     ]),
+    ['hub-firewall', () => hubFirewallPlan({ forwarded: true })],
+    ['hub-firewall-spoke-refuses-forwarded', () => hubFirewallPlan({ forwarded: false })],
   ];
   test.each(plans)('%s.plan.json is the builder output', (name, build) => {
     const file = path.join(FOLDER, `${name}.plan.json`);

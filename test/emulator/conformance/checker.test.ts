@@ -1,6 +1,6 @@
 import { startEmulator } from '../../../src/emulator';
 import { rawRequest, token } from '../support';
-import { ROUTE_MODELS } from './models';
+import { ROUTE_MODELS, modelsOf } from './models';
 import { modelProblems, type ModelRef } from './sdk-model';
 
 /** The conformance check itself: a served body that leaves its model is caught, each way it can leave it. */
@@ -81,5 +81,23 @@ describe('the SDK-model conformance check', () => {
         properties: { ...assignment.properties, principalId: 5, extra: true },
       }),
     ).toEqual(['/properties/principalId: expected string, got number', '/properties/extra: not defined by the model']);
+  });
+});
+
+describe('models for a type no one listed (new routes from the topology work)', () => {
+  test.each([
+    ['Microsoft.Network/routeTables', 'RouteTable'],
+    ['Microsoft.Network/networkSecurityGroups', 'NetworkSecurityGroup'],
+    ['Microsoft.Network/azureFirewalls', 'AzureFirewall'],
+    ['Microsoft.Network/firewallPolicies', 'FirewallPolicy'],
+    ['Microsoft.Network/virtualWans', 'VirtualWAN'],
+    ['Microsoft.Network/virtualHubs', 'VirtualHub'],
+  ])('%s is judged by arm-network %s, found by the SDK naming', (type, model) => {
+    const found = modelsOf(type);
+    expect(found?.item?.model).toBe(model);
+    expect(found?.list?.model).toMatch(/^_/);
+  });
+  test('a type no installed SDK models has none (the route test then fails for it)', () => {
+    expect(modelsOf('Microsoft.Contoso/widgets')).toBeUndefined();
   });
 });

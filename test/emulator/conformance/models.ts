@@ -1,4 +1,4 @@
-import type { ModelRef } from './sdk-model';
+import { modelsByName, type ModelRef } from './sdk-model';
 
 /**
  * For each route type the emulator serves, the model of the SDK client that calls it: the item model (GET,
@@ -131,3 +131,25 @@ export const ROUTE_MODELS: Record<string, RouteModels> = {
   },
   'microsoft.resources/subscriptions': { item: { sdk: 'spec', file: 'resources', model: 'Subscription' } },
 };
+
+/** The SDKs that may model a namespace's types, tried in order for a type the table above does not list. */
+const SDKS_BY_NAMESPACE: Record<string, string[]> = {
+  'microsoft.network': ['@azure/arm-network', '@azure/arm-dnsresolver', '@azure/arm-privatedns'],
+  'microsoft.keyvault': ['@azure/arm-keyvault'],
+  'microsoft.insights': ['@azure/arm-monitor'],
+};
+
+/**
+ * The models judging a route type: the table above, else the SDK's own naming (sdk-model.ts modelsByName), so a
+ * type added to the emulator's route table (the topology types of issue 11: route tables, NSGs, firewalls,
+ * Virtual WAN, DNS resolvers…) is checked with no edit here as long as an installed SDK models it.
+ */
+export function modelsOf(type: string): RouteModels | undefined {
+  const listed = ROUTE_MODELS[type.toLowerCase()];
+  if (listed) return listed;
+  for (const sdk of SDKS_BY_NAMESPACE[type.split('/')[0]?.toLowerCase() ?? ''] ?? []) {
+    const found = modelsByName(sdk, type);
+    if (found.item || found.list) return found;
+  }
+  return undefined;
+}

@@ -1,12 +1,15 @@
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { routeTable, typeSpec, type ServedRoute } from '../../../src/emulator/catalog';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ARM_EXAMPLES } from '../../support/arm-examples';
 import { rawRequest, testEstate, token } from '../support';
-import { ROUTE_MODELS } from './models';
+import { modelsOf } from './models';
+import { modelProblems, readOnlyPaths, type ModelRef } from './sdk-model';
 import type { ArmResource } from '../../../src/model/arm';
 import { NETWORK_TYPES } from '../../../src/model/estate';
 import { networkSecurityGroup } from '../../../src/fixtures/network-factory';
 import { hubFirewall, virtualWanSpokes } from '../../../src/fixtures/topology';
-import { modelProblems, type ModelRef } from './sdk-model';
 
 /**
  * Spec conformance of every route the emulator serves (catalog.routeTable(), so a route added there is checked
@@ -191,7 +194,7 @@ describe.each(SHAPES)('every served route answers its SDK model (%s shape)', (sh
   test.each(routeTable().map((route) => [`${route.shape} ${route.type}`, route] as const))(
     '%s',
     async (_name, route) => {
-      const models = ROUTE_MODELS[route.type.toLowerCase()];
+      const models = modelsOf(route.type);
       const model: ModelRef | undefined = route.shape === 'list' ? models?.list : models?.item;
       expect([route.type, route.shape, model ? 'has a model' : 'no SDK model listed in conformance/models.ts']).toEqual(
         [route.type, route.shape, 'has a model'],
@@ -227,4 +230,120 @@ describe.each(SHAPES)('every served route answers its SDK model (%s shape)', (sh
       expect(problems).toEqual([]);
     },
   );
+});
+
+/**
+ * Read-only properties are the service's: an instance's GET body PUT back with every read-only string (as the
+ * SDK's model marks them: what its serializer drops) set to a marker is accepted, and the answer carries no
+ * marker. A client cannot write what the spec says only the service writes.
+ */
+const MARKER = 'set-by-the-client';
+const exercised: string[] = [];
+
+describe('read-only properties are never taken from a PUT body', () => {
+  let emulator: RunningEmulator;
+  let bearer: string;
+  let instances: Instance[];
+  beforeAll(async () => {
+    const estate = await testEstate();
+    emulator = await startEmulator({ seed: estate.resources, throttle: false, asyncPolls: 0 });
+    bearer = await token(emulator);
+    instances = instancesOf(emulator);
+  });
+  afterAll(() => emulator.stop());
+
+  const writable = routeTable().filter((route) => route.shape === 'item' && route.spec?.kind !== 'embedded');
+  test.each(writable.map((route) => [route.type, route] as const))('%s', async (_type, route) => {
+    const model = modelsOf(route.type)?.item;
+    const instance = instances.find((i) => i.type.toLowerCase() === route.type.toLowerCase());
+    if (!model || !instance) return; // no instance of the type in the test estate: the route test above covers it
+    const url = `${instance.id}?api-version=${version(route.type, route)}`;
+    const body = (await get(emulator, bearer, url)) as Record<string, unknown>;
+    const paths = readOnlyPaths(model, body);
+    if (paths === undefined) return;
+    const tampered = structuredClone(body);
+    const changed: string[] = [];
+    for (const path of paths) {
+      const keys = path.split('/').slice(1);
+      if (['id', 'name', 'type'].includes(keys[0] ?? '') && keys.length === 1) continue;
+      let node = tampered as Record<string, unknown>;
+      for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
+      const last = keys[keys.length - 1] ?? '';
+      if (typeof node[last] !== 'string' || /(^|\/)id$/.test(path)) continue;
+      node[last] = MARKER;
+      changed.push(path);
+    }
+    const response = await rawRequest(emulator, url, { method: 'PUT', token: bearer, body: tampered });
+    if (response.status === 405) return;
+    expect(response.status).toBeLessThan(300);
+    const at = (value: unknown, path: string): unknown =>
+      path
+        .split('/')
+        .slice(1)
+        .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], value);
+    if (changed.length > 0) exercised.push(route.type);
+    expect(changed.filter((path) => at(response.body, path) === MARKER)).toEqual([]);
+  });
+
+  test('the check is not vacuous: read-only strings were sent for most types', () => {
+    expect(exercised.length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+/**
+ * The judges agree with Microsoft: every example response in test/fixtures/arm-examples (copied from
+ * Azure/azure-rest-api-specs, README there) for a type the emulator serves passes the same model check the
+ * emulator's answers pass. Example quirks the README records are repaired first, as in ../conformance.test.ts.
+ */
+const EXAMPLES_DIR = ARM_EXAMPLES;
+
+function exampleFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? exampleFiles(join(dir, entry.name))
+      : entry.name.endsWith('.json')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+function typeOfId(id: unknown): string | undefined {
+  if (typeof id !== 'string') return undefined;
+  const segments = segmentsOf(id.replace('/privateLinkServices/', '/privateEndpoints/'));
+  const providers = segments.map((s) => s.toLowerCase()).lastIndexOf('providers');
+  if (providers < 0) return undefined;
+  const tail = segments.slice(providers + 1);
+  const parts = [tail[0] ?? ''];
+  for (let i = 1; i < tail.length; i += 2) parts.push(tail[i] ?? '');
+  return parts.join('/');
+}
+
+const served = new Map(routeTable().map((route) => [route.type.toLowerCase(), route]));
+const exampleCases = exampleFiles(EXAMPLES_DIR).flatMap((file) => {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
+    responses?: Record<string, { body?: Record<string, unknown> }>;
+  };
+  const body = parsed.responses?.['200']?.body;
+  if (!body) return [];
+  const list = Array.isArray(body.value);
+  const first = list ? (body.value as Record<string, unknown>[])[0] : body;
+  const type = typeOfId(first?.id);
+  if (!type || !served.has(type.toLowerCase())) return [];
+  return [[relative(EXAMPLES_DIR, file), type, list ? ('list' as const) : ('item' as const), body] as const];
+});
+
+describe("Microsoft's examples pass the models that judge the emulator", () => {
+  test('there are examples for the served types', () => {
+    expect(exampleCases.length).toBeGreaterThan(10);
+  });
+  test.each(exampleCases)('%s (%s %s)', (_file, type, shape, body) => {
+    const models = modelsOf(type);
+    const model = shape === 'list' ? models?.list : models?.item;
+    expect(model).toBeDefined();
+    // PrivateEndpointDnsZoneGroupGet.json names its endpoint under privateLinkServices (README: an example quirk).
+    const repaired = JSON.parse(
+      JSON.stringify(body).replace(/\/privateLinkServices\//g, '/privateEndpoints/'),
+    ) as unknown;
+    expect(modelProblems(model as ModelRef, repaired)).toEqual([]);
+  });
 });

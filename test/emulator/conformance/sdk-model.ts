@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import * as ts from 'typescript';
 
 /**
@@ -45,15 +45,15 @@ function modelsFile(ref: ModelRef): string {
 }
 
 function modularModels(ref: ModelRef): ModularModels {
-  const key = `${ref.sdk}|${ref.file}`;
+  // One program per package over all its model files: they import each other (arm-network's network/models
+  // imports common/models), so each is parsed once.
+  const key = ref.sdk;
   let models = modular.get(key);
   if (models) return models;
-  const program = ts.createProgram([`${modelsFile(ref)}.d.ts`], {
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-    lib: ['lib.es2022.d.ts'],
-  });
+  const program = ts.createProgram(
+    modelFiles(ref.sdk).map((file) => `${modelsFile({ ...ref, file })}.d.ts`),
+    { noEmit: true, skipLibCheck: true, types: [], lib: ['lib.es2022.d.ts'] },
+  );
   const checker = program.getTypeChecker();
   const enums = new Map<string, string[]>();
   for (const file of program.getSourceFiles()) {
@@ -216,6 +216,104 @@ function checkModular(ref: ModelRef, body: Json): Problem[] {
     ...unreadProperties(body, '', reads, touched),
     ...walk(models, interfaceType(models, ref), deserialize(structuredClone(body)), ''),
   ];
+}
+
+// ---------------------------------------------------------------- read-only properties
+
+function serializerOf(ref: ModelRef): ((item: unknown) => unknown) | undefined {
+  const module = require(`${modelsFile(ref)}.js`) as Record<string, unknown>;
+  const serializer = module[`${ref.model.replace(/^./, (c) => c.toLowerCase())}Serializer`];
+  return typeof serializer === 'function' ? (serializer as (item: unknown) => unknown) : undefined;
+}
+
+function leafPaths(value: unknown, path: string, out: Set<string>): Set<string> {
+  if (value !== null && typeof value === 'object')
+    for (const [key, child] of Object.entries(value as Record<string, unknown>))
+      leafPaths(child, `${path}/${key}`, out);
+  else if (value !== undefined) out.add(path);
+  return out;
+}
+
+/**
+ * The wire paths of `body` the model marks read-only: what the SDK's own round trip (deserialize, then serialize
+ * for a PUT) drops. Undefined for models without a serializer (classic mappers, list results).
+ */
+export function readOnlyPaths(ref: ModelRef, body: unknown): string[] | undefined {
+  if (ref.file === 'mappers' || ref.sdk === 'spec') return undefined;
+  const serialize = serializerOf(ref);
+  if (!serialize) return undefined;
+  const sent = leafPaths(
+    JSON.parse(JSON.stringify(serialize(deserializerOf(ref)(structuredClone(body))))),
+    '',
+    new Set(),
+  );
+  return [...leafPaths(body, '', new Set())].filter((path) => !sent.has(path));
+}
+
+// ---------------------------------------------------------------- models found by name (new types)
+
+function modelFiles(sdk: string): string[] {
+  const root = join(packageRoot(sdk), 'dist', 'commonjs', 'models');
+  const out: string[] = [];
+  const walkDir = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walkDir(join(dir, entry.name));
+      else if (entry.name === 'models.d.ts') out.push(join(dir, entry.name));
+    }
+  };
+  walkDir(root);
+  return out.map((file) => relative(join(packageRoot(sdk), 'dist', 'commonjs'), file).replace(/\.d\.ts$/, ''));
+}
+
+function interfaces(ref: { sdk: string; file: string }): ts.InterfaceDeclaration[] {
+  const models = modularModels({ ...ref, model: '' });
+  const source = models.program.getSourceFile(`${modelsFile({ ...ref, model: '' })}.d.ts`);
+  const statements: readonly ts.Statement[] = source?.statements ?? [];
+  return statements.filter((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s));
+}
+
+/** `privateEndpoints` → `privateendpoint`, `firewallPolicies` → `firewallpolicy` (lower case, for matching). */
+function singular(segment: string): string {
+  const lower = segment.toLowerCase();
+  if (lower.endsWith('ies')) return `${lower.slice(0, -3)}y`;
+  return lower.endsWith('s') ? lower.slice(0, -1) : lower;
+}
+
+/**
+ * The item and list models of a type no one listed, found by the SDK's naming: the interface named after the
+ * type's last segment (singular, any casing: `virtualWans` → `VirtualWAN`) and the `_…` list interface whose
+ * `value` is an array of it. Undefined when the SDK has no such model (the conformance test then fails).
+ */
+export function modelsByName(sdk: string, type: string): { item?: ModelRef; list?: ModelRef } {
+  let packageFound = true;
+  try {
+    packageRoot(sdk);
+  } catch {
+    packageFound = false;
+  }
+  if (!packageFound) return {};
+  const wanted = singular(type.split('/').pop() ?? '');
+  const files = modelFiles(sdk);
+  let item: ModelRef | undefined;
+  for (const file of files) {
+    const found = interfaces({ sdk, file }).find((i) => i.name.text.toLowerCase() === wanted);
+    if (found) {
+      item = { sdk, file, model: found.name.text };
+      break;
+    }
+  }
+  if (!item) return {};
+  for (const file of files) {
+    const list = interfaces({ sdk, file }).find(
+      (i) =>
+        i.name.text.startsWith('_') &&
+        i.members.some(
+          (m) => ts.isPropertySignature(m) && m.name.getText() === 'value' && m.type?.getText() === `${item?.model}[]`,
+        ),
+    );
+    if (list) return { item, list: { sdk, file, model: list.name.text } };
+  }
+  return { item };
 }
 
 // ---------------------------------------------------------------- classic SDKs (core-client mappers)
