@@ -47,7 +47,29 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
+      // A spread passes every element as an argument: past ~100,000 elements it overflows the stack
+      // (`--format markdown` crashed so at 10,000 vaults). Loop, or use reduce.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(push|unshift|splice)$/] > SpreadElement',
+          message: 'no spread into push/unshift/splice: it overflows the stack on large arrays; loop instead',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement",
+          message: 'no spread into Math.max/Math.min: it overflows the stack on large arrays; use reduce',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^(fromCharCode|fromCodePoint)$/] > SpreadElement',
+          message: 'no spread into String.fromCharCode: it overflows the stack on large arrays',
+        },
+      ],
     },
+  },
+  {
+    // Tests spread small, fixed arrays; the product code never does (the rule above).
+    files: ['test/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // The leaf every layer may use (UsageError): it imports nothing of ours.

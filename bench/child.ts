@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { startEmulator } from '../src/emulator';
 import type { ArmResource } from '../src/model/arm';
-import { measureKvguard, measureNaive, type KvguardMode, type Target } from './measure';
+import { cpuMs, measureKvguard, measureNaive, type KvguardMode, type Target } from './measure';
 
 /**
  * The benchmark's child processes, so each side's memory is its own: `emulator` serves a seed file and
@@ -25,8 +25,16 @@ async function main(role: string, json: string): Promise<void> {
       `${JSON.stringify({ endpoint: emulator.endpoint, caCertPath: emulator.caCertPath, identityEndpoint: emulator.identityEndpoint, identityHeader: emulator.identityHeader })}\n`,
     );
     await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
-    process.stdout.write(`${JSON.stringify({ served: emulator.requestCounts() })}\n`);
+    process.stdout.write(`${JSON.stringify({ served: emulator.requestCounts(), cpuMs: cpuMs() })}\n`);
     await emulator.stop();
+    return;
+  }
+  if (role === 'cli') {
+    // The CLI as bin/kvguard.js runs it, in this process, so its peak RSS is the command's own.
+    const { main: cli } = await import('../src/cli/main');
+    const code = await cli(['node', 'kvguard', ...(args.args as string[])]);
+    const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stdout.write(`${JSON.stringify({ code, maxRssMB, cpuMs: cpuMs() })}\n`);
     return;
   }
   const target = args.target as Target;

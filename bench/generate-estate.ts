@@ -110,11 +110,11 @@ export function generateEstate(spec: EstateSpec): GeneratedEstate {
         hubPart.zoneId,
       );
       spokes.set(key, spoke);
-      resources.push(...spoke.resources);
+      for (const r of spoke.resources) resources.push(r);
     }
     const variant = variantOf(i);
     mix[variant] += 1;
-    resources.push(...vaultPath(i, variant, spoke, hubPart.zoneId));
+    for (const r of vaultPath(i, variant, spoke, hubPart.zoneId)) resources.push(r);
   }
   return {
     resources,

@@ -4,7 +4,11 @@ import type { CollectVia, SkippableRead } from '../src/collect/types';
 import { audit } from '../src/pipeline/audit';
 import type { Summary } from '../src/engine/types';
 import { buildEstate } from '../src/model/estate';
-import { jsonReport } from '../src/report/json';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { jsonStream } from '../src/report/json';
+import { bufferedSink } from '../src/cli/output-file';
+import type { LaneStats } from '../src/collect/scheduler';
 import { RULES } from '../rules/index';
 import { collectNaively, type NaiveResult } from './naive-collector';
 import { useEmulatorIdentity } from '../src/emulator/identity-env';
@@ -61,6 +65,11 @@ export interface KvguardRun {
   /** sha256 of the findings, to compare modes. */
   findingsDigest: string;
   maxRssMB: number;
+  /** CPU time of this process (user + system): on a shared machine, steadier than wall time. */
+  cpuMs: number;
+  /** The scheduler's lanes: requests per quota, for the floor the quotas and latency allow (bench/limit.ts). */
+  lanes?: LaneStats[];
+  peakInFlight?: number;
 }
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -88,7 +97,12 @@ export async function measureKvguard(target: Target, mode: KvguardMode): Promise
     { rules: RULES, now: NOW },
   );
   const t3 = performance.now();
-  jsonReport(result, { rules: RULES.map((r) => r.meta), tool: { name: 'kvguard', version: 'bench' } });
+  // Streamed as the CLI streams `--report json=FILE` (here to the null device): never one string.
+  const fd = fs.openSync(os.devNull, 'w');
+  const sink = bufferedSink((text) => fs.writeSync(fd, text));
+  jsonStream(result, { rules: RULES.map((r) => r.meta), tool: { name: 'kvguard', version: 'bench' } }, sink.write);
+  sink.flush();
+  fs.closeSync(fd);
   const t4 = performance.now();
   const totalRequests = Object.values(collected.requests).reduce((a, b) => a + b, 0);
   const reasons = [
@@ -108,9 +122,27 @@ export async function measureKvguard(target: Target, mode: KvguardMode): Promise
     retried: collected.stats.retried,
     unrecovered429: reasons.filter((r) => /\b429\b/.test(r)).length,
     summary: result.summary,
-    findingsDigest: createHash('sha256').update(JSON.stringify(result.findings)).digest('hex').slice(0, 16),
+    findingsDigest: digestOf(result.findings),
     maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    cpuMs: cpuMs(),
+    ...(collected.stats.scheduler
+      ? { lanes: collected.stats.scheduler.lanes, peakInFlight: collected.stats.scheduler.peakInFlight }
+      : {}),
   };
+}
+
+/** sha256 of the findings, a finding at a time (one JSON string of 210,000 findings would skew peak RSS). */
+function digestOf(findings: readonly unknown[]): string {
+  const hash = createHash('sha256');
+  hash.update('[');
+  findings.forEach((f, i) => hash.update(`${i === 0 ? '' : ','}${JSON.stringify(f)}`));
+  hash.update(']');
+  return hash.digest('hex').slice(0, 16);
+}
+
+export function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return Math.round((usage.user + usage.system) / 1000);
 }
 
 export interface NaiveRun extends NaiveResult {

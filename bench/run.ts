@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateEstate, type GeneratedEstate } from './generate-estate';
 import { MODES, estimateNaiveSeconds, type KvguardMode, type KvguardRun, type NaiveRun, type Target } from './measure';
+import { limitOf, pageCounts } from './limit';
 
 /**
  * The benchmark (issue 7), one command:
@@ -26,6 +27,12 @@ interface Options {
   pageSize: number;
   modes: KvguardMode[];
   out: string;
+  /** Estate sizes whose snapshot audit is measured in every report format (`--snapshot-vaults`). */
+  snapshotVaults: number[];
+  /** Only the snapshot audits (no live runs). */
+  snapshotOnly: boolean;
+  /** Words on how loaded the machine was (`--load "..."`), printed with the tables. */
+  load?: string;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -47,6 +54,9 @@ function parseArgs(argv: readonly string[]): Options {
     pageSize: Number(value('--page-size') ?? 100),
     modes,
     out: value('--out') ?? 'bench-results.json',
+    snapshotVaults: (value('--snapshot-vaults') ?? '').split(',').filter(Boolean).map(Number),
+    snapshotOnly: argv.includes('--snapshot-only'),
+    ...(value('--load') ? { load: value('--load') } : {}),
   };
 }
 
@@ -135,6 +145,8 @@ interface SizeResult {
   vaults: number;
   subscriptions: number;
   resources: number;
+  pages?: { listPages: number; recordPages: number };
+  latency?: { min: number; max: number };
   mix: GeneratedEstate['mix'];
   kvguard: (KvguardRun & { wallMs: number })[];
   naive: NaiveRun & { wallMs: number };
@@ -170,6 +182,8 @@ async function benchSize(vaults: number, options: Options): Promise<SizeResult> 
       vaults,
       subscriptions: options.subscriptions,
       resources: estate.resources.length,
+      pages: pageCounts(estate.resources, options.pageSize),
+      latency: options.latency,
       mix: estate.mix,
       kvguard,
       naive: { ...naive.result, wallMs: naive.wallMs },
@@ -185,8 +199,8 @@ function log(line: string): void {
 
 export function table(results: readonly SizeResult[]): string {
   const rows = [
-    '| vaults | run | wall | ARM requests | per vault | 429 received / unrecovered | engine (runRules) | peak RSS (audit) | naive ÷ this |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| vaults | run | wall | limit | wall ÷ limit | ARM requests | per vault | 429 received / unrecovered | engine (runRules) | CPU (audit) | peak RSS (audit) | naive ÷ this |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const size of results) {
     // Recomputed from the saved counts, so a saved run's table follows the estimate's current definition.
@@ -194,8 +208,20 @@ export function table(results: readonly SizeResult[]): string {
     const naiveSeconds = size.naive.timedOut ? bound.lowerBound : size.naive.wallMs / 1000;
     for (const run of size.kvguard) {
       const ratio = naiveSeconds / (run.wallMs / 1000);
+      const limit =
+        run.lanes && size.pages && size.latency
+          ? limitOf({
+              lanes: run.lanes,
+              latencyMs: size.latency,
+              listPages: run.mode.includes('resource-graph') ? 1 : size.pages.listPages,
+              recordPages: run.mode.includes('resource-graph') ? 0 : size.pages.recordPages,
+            })
+          : undefined;
+      const limitCells = limit
+        ? `${limit.seconds.toFixed(1)} s | ${(run.wallMs / 1000 / limit.seconds).toFixed(1)}×`
+        : '– | –';
       rows.push(
-        `| ${size.vaults.toLocaleString('en')} | kvguard ${run.mode} | ${(run.wallMs / 1000).toFixed(1)} s | ${run.totalRequests.toLocaleString('en')} | ${run.readsPerVault} | ${run.throttled} / ${run.unrecovered429} | ${run.engineMs} ms | ${run.maxRssMB} MB | ${ratio.toFixed(1)}× |`,
+        `| ${size.vaults.toLocaleString('en')} | kvguard ${run.mode} | ${(run.wallMs / 1000).toFixed(1)} s | ${limitCells} | ${run.totalRequests.toLocaleString('en')} | ${run.readsPerVault} | ${run.throttled} / ${run.unrecovered429} | ${run.engineMs} ms | ${run.cpuMs !== undefined ? `${(run.cpuMs / 1000).toFixed(1)} s` : '–'} | ${run.maxRssMB} MB | ${ratio.toFixed(1)}× |`,
       );
     }
     const n = size.naive;
@@ -206,12 +232,77 @@ export function table(results: readonly SizeResult[]): string {
     const digests = new Set(size.kvguard.filter((r) => !r.mode.includes('skip')).map((r) => r.findingsDigest));
     if (digests.size > 1)
       rows.push(
-        `| ${size.vaults.toLocaleString('en')} | WARNING: the complete runs' findings differ (${[...digests].join(', ')}) | | | | | | | |`,
+        `| ${size.vaults.toLocaleString('en')} | WARNING: the complete runs' findings differ (${[...digests].join(', ')}) | | | | | | | | | | |`,
       );
     rows.push(
-      `| ${size.vaults.toLocaleString('en')} | naive collector | ${wall} | ${total.toLocaleString('en')} | ${(total / Math.max(1, n.vaultsDone)).toFixed(2)} (done vaults) | ${n.throttled} / ${n.unrecovered429} | – | ${n.maxRssMB} MB | 1× |`,
+      `| ${size.vaults.toLocaleString('en')} | naive collector | ${wall} | – | – | ${total.toLocaleString('en')} | ${(total / Math.max(1, n.vaultsDone)).toFixed(2)} (done vaults) | ${n.throttled} / ${n.unrecovered429} | – | – | ${n.maxRssMB} MB | 1× |`,
     );
   }
+  return rows.join('\n');
+}
+
+interface SnapshotRun {
+  vaults: number;
+  command: string;
+  wallMs: number;
+  maxRssMB: number;
+  cpuMs: number;
+  bytes: number;
+  code: number;
+}
+
+const SNAPSHOT_FORMATS = ['json', 'sarif', 'html', 'markdown', 'junit', 'text'] as const;
+
+/**
+ * `kvguard audit --snapshot` of a generated estate, once per report format (the report to a file), each in
+ * its own process: wall from spawn to exit, that process's peak RSS and CPU, the report's size.
+ */
+async function benchSnapshot(vaults: number, options: Options): Promise<SnapshotRun[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvguard-bench-snapshot-'));
+  const seedFile = path.join(dir, 'estate.json');
+  {
+    const estate = generateEstate({ vaults, subscriptions: options.subscriptions });
+    const fd = fs.openSync(seedFile, 'w');
+    // One resource a line: the file is a plain ARM array (a snapshot), written without one giant string.
+    fs.writeSync(fd, '[\n');
+    estate.resources.forEach((r, i) => fs.writeSync(fd, `${i === 0 ? '' : ',\n'}${JSON.stringify(r)}`));
+    fs.writeSync(fd, '\n]\n');
+    fs.closeSync(fd);
+  }
+  const runs: SnapshotRun[] = [];
+  try {
+    const formats = vaults > 10_000 ? (['json'] as const) : SNAPSHOT_FORMATS;
+    for (const format of formats) {
+      const out = path.join(dir, `report.${format}`);
+      const args = ['audit', '--snapshot', seedFile, '--format', format, '--output', out];
+      log(`${vaults} vaults: kvguard ${args.slice(0, 5).join(' ')}`);
+      const started = Date.now();
+      const child = startChild('cli', { args });
+      const result = await nextJson<{ code: number; maxRssMB: number; cpuMs: number }>(child, 'cli');
+      await child.done;
+      const wallMs = Date.now() - started;
+      const bytes = fs.existsSync(out) ? fs.statSync(out).size : 0;
+      runs.push({ vaults, command: `audit --snapshot --format ${format}`, wallMs, bytes, ...result });
+      log(
+        `  ${(wallMs / 1000).toFixed(1)} s, RSS ${result.maxRssMB} MB, ${(bytes / 2 ** 20).toFixed(1)} MiB, exit ${result.code}`,
+      );
+      fs.rmSync(out, { force: true });
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return runs;
+}
+
+export function snapshotTable(runs: readonly SnapshotRun[]): string {
+  const rows = [
+    '| vaults | command | wall | CPU | peak RSS | report size | exit |',
+    '|---:|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of runs)
+    rows.push(
+      `| ${r.vaults.toLocaleString('en')} | \`${r.command}\` | ${(r.wallMs / 1000).toFixed(1)} s | ${(r.cpuMs / 1000).toFixed(1)} s | ${r.maxRssMB} MB | ${r.bytes >= 2 ** 20 ? `${(r.bytes / 2 ** 20).toFixed(1)} MiB` : `${(r.bytes / 1024).toFixed(0)} KiB`} | ${r.code} |`,
+    );
   return rows.join('\n');
 }
 
@@ -219,13 +310,22 @@ async function main(): Promise<void> {
   const saved = process.argv.indexOf('--table');
   if (saved >= 0) {
     // Re-print the table of a saved run: npm run bench -- --table bench-results.json
-    const data = JSON.parse(fs.readFileSync(process.argv[saved + 1] ?? '', 'utf8')) as { results: SizeResult[] };
+    const data = JSON.parse(fs.readFileSync(process.argv[saved + 1] ?? '', 'utf8')) as {
+      results: SizeResult[];
+      snapshots?: SnapshotRun[];
+    };
     process.stdout.write(`${table(data.results)}\n`);
+    if (data.snapshots && data.snapshots.length > 0) process.stdout.write(`\n${snapshotTable(data.snapshots)}\n`);
     return;
   }
   const options = parseArgs(process.argv.slice(2));
   const results: SizeResult[] = [];
-  for (const vaults of options.vaults) results.push(await benchSize(vaults, options));
+  const loadAtStart = os.loadavg();
+  if (!options.snapshotOnly) for (const vaults of options.vaults) results.push(await benchSize(vaults, options));
+  const snapshots: SnapshotRun[] = [];
+  for (const vaults of options.snapshotVaults)
+    for (const run of await benchSnapshot(vaults, options)) snapshots.push(run);
+  const loadAtEnd = os.loadavg();
   const machine = {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -235,9 +335,11 @@ async function main(): Promise<void> {
   };
   fs.writeFileSync(
     options.out,
-    `${JSON.stringify({ machine, options: { ...options, modes: options.modes.map((m) => m.name) }, results }, null, 2)}\n`,
+    `${JSON.stringify({ machine, load: { atStart: loadAtStart, atEnd: loadAtEnd, note: options.load }, options: { ...options, modes: options.modes.map((m) => m.name) }, results, snapshots }, null, 2)}\n`,
   );
-  process.stdout.write(`${table(results)}\n\nmachine: ${JSON.stringify(machine)}\nall numbers: ${options.out}\n`);
+  process.stdout.write(
+    `${results.length > 0 ? `${table(results)}\n\n` : ''}${snapshots.length > 0 ? `${snapshotTable(snapshots)}\n\n` : ''}machine: ${JSON.stringify(machine)}\nload average (1, 5, 15 min) at start ${loadAtStart.map((l) => l.toFixed(1)).join(', ')}, at end ${loadAtEnd.map((l) => l.toFixed(1)).join(', ')}${options.load ? `; ${options.load}` : ''}\nall numbers: ${options.out}\n`,
+  );
 }
 
 if (require.main === module) {

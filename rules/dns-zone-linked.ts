@@ -47,7 +47,7 @@ export const dnsZoneLinked: Rule = {
       resultFor(estate, vault, zones, origin, scope.requiredZone),
     );
     // The default caller sits in each carrying endpoint's VNet; a link not judged is named, not guessed.
-    if (networks.source === 'default') results.push(...unjudgedLinks(scope.traffic));
+    if (networks.source === 'default') for (const r of unjudgedLinks(scope.traffic)) results.push(r);
     if (results.length === 0)
       return [error(vault.id, `cannot tell which VNet calls ${vault.name}: its private endpoints name no subnet`)];
     return results;

@@ -169,8 +169,8 @@ export function endpointAddresses(
   const missingNics: string[] = [];
   for (const endpoint of endpoints) {
     const found = estate.nicsOf(endpoint);
-    nics.push(...found.nics);
-    missingNics.push(...found.missing);
+    for (const nic of found.nics) nics.push(nic);
+    for (const id of found.missing) missingNics.push(id);
     for (const nic of found.nics) {
       for (const config of nic.ipConfigurations) {
         if (config.privateIPAddress) addresses.add(config.privateIPAddress);

@@ -608,9 +608,9 @@ function learnedPrefixes(estate: Estate, connection: HubVirtualNetworkConnection
   if (!hub || !table) return prefixes;
   for (const other of wanConnections(estate, hub)) {
     if (sameId(other.id, connection.id) || !propagatesTo(other, table)) continue;
-    prefixes.push(...(estate.virtualNetworks.get(other.remoteVirtualNetworkId)?.addressPrefixes ?? []));
+    for (const p of estate.virtualNetworks.get(other.remoteVirtualNetworkId)?.addressPrefixes ?? []) prefixes.push(p);
   }
-  for (const route of table.routes) prefixes.push(...route.destinations);
+  for (const route of table.routes) for (const d of route.destinations) prefixes.push(d);
   return prefixes;
 }
 
@@ -676,7 +676,7 @@ function hubBest(estate: Estate, hub: VirtualHub, table: HubRouteTable, address:
 function longestMatch(estate: Estate, connection: HubVirtualNetworkConnection, address: string): number | undefined {
   const prefixes = estate.virtualNetworks.get(connection.remoteVirtualNetworkId)?.addressPrefixes ?? [];
   const bits = prefixes.filter((p) => ipInRange(address, p)).map((p) => prefixLength(p) ?? 0);
-  return bits.length > 0 ? Math.max(...bits) : undefined;
+  return bits.length > 0 ? bits.reduce((most, b) => Math.max(most, b), -Infinity) : undefined;
 }
 
 // Lookups -----------------------------------------------------------------------------------------------

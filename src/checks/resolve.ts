@@ -147,7 +147,7 @@ class Resolver {
       this.trail.chain.push({ label: `DNS server ${server} (unknown)` });
       return this.unknown(reason, path.resourceId, path.outOfScope);
     }
-    this.trail.assumptions.push(...path.assumptions);
+    for (const a of path.assumptions) this.trail.assumptions.push(a);
     const vnet = this.estate.virtualNetworks.get(path.vnetId);
     if (!vnet) return this.unknown(`VNet ${parseId(path.vnetId).name} is not in the audited scope`, path.vnetId, true);
     const inbound = this.estate.inboundEndpoints

@@ -17,23 +17,63 @@ export interface WriteOptions {
 const pending = new Set<string>();
 let handlersInstalled = false;
 
-export function writeFileAtomic(file: string, text: string, label = file, options: WriteOptions = {}): void {
+/**
+ * `content` is the text, or a function that writes it in pieces (a streamed report: a 10,000-vault JSON
+ * report is never one string).
+ */
+export function writeFileAtomic(
+  file: string,
+  content: string | ((write: (chunk: string) => void) => void),
+  label = file,
+  options: WriteOptions = {},
+): void {
   const target = path.resolve(file);
   refuseInput(target, label, options.inputs ?? []);
   const existingMode = modeOf(target, label);
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
   track(temporary);
+  let fd: number | undefined;
   try {
     // `wx`: never follow or reuse a file someone else put at the temporary path.
-    fs.writeFileSync(temporary, text, { flag: 'wx', mode: existingMode ?? 0o666 });
+    fd = fs.openSync(temporary, 'wx', existingMode ?? 0o666);
+    const descriptor = fd;
+    const sink = bufferedSink((text) => fs.writeSync(descriptor, text));
+    if (typeof content === 'string') sink.write(content);
+    else content(sink.write);
+    sink.flush();
+    fs.closeSync(fd);
+    fd = undefined;
     if (existingMode !== undefined) fs.chmodSync(temporary, existingMode);
     fs.renameSync(temporary, target);
   } catch (thrown) {
+    if (fd !== undefined) fs.closeSync(fd);
     removeQuietly(temporary);
     throw new UsageError(`${label}: cannot write (${whyNot(thrown, target)})`);
   } finally {
     pending.delete(temporary);
   }
+}
+
+const FLUSH_AT = 1 << 20;
+
+/** Joins small pieces into writes of about a megabyte. */
+export function bufferedSink(flushTo: (text: string) => void): { write: (chunk: string) => void; flush: () => void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (parts.length === 0) return;
+    flushTo(parts.join(''));
+    parts = [];
+    size = 0;
+  };
+  return {
+    write: (chunk) => {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size >= FLUSH_AT) flush();
+    },
+    flush,
+  };
 }
 
 /** Checks a target before a long run, so a run is not wasted on a report it could never write. */

@@ -2,9 +2,10 @@ import type { KvguardConfig } from '../config/types';
 import type { Rule, RunResult, Severity } from '../engine/types';
 import { audit, type Audit } from '../pipeline/audit';
 import type { CallerProfile } from '../model/caller';
-import { reporterFor } from '../report/index';
+import { reporterFor, streamingReporterFor } from '../report/index';
 import type { ReportFormat, ReportOptions } from '../report/types';
 import { loadSource } from './load-source';
+import { bufferedSink, writeFileAtomic, type WriteOptions } from './output-file';
 import { packageVersion } from './main';
 import type { AuditSource } from './source';
 
@@ -84,6 +85,23 @@ export function renderReport(format: ReportFormat, result: RunResult, options: R
 }
 
 export { writeFileAtomic } from './output-file';
+
+/** A report streamed to `--output`/`--report` files (atomically) or to stdout, a megabyte at a time. */
+export function writeReport(
+  format: ReportFormat,
+  result: RunResult,
+  options: ReportOptions,
+  target: { file: string; label: string; write?: WriteOptions } | 'stdout',
+): void {
+  const stream = streamingReporterFor(format);
+  if (target === 'stdout') {
+    const sink = bufferedSink((chunk) => process.stdout.write(chunk));
+    stream(result, options, sink.write);
+    sink.flush();
+    return;
+  }
+  writeFileAtomic(target.file, (write) => stream(result, options, write), target.label, target.write);
+}
 
 export function toolInfo(): { name: string; version: string } {
   return { name: 'kvguard', version: packageVersion() };

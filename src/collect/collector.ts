@@ -118,6 +118,7 @@ class Traversal {
     if (this.settings.graph) await this.listByGraph(this.settings.graph);
     else await this.listSubscriptions();
     const principal = this.settings.rbacPrincipal;
+    const zonesByName = this.readZones('by-name');
     const [endpointIds, roleData] = await Promise.all([
       this.readVaults(),
       principal
@@ -130,10 +131,11 @@ class Traversal {
     ]);
     if (roleData) {
       roleData.resources.forEach((r) => this.children.add(r));
-      this.notices.push(...roleData.notices);
+      for (const notice of roleData.notices) this.notices.push(notice);
     }
     await this.readEndpoints(endpointIds);
-    await this.readZones();
+    await zonesByName;
+    await this.readZones('by-group');
     await this.readNetworks();
     await this.readTopology();
     const emitted = [
@@ -441,20 +443,28 @@ class Traversal {
   }
 
   // 4. Zones that can serve an audited vault: by name, or named by a zone group. One list of links and
-  //    one of A records each.
-  private async readZones(): Promise<void> {
+  //    one of A records each. The zones named as the vaults' kinds require are read as soon as the lists
+  //    are in (their A record list pages one after another, 100 records a page, so it starts early and runs
+  //    beside the per-vault reads); zones only a zone group names are read once the groups are.
+  private readonly zoneReads = new Map<string, { dependents: Set<string>; failure?: string }>();
+
+  private async readZones(phase: 'by-name' | 'by-group'): Promise<void> {
     const referenced: Wanted = new Map();
-    for (const group of this.children.ofType('microsoft.network/privateendpoints/privatednszonegroups')) {
-      const dependents = this.vaultsOf(normalize.privateDnsZoneGroup(group).privateEndpointId);
-      for (const config of normalize.privateDnsZoneGroup(group).configs) {
-        if (config.privateDnsZoneId) addWanted(referenced, config.privateDnsZoneId, dependents);
+    if (phase === 'by-group') {
+      for (const group of this.children.ofType('microsoft.network/privateendpoints/privatednszonegroups')) {
+        const dependents = this.vaultsOf(normalize.privateDnsZoneGroup(group).privateEndpointId);
+        for (const config of normalize.privateDnsZoneGroup(group).configs) {
+          if (config.privateDnsZoneId) addWanted(referenced, config.privateDnsZoneId, dependents);
+        }
       }
+      await this.fetchMissing(this.zones, referenced);
     }
-    await this.fetchMissing(this.zones, referenced);
     const requiredBy = new Map<string, Set<string>>();
     for (const vault of this.vaults.all()) {
       const name = requiredZoneName(vault.cloud ?? this.settings.cloud, vault.kind);
-      requiredBy.set(name, new Set([...(requiredBy.get(name) ?? []), vault.id]));
+      const vaults = requiredBy.get(name);
+      if (vaults) vaults.add(vault.id);
+      else requiredBy.set(name, new Set([vault.id]));
     }
     const reads: Promise<void>[] = [];
     const served: { zone: ArmResource; dependents: Set<string> }[] = [];
@@ -468,6 +478,16 @@ class Traversal {
       if (dependents.size === 0 && !nearMiss) continue; // a zone no audited vault can resolve through
       if (dependents.size === 0)
         this.vaults.ofKind(name.includes('managedhsm') ? 'managedHsm' : 'vault').forEach((v) => dependents.add(v.id));
+      const earlier = this.zoneReads.get(idKey(zone.id));
+      if (earlier) {
+        // Read by name already: vaults that reach it only through a zone group share its failure, if any.
+        const added = [...dependents].filter((id) => !earlier.dependents.has(id));
+        added.forEach((id) => earlier.dependents.add(id));
+        if (earlier.failure !== undefined && added.length > 0) this.fail(added, earlier.failure, zone.id);
+        continue;
+      }
+      const state: { dependents: Set<string>; failure?: string } = { dependents };
+      this.zoneReads.set(idKey(zone.id), state);
       served.push({ zone, dependents });
       if (this.settings.graph) continue;
       for (const [what, list] of [
@@ -479,13 +499,15 @@ class Traversal {
             try {
               (await this.read(list)).forEach((r) => this.children.add(r));
             } catch (thrown) {
-              this.fail([...dependents], this.readFailure(`${what} of zone ${zone.name}`, thrown, true), zone.id);
+              state.failure = this.readFailure(`${what} of zone ${zone.name}`, thrown, true);
+              this.fail([...state.dependents], state.failure, zone.id);
             }
           })(),
         );
       }
     }
-    if (this.settings.graph) reads.push(...this.readZoneChildrenByGraph(this.settings.graph, served));
+    if (this.settings.graph)
+      for (const read of this.readZoneChildrenByGraph(this.settings.graph, served)) reads.push(read);
     await Promise.all(reads);
   }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
-import type { Pipeline } from '@azure/core-rest-pipeline';
+import { type HttpClient, type Pipeline, createDefaultHttpClient } from '@azure/core-rest-pipeline';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
@@ -250,8 +250,24 @@ export function createGraphReader(given: SdkReaderSettings): GraphReader {
   };
 }
 
+/**
+ * One HTTP client (so one keep-alive agent and one TLS session pool) for every SDK client of a collection.
+ * Each SDK client otherwise makes its own, and a collection makes 5 per subscription: at 50 subscriptions
+ * that is 250 connection pools, each paying its own TLS handshakes.
+ */
+const shared = new WeakMap<SdkReaderSettings, { httpClient: HttpClient; tlsOptions?: { ca: string } }>();
+
 function clientOptions(settings: SdkReaderSettings) {
+  let transport = shared.get(settings);
+  if (!transport) {
+    transport = {
+      httpClient: createDefaultHttpClient(),
+      ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
+    };
+    shared.set(settings, transport);
+  }
   return {
+    httpClient: transport.httpClient,
     endpoint: settings.endpoint,
     // One scope for every client (arm-keyvault defaults to `${endpoint}/.default`, the others to the
     // public cloud's https://management.azure.com/.default whatever the endpoint).
@@ -259,7 +275,7 @@ function clientOptions(settings: SdkReaderSettings) {
     // arm-authorization 9 (core-client) reads `credentialScopes` instead and defaults to `${endpoint}/.default`,
     // a token ARM refuses (401 InvalidAuthenticationTokenAudience).
     credentialScopes: [settings.scope],
-    ...(settings.caCertFile ? { tlsOptions: { ca: readFileSync(settings.caCertFile, 'utf8') } } : {}),
+    ...(transport.tlsOptions ? { tlsOptions: transport.tlsOptions } : {}),
     // The SDK's own retry is off: requestFatePolicy decides every retry, within the run's budget and deadline
     // (the SDK's would retry 5xx and resets on its own clock, and never a 429 without Retry-After or a cut body).
     retryOptions: { maxRetries: 0 },

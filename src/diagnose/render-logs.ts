@@ -30,17 +30,18 @@ export function renderLogSummary(summary: LogSummary, file: string, format: 'tex
     ...summary.vaults,
     ...summary.subscriptions.map((s) => ({ ...s, key: `subscription ${s.key}` })),
   ])
-    lines.push(...rateLines(stats, n));
+    for (const line of rateLines(stats, n)) lines.push(line);
   if (summary.late > 0)
     lines.push(`  (${n(summary.late)} records arrived more than an hour out of order and were not windowed)`);
-  if (throttled)
-    lines.push(
-      '',
-      'Remedies (https://learn.microsoft.com/azure/key-vault/general/overview-throttling):',
-      ...THROTTLING_REMEDIES.map((r) => `  - ${r}`),
-    );
+  if (throttled) {
+    lines.push('', 'Remedies (https://learn.microsoft.com/azure/key-vault/general/overview-throttling):');
+    for (const r of THROTTLING_REMEDIES) lines.push(`  - ${r}`);
+  }
   const steps = nextSteps(summary);
-  if (steps.length > 0) lines.push('', 'Next:', ...steps.map((s) => `  ${s}`));
+  if (steps.length > 0) {
+    lines.push('', 'Next:');
+    for (const s of steps) lines.push(`  ${s}`);
+  }
   // Lines carry text from the input (names, codes, messages): no control character reaches the terminal.
   return `${lines.map(escapeControl).join('\n')}\n`;
 }

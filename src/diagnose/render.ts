@@ -18,9 +18,15 @@ export function renderDiagnosis(d: Diagnosis, format: 'text' | 'json'): string {
     facts.push(
       `vault tenant(s): ${d.tenants.expected.join(', ') || 'unknown'}; token tenant: ${d.tenants.found ?? 'unknown'}`,
     );
-  if (facts.length > 0) lines.push('', ...facts.map((f) => `  ${f}`));
-  if (d.rules.length > 0) lines.push('', 'Rules that check this link:', ...d.rules.map((r) => `  ${r}`));
-  if (d.commands.length > 0) lines.push('', 'Run:', ...d.commands.map((c) => `  ${c}`));
+  const section = (heading: string | undefined, items: readonly string[]): void => {
+    if (items.length === 0) return;
+    lines.push('');
+    if (heading !== undefined) lines.push(heading);
+    for (const item of items) lines.push(`  ${item}`);
+  };
+  section(undefined, facts);
+  section('Rules that check this link:', d.rules);
+  section('Run:', d.commands);
   // Lines carry text from the input (names, codes, messages): no control character reaches the terminal.
   return `${lines.map(escapeControl).join('\n')}\n`;
 }

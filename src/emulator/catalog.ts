@@ -170,6 +170,22 @@ export function typeSpec(type: string): TypeSpec | undefined {
   return BY_TYPE.get(type.toLowerCase());
 }
 
+/**
+ * Child types whose model has no `type` (they extend SubResource: id, name, etag, properties), whichever table
+ * serves them: arm-network's PrivateDnsZoneGroup and HubVirtualNetworkConnection, as Microsoft's
+ * PrivateEndpointDnsZoneGroupGet.json and HubVirtualNetworkConnectionGet.json answer them.
+ */
+const UNTYPED = new Set([
+  'microsoft.network/privateendpoints/privatednszonegroups',
+  'microsoft.network/virtualhubs/hubvirtualnetworkconnections',
+]);
+
+/** Top-level fields the emulator keeps for itself but never answers for this type. */
+export function unansweredFields(spec: TypeSpec | undefined): readonly string[] {
+  if (!spec) return [];
+  return spec.unanswered ?? (UNTYPED.has(spec.type.toLowerCase()) ? ['type'] : []);
+}
+
 export function servedTypes(): readonly TypeSpec[] {
   return SPECS;
 }

@@ -359,7 +359,8 @@ export function deletePrivateEndpoint(store: ResourceStore, endpoint: ArmResourc
       const kept = connections.filter(
         (c) => !sameId(refId(asObject(asObject(c)?.properties)?.privateEndpoint), endpoint.id),
       );
-      connections.splice(0, connections.length, ...kept);
+      connections.length = 0;
+      for (const connection of kept) connections.push(connection);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { TypeSpec } from './catalog';
+import { unansweredFields, type TypeSpec } from './catalog';
 import { asObject, type JsonObject, type JsonValue } from './json';
 
 /**
@@ -31,7 +31,7 @@ function minimal(body: JsonObject, spec: TypeSpec | undefined): JsonObject {
 /** One resource as answered (a copy is modified: the store is never touched). */
 export function present(resource: JsonObject, spec: TypeSpec | undefined, shape: AnswerShape): JsonObject {
   const body = structuredClone(resource);
-  for (const field of spec?.unanswered ?? []) delete body[field];
+  for (const field of unansweredFields(spec)) delete body[field];
   return shape === 'minimal' ? minimal(body, spec) : body;
 }
 

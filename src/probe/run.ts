@@ -52,7 +52,7 @@ export async function runProbe(options: ProbeOptions, io: ProbeIo): Promise<Prob
       ...(options.dnsServers ? { servers: options.dnsServers } : {}),
       timeoutMs: options.timeoutMs,
     });
-    findings.push(...dnsFindings(target, report.resolution, options.expectPrivate, options.timeoutMs));
+    for (const f of dnsFindings(target, report.resolution, options.expectPrivate, options.timeoutMs)) findings.push(f);
   } else {
     findings.push(
       skipped('dns', 'dns-skipped', `not queried: --address ${options.address} given without --dns-server`),
@@ -77,7 +77,7 @@ export async function runProbe(options: ProbeOptions, io: ProbeIo): Promise<Prob
   const first = await io.send(request);
   report.connect = { address, port: options.port, ...(first.kind === 'response' ? { status: first.status } : {}) };
   const challenged = challengeFindings(target, first, where, options.timeoutMs);
-  findings.push(...challenged.findings);
+  for (const f of challenged.findings) findings.push(f);
   if (challenged.challenge) report.challenge = challenged.challenge;
   if (!options.authenticated) return report;
   if (first.kind === 'error') {
@@ -102,9 +102,15 @@ export async function runProbe(options: ProbeOptions, io: ProbeIo): Promise<Prob
     return report;
   }
   const answer = await io.send({ ...request, bearer: token });
-  findings.push(
-    ...readFindings(answer, `GET ${path.split('?')[0] ?? path}`, callerOf(token), where, target, options.timeoutMs),
+  const read = readFindings(
+    answer,
+    `GET ${path.split('?')[0] ?? path}`,
+    callerOf(token),
+    where,
+    target,
+    options.timeoutMs,
   );
+  for (const f of read) findings.push(f);
   return report;
 }
 

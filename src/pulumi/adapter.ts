@@ -165,7 +165,7 @@ export function adaptStack(views: readonly PulumiResourceView[], options: Adapte
   for (const entry of pending.values()) {
     const id = idOf(entry.view.urn);
     if (!id) continue;
-    dangling.push(...resolveReferences(entry, idOf, pending));
+    for (const d of resolveReferences(entry, idOf, pending)) dangling.push(d);
     if (entry.mapping.token === 'azure-native:resources:ResourceGroup') continue;
     const planned = entry.creating || isPlanned(entry);
     if (planned) plan(entry, id, options.cloud ?? 'AzureCloud');
@@ -203,12 +203,22 @@ function isObjectPath(mapping: TypeMapping, path: string): boolean {
  * reads as a status nobody wrote). A fresh one per use: nothing may write into another's.
  */
 export const ANY_OBJECT = 'kvguard:any-object';
+/** The same, with every field reading as a list of one unknown sub-resource (`ipRules`, `addressPrefixes`). */
+export const ANY_OBJECT_OF_LISTS = 'kvguard:any-object-of-lists';
 
-function anyObject(): JsonObject {
+function anyObject(field: () => JsonValue): JsonObject {
   return new Proxy({} as JsonObject, {
-    get: (_target, key) =>
-      typeof key === 'symbol' || key === 'toJSON' || key === 'then' ? undefined : 'kvguard-unknown',
+    get: (_target, key) => (typeof key === 'symbol' || key === 'toJSON' || key === 'then' ? undefined : field()),
   });
+}
+
+function standIn(fill: JsonValue): JsonValue {
+  if (fill === ANY_OBJECT) return anyObject(() => 'kvguard-unknown');
+  if (fill === ANY_OBJECT_OF_LISTS)
+    return anyObject(() => [
+      { id: '/kvguard-unknown', name: 'kvguard-unknown', value: 'kvguard-unknown', properties: {} },
+    ]);
+  return structuredClone(fill);
 }
 
 /** ARM resources of the adapted stack; `fill` stands in for unknown values (taint.ts compares fillings). */
@@ -219,30 +229,34 @@ export function armResources(stack: AdaptedStack, fill?: JsonValue): ArmResource
     const armType = resource.mapping.armType.replace('{recordType}', asString(resource.props.recordType) ?? 'A');
     return { ...shaped, id: resource.id, name: resource.id.split('/').pop() ?? '', type: armType } as ArmResource;
   });
-  return foldPeerings(resources);
+  return foldChildren(resources);
 }
 
-const PEERING_TYPE = 'microsoft.network/virtualnetworks/virtualnetworkpeerings';
+/** Child resources ARM also lists inside their parent, where the estate reads them: collection in the parent. */
+const FOLDED: Readonly<Record<string, string>> = {
+  'microsoft.network/virtualnetworks/virtualnetworkpeerings': 'virtualNetworkPeerings',
+  'microsoft.network/routetables/routes': 'routes',
+  'microsoft.network/networksecuritygroups/securityrules': 'securityRules',
+};
 
 /**
- * A peering declared as its own resource goes inside its VNet (`properties.virtualNetworkPeerings`), where
- * ARM keeps it and the estate reads it. It replaces an inline peering of the same name: a VNet's outputs
- * are its state when it was PUT (the spoke's inline side still `Initiated`), the peering's own outputs
- * come later (`Connected` once the other side exists).
+ * A peering, route or security rule declared as its own resource goes inside its parent
+ * (`properties.virtualNetworkPeerings`, `routes`, `securityRules`), where ARM keeps it and the estate reads it.
+ * It replaces an inline entry of the same name: a VNet's outputs are its state when it was PUT (the spoke's
+ * inline peering still `Initiated`), the child's own outputs come later (`Connected` once the other side exists).
  */
-function foldPeerings(resources: ArmResource[]): ArmResource[] {
-  const vnets = new Map(
-    resources.filter((r) => r.type.toLowerCase() === 'microsoft.network/virtualnetworks').map((r) => [idKey(r.id), r]),
-  );
-  for (const peering of resources.filter((r) => r.type.toLowerCase() === PEERING_TYPE)) {
-    const vnet = vnets.get(idKey(parentId(peering.id)));
-    if (!vnet) continue;
-    const properties = (vnet.properties ??= {});
-    const entry: JsonObject = { name: peering.name, id: peering.id, properties: peering.properties ?? {} };
-    const others = asArray(properties.virtualNetworkPeerings).filter(
-      (p) => asString(asObject(p)?.name)?.toLowerCase() !== peering.name.toLowerCase(),
+function foldChildren(resources: ArmResource[]): ArmResource[] {
+  const byId = new Map(resources.map((r) => [idKey(r.id), r]));
+  for (const child of resources) {
+    const collection = FOLDED[child.type.toLowerCase()];
+    const parent = collection ? byId.get(idKey(parentId(child.id))) : undefined;
+    if (!collection || !parent) continue;
+    const properties = (parent.properties ??= {});
+    const entry: JsonObject = { name: child.name, id: child.id, properties: child.properties ?? {} };
+    const others = asArray(properties[collection]).filter(
+      (p) => asString(asObject(p)?.name)?.toLowerCase() !== child.name.toLowerCase(),
     );
-    properties.virtualNetworkPeerings = [...others, entry];
+    properties[collection] = [...others, entry];
   }
   return resources;
 }
@@ -253,7 +267,7 @@ export function estateOf(stack: AdaptedStack, fill?: JsonValue): Estate {
 
 function withFilled(props: JsonObject, unknowns: readonly string[], fill: JsonValue): JsonObject {
   const copy = structuredClone(props);
-  for (const path of unknowns) setPath(copy, path, fill === ANY_OBJECT ? anyObject() : structuredClone(fill));
+  for (const path of unknowns) setPath(copy, path, standIn(fill));
   return copy;
 }
 
@@ -464,7 +478,7 @@ function approveFromVaultSide(resources: readonly AdaptedResource[]): void {
     const endpointId = asString(asObject(connection.props.privateEndpoint)?.id);
     const endpoint = resources.find((r) => endpointId !== undefined && idKey(r.id) === idKey(endpointId));
     if (!state || !endpoint?.planned) continue;
-    const vaultId = parentId(parentId(connection.id));
+    const vaultId = parentId(connection.id);
     for (const key of ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections']) {
       for (const item of asArray(endpoint.props[key])) {
         const c = asObject(item);

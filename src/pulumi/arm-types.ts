@@ -37,7 +37,10 @@ export interface TypeMapping {
    * unknown, so the adapter needs to tell the two apart). Paths as plain.ts records them, `[]` for any index.
    */
   computed?: string[];
-  /** Fields holding objects: unknown as a whole, every field of the entity built from them is unknown. */
+  /**
+   * Fields holding everything the entity is built from: unknown as a whole, every field of the entity is
+   * unknown. (Any other object unknown as a whole is filled with stand-in objects, see taint.ts.)
+   */
   objectPaths?: string[];
 }
 
@@ -93,6 +96,7 @@ const NETWORK_TOPOLOGY: TypeMapping[] = [
   NSG,
   child(NSG, 'securityRules', 'securityRuleName', 'azure-native:network:SecurityRule'),
   network('AzureFirewall', 'azureFirewalls', 'azureFirewallName'),
+  network('FirewallPolicy', 'firewallPolicies', 'firewallPolicyName'),
   network('VirtualWan', 'virtualWans', 'virtualWANName'),
   VIRTUAL_HUB,
   child(
@@ -101,6 +105,7 @@ const NETWORK_TOPOLOGY: TypeMapping[] = [
     'connectionName',
     'azure-native:network:HubVirtualNetworkConnection',
   ),
+  child(VIRTUAL_HUB, 'hubRouteTables', 'routeTableName', 'azure-native:network:HubRouteTable'),
   RESOLVER,
   child(RESOLVER, 'inboundEndpoints', 'inboundEndpointName', 'azure-native:dnsresolver:InboundEndpoint'),
   child(RESOLVER, 'outboundEndpoints', 'outboundEndpointName', 'azure-native:dnsresolver:OutboundEndpoint'),
@@ -130,7 +135,8 @@ const MAPPINGS: TypeMapping[] = [
     nameParam: 'vaultName',
     keepsProperties: true,
     computed: ['properties.vaultUri', 'properties.privateEndpointConnections', 'properties.hsmPoolResourceId'],
-    objectPaths: ['properties', 'properties.networkAcls', 'properties.sku'],
+    // `properties` as a whole: the vault entity is built from nothing else.
+    objectPaths: ['properties'],
   },
   {
     // The vault's side of a private endpoint connection, declared to approve or reject it.
@@ -161,7 +167,6 @@ const MAPPINGS: TypeMapping[] = [
     segments: rg(lit('providers/Microsoft.Network/virtualNetworks'), par('virtualNetworkName')),
     nameParam: 'virtualNetworkName',
     subResources: ['subnets', 'virtualNetworkPeerings'],
-    objectPaths: ['addressSpace', 'dhcpOptions'],
   },
   {
     token: 'azure-native:network:Subnet',

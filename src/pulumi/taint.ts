@@ -1,7 +1,7 @@
 import { EVERY_FIELD, taintedFields, type TaintedFields } from '../engine/taint';
 import { idKey, type JsonValue } from '../model/arm';
 import type { Estate } from '../model/estate';
-import { ANY_OBJECT, estateOf, type AdaptedStack } from './adapter';
+import { ANY_OBJECT, ANY_OBJECT_OF_LISTS, estateOf, type AdaptedStack } from './adapter';
 
 /**
  * Which results depend on values unknown until deployment, found without teaching kvguard which rule
@@ -15,6 +15,7 @@ const STAND_INS: JsonValue[] = [
   1,
   [{ id: '/kvguard-unknown', name: 'kvguard-unknown', properties: {} }],
   ANY_OBJECT,
+  ANY_OBJECT_OF_LISTS,
 ];
 
 /** Entity id (idKey) → its tainted fields, with the unknown values behind them for the skip reason. */

@@ -4,8 +4,9 @@ import type { Finding, Notice, RuleMeta, RunResult, Severity } from '../engine/t
 import { findingFingerprint } from '../gate/fingerprint';
 import { linkLabel } from './access-path';
 import { docUrlOf, lastSegment, rulesOf } from './common';
-import type { ReportOptions, Reporter } from './types';
 import { escapeJsonControls } from './escape';
+import { collected, mapped, streamJson } from './stream';
+import type { ReportOptions, StreamingReporter } from './types';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning (https://docs.github.com/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning).
@@ -25,12 +26,15 @@ const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'note' };
 const NOTICE_LEVEL: Record<Notice['level'], string> = { error: 'error', warning: 'warning', info: 'note' };
 
-export const sarifReport: Reporter = (result, options) => {
+export const sarifStream: StreamingReporter = (result, options, write) => {
   const rules = rulesOf(options, result.findings);
   const indexOf = new Map(rules.map((rule, index) => [rule.id, index]));
-  const results = result.findings
-    .filter((f) => f.outcome === 'fail' || f.outcome === 'error')
-    .map((f) => sarifResult(f, indexOf.get(f.ruleId) ?? 0, options.artifact));
+  const results = mapped(
+    result.findings,
+    (f) => f.outcome === 'fail' || f.outcome === 'error',
+    (f) => sarifResult(f, indexOf.get(f.ruleId) ?? 0, options.artifact),
+  );
+  const marker = '\u0000results\u0000';
   const invocation: Record<string, unknown> = {
     executionSuccessful: result.summary.complete,
     toolExecutionNotifications: notifications(result),
@@ -51,13 +55,16 @@ export const sarifReport: Reporter = (result, options) => {
           },
         },
         invocations: [invocation],
-        results,
+        results: marker,
         columnKind: 'utf16CodeUnits',
       },
     ],
   };
-  return `${escapeJsonControls(JSON.stringify(log, null, 2))}\n`;
+  // Written a result at a time, never as one string.
+  streamJson((chunk) => write(escapeJsonControls(chunk)), log, marker, results);
 };
+
+export const sarifReport = collected(sarifStream);
 
 function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
   const url = docUrlOf(rule);

@@ -29,17 +29,15 @@ export const textReport: Reporter = (result, options) => {
   }
   for (const block of vaultBlocks(result)) {
     if (verbosity === 'quiet' && !block.failing) continue;
-    lines.push(...renderVault(block, verbosity, c), '');
+    for (const line of renderVault(block, verbosity, c)) lines.push(line);
+    lines.push('');
   }
   const notices = result.notices.filter((n) => verbosity !== 'quiet' || n.level !== 'info');
   if (notices.length > 0) {
-    lines.push(
-      c.bold('notices'),
-      ...notices.map(
-        (n) => `  ${noticeMark(n, c)} ${t(n.message)}${n.resourceId ? c.dim(` (${t(n.resourceId)})`) : ''}`,
-      ),
-      '',
-    );
+    lines.push(c.bold('notices'));
+    for (const n of notices)
+      lines.push(`  ${noticeMark(n, c)} ${t(n.message)}${n.resourceId ? c.dim(` (${t(n.resourceId)})`) : ''}`);
+    lines.push('');
   }
   lines.push(totals(result, c));
   return `${lines.join('\n')}\n`;
@@ -77,7 +75,7 @@ function renderVault(block: VaultBlock, verbosity: NonNullable<ReportOptions['ve
     const shown = findings.filter((f) => isFailing(f) || f.suppressed || verbosity === 'verbose').sort(byOutcome);
     if (shown.length === 0) continue;
     if (verbosity !== 'quiet') lines.push(`  ${c.bold(label)}`);
-    for (const finding of shown) lines.push(...renderFinding(finding, verbosity, c));
+    for (const finding of shown) for (const line of renderFinding(finding, verbosity, c)) lines.push(line);
   }
   return lines;
 }

@@ -64,9 +64,9 @@ export function assemble(document: TerraformDocument, options: AssembleOptions =
       );
       continue;
     }
-    planned.push(...out.resources);
-    patches.push(...out.patches);
-    notices.push(...(out.notices ?? []));
+    for (const r of out.resources) planned.push(r);
+    for (const p of out.patches) patches.push(p);
+    for (const n of out.notices ?? []) notices.push(n);
   }
   if (unmapped.size > 0) {
     const list = [...unmapped].sort(([a], [b]) => (a < b ? -1 : 1)).map(([type, n]) => `${type} (${n})`);

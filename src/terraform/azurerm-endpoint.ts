@@ -87,7 +87,8 @@ export const privateEndpoint: Mapper = {
       compact({ location: a.get('location') }),
     );
     const resources: PlannedResource[] = [endpoint, ...(nic ? [nic] : [])];
-    resources.push(...zoneGroup(instance, context, id, isKnown(targetId) ? targetId : undefined, address));
+    for (const r of zoneGroup(instance, context, id, isKnown(targetId) ? targetId : undefined, address))
+      resources.push(r);
     return { resources, patches: [] };
   },
 };

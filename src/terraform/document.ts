@@ -115,7 +115,7 @@ function planInstances(doc: JsonObject): Pick<TerraformDocument, 'instances' | '
   }
   // A plan without resource_changes (very old format) still has planned_values.
   if (doc.resource_changes === undefined) {
-    instances.push(...moduleInstances(asObject(asObject(doc.planned_values)?.root_module), 'create'));
+    for (const i of moduleInstances(asObject(asObject(doc.planned_values)?.root_module), 'create')) instances.push(i);
   }
   return { instances, destroyed };
 }

@@ -74,11 +74,12 @@ export class ConfigIndex {
       if (head === 'var' && second) {
         const call = this.calls.get(modulePath);
         const argument = asObject(asObject(call?.expressions)?.[second]);
-        found.push(...this.resolve(parentOf(modulePath), asStrings(argument?.references), depth + 1));
+        for (const f of this.resolve(parentOf(modulePath), asStrings(argument?.references), depth + 1)) found.push(f);
       } else if (head === 'module' && second && third) {
         const child = modulePath === '' ? `module.${second}` : `${modulePath}.module.${second}`;
         const output = asObject(asObject(this.modules.get(child)?.outputs)?.[third]);
-        found.push(...this.resolve(child, asStrings(asObject(output?.expression)?.references), depth + 1));
+        for (const f of this.resolve(child, asStrings(asObject(output?.expression)?.references), depth + 1))
+          found.push(f);
       } else if (head === 'data' && second && third) {
         found.push(qualified(modulePath, `data.${second}.${third}`));
       } else if (second && /^[a-z0-9]+_[a-z0-9_]+$/.test(head)) {

@@ -23,15 +23,18 @@ describe('htmlReport', () => {
     expectGolden('report.html', htmlReport(fixtureResult(), REPORT_OPTIONS));
   });
 
-  test('escapes every finding text', () => {
+  test('escapes every finding text: HTML in the markup, JSON that cannot close its script element in the data', () => {
     const result: RunResult = fixtureResult();
     at(result.findings, 0).message = '<script>alert(1)</script> & "x"';
     result.notices.push({ level: 'error', message: '<img src=x onerror=alert(2)>' });
     const html = htmlReport(result, REPORT_OPTIONS);
     expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('</script> &');
     expect(html).not.toContain('<img src=x');
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;');
+    expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
+    expect(html).toContain(String.raw`"\u003cscript\u003ealert(1)\u003c/script\u003e \u0026 \"x\""`);
     expect(html.match(/<script>/g)).toHaveLength(1);
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
   });
 
   describe('in headless Chromium', () => {
@@ -65,6 +68,11 @@ describe('htmlReport', () => {
       expect(consoleErrors).toEqual([]);
       expect(requests).toEqual([url]);
 
+      // The overview lists both vaults; the vault's path and findings are drawn when it is opened.
+      expect(await page.locator('#vault-rows tr').count()).toBe(2);
+      const row = page.locator('#vault-rows tr[data-vault="kv-payments-prod"]');
+      expect(await row.locator('td[data-hop="dns-record"]').getAttribute('class')).toBe('cell hop-fail');
+      await row.click();
       const brokenHop = page.locator('section[data-vault="kv-payments-prod"] li.hop[data-hop="dns-record"]');
       expect(await brokenHop.getAttribute('class')).toBe('hop hop-fail');
       expect(await brokenHop.evaluate(BORDER_COLOR)).toBe('rgb(207, 34, 46)');
@@ -79,13 +87,18 @@ describe('htmlReport', () => {
         await page.locator('a[href="https://github.com/kvguard/kvguard/blob/main/rules/dns-a-record-ip.md"]').count(),
       ).toBeGreaterThan(0);
 
-      const passRows = page.locator('tr[data-outcome="pass"]');
-      expect(await passRows.count()).toBe(9);
+      const passRows = page.locator('#detail tr[data-outcome="pass"]');
+      expect(await passRows.count()).toBe(5);
       expect(await passRows.first().isVisible()).toBe(true);
       await page.screenshot({ path: path.join(ARTIFACTS, 'html-report.png'), fullPage: true });
       await page.locator('input[data-filter="pass"]').uncheck();
-      for (const row of await passRows.all()) expect(await row.isVisible()).toBe(false);
-      expect(await page.locator('tr[data-outcome="fail"]').first().isVisible()).toBe(true);
+      for (const passRow of await passRows.all()) expect(await passRow.isVisible()).toBe(false);
+      expect(await page.locator('#detail tr[data-outcome="fail"]').first().isVisible()).toBe(true);
+      // Both vaults have a worse outcome than pass: still listed.
+      expect(await page.locator('#vault-rows tr').count()).toBe(2);
+      await page.locator('#search').fill('orders');
+      expect(await page.locator('#vault-rows tr').count()).toBe(1);
+      expect(await page.locator('#match-count').innerText()).toBe('1 of 2 vaults');
       expect(consoleErrors).toEqual([]);
       expect(requests).toEqual([url]);
       await page.close();

@@ -8,11 +8,11 @@ import { CollectionStats, RunResult, SEVERITIES, Severity } from '../../engine/t
 import { buildEstate } from '../../model/estate';
 import { audit as auditEstate } from '../../pipeline/audit';
 import { REPORT_FORMATS, isReportFormat } from '../../report/index';
-import type { ReportFormat, ReportOptions } from '../../report/types';
+import { DEFAULT_MARKDOWN_LIMIT, type ReportFormat, type ReportOptions } from '../../report/types';
 import { CallerFlags, addCallerOptions, callerProfile } from '../caller-flags';
 import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
-import { AuditOutput, loadConfigFile, renderReport, runAudit, toolInfo, writeFileAtomic } from '../pipeline';
+import { AuditOutput, loadConfigFile, runAudit, toolInfo, writeReport } from '../pipeline';
 import { checkOutputTarget } from '../output-file';
 import { repeatable } from '../repeatable';
 import { escapeControl } from '../../report/escape';
@@ -30,7 +30,13 @@ export interface AuditFlags extends CallerFlags, SourceFlags {
   color: boolean;
   /** KV404's data-plane operation (secrets/get, keys/decrypt...): sets the rule's `operation` option. */
   operation?: string;
+  /** `failing`: reports leave out passing and skipped findings (the totals still count them). */
+  findings?: FindingsShown;
+  /** Bytes the Markdown report may take (default: a GitHub job summary's 1 MiB). */
+  markdownLimit?: string;
 }
+
+export type FindingsShown = 'all' | 'failing';
 
 export const AUDIT_SOURCE: SourceOptionSet = {
   command: 'audit',
@@ -56,6 +62,18 @@ export function register(program: Command): void {
     )
     .addOption(new Option('--format <format>', 'console report format').choices(REPORT_FORMATS).default('text'))
     .option('--output <file>', 'write the console report to this file (atomically) in place of stdout')
+    .addOption(
+      new Option(
+        '--findings <which>',
+        'findings in the reports: all, or failing (fail and error only; totals still count all; JUnit keeps every case)',
+      )
+        .choices(['all', 'failing'])
+        .default('all'),
+    )
+    .option(
+      '--markdown-limit <bytes>',
+      `the Markdown report's size at most: headline, counts per rule and the worst failures first, then what was left out (default ${DEFAULT_MARKDOWN_LIMIT}, a GitHub job summary; 65536 for a PR comment)`,
+    )
     .addOption(
       new Option(
         '--fail-on <severity>',
@@ -122,19 +140,48 @@ export async function audit(flags: AuditFlags): Promise<number> {
   };
   const artifact = artifactOf(source, flags.config, audited.resourceLines);
   if (artifact) options.artifact = artifact;
-  const consoleText = renderReport(flags.format, result, { ...options, color: useColor(flags) });
-  if (flags.output !== undefined) writeFileAtomic(flags.output, consoleText, `--output ${flags.output}`, written);
-  else process.stdout.write(consoleText);
+  options.markdownLimit = markdownLimit(flags.markdownLimit);
+  const files = [...(flags.output !== undefined ? [flags.output] : []), ...reports.map((r) => r.file)];
+  const shown = (format: ReportFormat): RunResult =>
+    format === 'junit' ? result : shownFindings(result, flags.findings ?? 'all');
+  const fullReport = (format: ReportFormat): string | undefined =>
+    reports.find((r) => r.format !== 'markdown' && r.format !== format)?.file ?? files.find((f) => !/\.md$/i.test(f));
+  const withFull = (format: ReportFormat): ReportOptions => {
+    const full = fullReport(format);
+    return full === undefined ? options : { ...options, fullReport: full };
+  };
+  writeReport(
+    flags.format,
+    shown(flags.format),
+    { ...withFull(flags.format), color: useColor(flags) },
+    flags.output !== undefined ? { file: flags.output, label: `--output ${flags.output}`, write: written } : 'stdout',
+  );
   for (const report of reports)
-    writeFileAtomic(
-      report.file,
-      renderReport(report.format, result, options),
-      `--report ${report.format}=${report.file}`,
-      written,
-    );
+    writeReport(report.format, shown(report.format), withFull(report.format), {
+      file: report.file,
+      label: `--report ${report.format}=${report.file}`,
+      write: written,
+    });
   const code = audited.exitCode;
   if (code === EXIT.error) process.stderr.write(`kvguard: ${incompleteLine(result)}\n`);
   return code;
+}
+
+/**
+ * `--findings failing`: the reports list fail and error findings only (suppressed ones included); the totals
+ * are the run's, so a reader still sees how many passed. JUnit always lists every case: a test run whose
+ * passing cases vanish would change meaning in CI.
+ */
+function shownFindings(result: RunResult, which: FindingsShown): RunResult {
+  if (which === 'all') return result;
+  return { ...result, findings: result.findings.filter((f) => f.outcome === 'fail' || f.outcome === 'error') };
+}
+
+function markdownLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MARKDOWN_LIMIT;
+  if (!/^\d+$/.test(value) || Number(value) < 1024)
+    throw new UsageError(`--markdown-limit: expected a number of bytes, at least 1024, found ${JSON.stringify(value)}`);
+  return Number(value);
 }
 
 /**

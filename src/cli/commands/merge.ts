@@ -201,7 +201,7 @@ function mergeJson(reports: JsonReport[]): { document: unknown; result: RunResul
   const vaults = reports.reduce((sum, r) => sum + r.summary.vaults, 0);
   const recounted = summarize(findings, vaults, notices);
   const summary: Summary = { ...recounted, complete: recounted.complete && reports.every((r) => r.summary.complete) };
-  const rules = Math.max(0, ...reports.map((r) => r.summary.rules ?? 0));
+  const rules = reports.reduce((most, r) => Math.max(most, r.summary.rules ?? 0), 0);
   const collections = reports.map((r) => r.summary.collection).filter((c): c is Collection => c !== undefined);
   const document = {
     tool: reports[0]?.tool ?? { name: 'kvguard', version: '' },

@@ -31,7 +31,7 @@ export function rulesJson(metas: readonly RuleMeta[]): string {
 export function rulesTable(metas: readonly RuleMeta[]): string {
   const header = ['ID', 'NAME', 'SEVERITY', 'LINK', 'TITLE'];
   const rows = metas.map((m) => [m.id, m.name, m.severity, m.link, m.title]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = header.map((h, i) => rows.reduce((most, r) => Math.max(most, (r[i] ?? '').length), h.length));
   const line = (cells: string[]): string =>
     cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ');
   return `${[header, ...rows].map(line).join('\n')}\n${metas.length} rules; kvguard explain <id> prints a rule's doc\n`;

@@ -132,11 +132,21 @@ export const ROUTE_MODELS: Record<string, RouteModels> = {
   'microsoft.resources/subscriptions': { item: { sdk: 'spec', file: 'resources', model: 'Subscription' } },
 };
 
-/** The SDKs that may model a namespace's types, tried in order for a type the table above does not list. */
-const SDKS_BY_NAMESPACE: Record<string, string[]> = {
-  'microsoft.network': ['@azure/arm-network', '@azure/arm-dnsresolver', '@azure/arm-privatedns'],
-  'microsoft.keyvault': ['@azure/arm-keyvault'],
-  'microsoft.insights': ['@azure/arm-monitor'],
+/**
+ * The SDK that models a type the table above does not list, by its top-level type (DNS Private Resolver and
+ * Private DNS live under Microsoft.Network but ship in their own packages), else by namespace.
+ */
+const SDK_BY_TOP_TYPE: Record<string, string> = {
+  'microsoft.network/dnsresolvers': '@azure/arm-dnsresolver',
+  'microsoft.network/dnsforwardingrulesets': '@azure/arm-dnsresolver',
+  'microsoft.network/dnsresolverpolicies': '@azure/arm-dnsresolver',
+  'microsoft.network/privatednszones': '@azure/arm-privatedns',
+};
+const SDK_BY_NAMESPACE: Record<string, string> = {
+  'microsoft.network': '@azure/arm-network',
+  'microsoft.keyvault': '@azure/arm-keyvault',
+  'microsoft.insights': '@azure/arm-monitor',
+  'microsoft.authorization': '@azure/arm-authorization',
 };
 
 /**
@@ -147,9 +157,8 @@ const SDKS_BY_NAMESPACE: Record<string, string[]> = {
 export function modelsOf(type: string): RouteModels | undefined {
   const listed = ROUTE_MODELS[type.toLowerCase()];
   if (listed) return listed;
-  for (const sdk of SDKS_BY_NAMESPACE[type.split('/')[0]?.toLowerCase() ?? ''] ?? []) {
-    const found = modelsByName(sdk, type);
-    if (found.item || found.list) return found;
-  }
-  return undefined;
+  const [namespace = '', top = ''] = type.toLowerCase().split('/');
+  const sdk = SDK_BY_TOP_TYPE[`${namespace}/${top}`] ?? SDK_BY_NAMESPACE[namespace];
+  const found = sdk ? modelsByName(sdk, type) : {};
+  return found.item || found.list ? found : undefined;
 }

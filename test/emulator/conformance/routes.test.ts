@@ -6,10 +6,6 @@ import { ARM_EXAMPLES } from '../../support/arm-examples';
 import { rawRequest, testEstate, token } from '../support';
 import { modelsOf } from './models';
 import { modelProblems, readOnlyPaths, type ModelRef } from './sdk-model';
-import type { ArmResource } from '../../../src/model/arm';
-import { NETWORK_TYPES } from '../../../src/model/estate';
-import { networkSecurityGroup } from '../../../src/fixtures/network-factory';
-import { hubFirewall, virtualWanSpokes } from '../../../src/fixtures/topology';
 
 /**
  * Spec conformance of every route the emulator serves (catalog.routeTable(), so a route added there is checked
@@ -34,8 +30,15 @@ function segmentsOf(id: string): string[] {
   return id.split('/').filter((s) => s.length > 0);
 }
 
-/** Every served instance: stored resources and those embedded in their parents' properties. */
+/** Every served instance: stored resources and those embedded in their parents' properties (per the route table). */
 function instancesOf(emulator: RunningEmulator): Instance[] {
+  const embedded = routeTable()
+    .filter((route) => route.shape === 'item' && route.spec?.kind === 'embedded')
+    .map((route) => ({
+      type: route.type,
+      parent: route.type.split('/').slice(0, -1).join('/').toLowerCase(),
+      property: route.spec?.embeddedIn ?? '',
+    }));
   const out: Instance[] = [];
   for (const resource of emulator.resources()) {
     out.push({ id: resource.id, type: resource.type });
@@ -46,24 +49,44 @@ function instancesOf(emulator: RunningEmulator): Instance[] {
       !out.some((i) => i.id === `/subscriptions/${sub}/resourceGroups/${rg}`)
     )
       out.push({ id: `/subscriptions/${sub}/resourceGroups/${rg}`, type: 'Microsoft.Resources/resourceGroups' });
-    for (const property of [
-      'subnets',
-      'virtualNetworkPeerings',
-      'privateEndpointConnections',
-      'routes',
-      'securityRules',
-    ]) {
-      const children = resource.properties?.[property];
+    for (const child of embedded.filter((e) => e.parent === resource.type.toLowerCase())) {
+      const children = resource.properties?.[child.property];
       if (!Array.isArray(children)) continue;
-      for (const child of children) {
-        const id = (child as { id?: unknown }).id;
-        // Route tables keep `routes` and NSGs `securityRules` inline too; a hub route table's routes are not resources.
-        if (typeof id === 'string' && !resource.type.toLowerCase().endsWith('/hubroutetables'))
-          out.push({ id, type: `${resource.type}/${property}` });
+      for (const item of children) {
+        const id = (item as { id?: unknown }).id;
+        if (typeof id === 'string') out.push({ id, type: child.type });
       }
     }
   }
   return out;
+}
+
+/**
+ * The conformance estate: the test estate plus the topology fixtures (hub firewall, Virtual WAN), so the
+ * routing and name-resolution types of issue 11 have instances the moment their routes are served.
+ */
+async function conformanceSeed() {
+  const estate = await testEstate();
+  const { hubFirewall, virtualWanSpokes } = await import('../../../src/fixtures/topology');
+  const { networkSecurityGroup } = await import('../../../src/fixtures/network-factory');
+  const [, sub, , rg] = segmentsOf(estate.first.ids.spokeSubnet);
+  const nsg = networkSecurityGroup(sub ?? '', rg ?? '', 'nsg-conformance', [
+    {
+      name: 'allow-https',
+      priority: 100,
+      access: 'Allow',
+      sourceAddressPrefix: '10.0.0.0/8',
+      destinationPortRange: '443',
+    },
+  ]);
+  const seen = new Set(estate.resources.map((r) => r.id.toLowerCase()));
+  const extra = [...hubFirewall().resources, ...virtualWanSpokes().resources, nsg].filter((r) => {
+    const key = r.id.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { estate, seed: [...estate.resources, ...extra] };
 }
 
 /** The collection URLs that list a route's type, from the instances that exist. */
@@ -155,36 +178,14 @@ async function complete(emulator: RunningEmulator, bearer: string, estate: Await
   );
 }
 
-/** Issue 11's types (route tables, NSG, firewall and policy, Virtual WAN, DNS resolver and ruleset), from src/fixtures/topology.ts. */
-function topologyInstances(): ArmResource[] {
-  const types = new Set<string>(Object.values(NETWORK_TYPES));
-  const nsg = networkSecurityGroup('22222222-2222-2222-2222-222222222222', 'rg-payments', 'nsg-pe', [
-    {
-      name: 'deny-app-443',
-      priority: 100,
-      access: 'Deny',
-      sourceAddressPrefix: '10.5.0.0/16',
-      destinationPortRange: '443',
-    },
-  ]);
-  return [...hubFirewall().resources, ...virtualWanSpokes().resources, nsg].filter((r) =>
-    types.has(r.type.toLowerCase()),
-  );
-}
-
 describe.each(SHAPES)('every served route answers its SDK model (%s shape)', (shape) => {
   let emulator: RunningEmulator;
   let bearer: string;
   let instances: Instance[];
 
   beforeAll(async () => {
-    const estate = await testEstate();
-    emulator = await startEmulator({
-      seed: [...estate.resources, ...topologyInstances()],
-      throttle: false,
-      pageSize: 2,
-      shape,
-    });
+    const { estate, seed } = await conformanceSeed();
+    emulator = await startEmulator({ seed, throttle: false, pageSize: 2, shape });
     bearer = await token(emulator);
     await complete(emulator, bearer, estate);
     instances = instancesOf(emulator);
@@ -223,7 +224,10 @@ describe.each(SHAPES)('every served route answers its SDK model (%s shape)', (sh
           for (const page of await pages(emulator, bearer, `${url}?api-version=${version(route.type, route)}`))
             bodies.push([url, page]);
       }
-      expect(bodies.length).toBeGreaterThan(0);
+      expect([
+        route.type,
+        bodies.length > 0 ? 'served' : 'no instance: add one to conformanceSeed() in routes.test.ts',
+      ]).toEqual([route.type, 'served']);
       const problems = bodies.flatMap(([where, body]) =>
         modelProblems(model as ModelRef, body).map((p) => `${where}: ${p}`),
       );
@@ -324,9 +328,9 @@ const exampleCases = exampleFiles(EXAMPLES_DIR).flatMap((file) => {
     responses?: Record<string, { body?: Record<string, unknown> }>;
   };
   const body = parsed.responses?.['200']?.body;
-  // *_ListByVirtualNetwork.json answer a VNet's listDnsResolvers / listDnsForwardingRulesets action (models
-  // SubResource and VirtualNetworkDnsForwardingRuleset), a route the emulator does not serve: not the type's list.
-  if (!body || file.endsWith('_ListByVirtualNetwork.json')) return [];
+  // `…_ListByVirtualNetwork` operations list a VNet's view of the type (SubResource items, their own list model),
+  // not the type's collection: not what the emulator serves on the type's list routes.
+  if (!body || /_ListByVirtualNetwork\.json$/.test(file)) return [];
   const list = Array.isArray(body.value);
   const first = list ? (body.value as Record<string, unknown>[])[0] : body;
   const type = typeOfId(first?.id);

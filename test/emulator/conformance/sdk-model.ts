@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import * as ts from 'typescript';
 
@@ -293,6 +293,17 @@ export function modelsByName(sdk: string, type: string): { item?: ModelRef; list
   }
   if (!packageFound) return {};
   const wanted = singular(type.split('/').pop() ?? '');
+  if (existsSync(join(packageRoot(sdk), 'src', 'models', 'mappers.ts'))) {
+    // A classic core-client package (e.g. @azure/arm-dnsresolver 1): `DnsResolver` and `DnsResolverListResult`.
+    const names = Object.keys(mappersOf(sdk));
+    const item = names.find((n) => n.toLowerCase() === wanted);
+    if (!item) return {};
+    const list = names.find((n) => n.toLowerCase() === `${wanted}listresult`);
+    return {
+      item: { sdk, file: 'mappers', model: item },
+      ...(list ? { list: { sdk, file: 'mappers', model: list } } : {}),
+    };
+  }
   const files = modelFiles(sdk);
   let item: ModelRef | undefined;
   for (const file of files) {

@@ -183,13 +183,18 @@ export class EngineClient {
     const diagnostics: Diagnostic[] = [];
     const remediations: Remediated[] = [];
     for (const resource of resources) {
-      const request = this.analyzeRequest(resource);
+      const request = this.analyzeRequest(resource.inputs, resource);
       const remediated = await call<analyzer.RemediateResponse>((cb) => this.client.remediate(request, cb));
+      // Analyze sees the remediated inputs (step_generator.go: "first we perform remediations, and *then* we
+      // do analysis, since we want analyzers to run on the final resource states").
+      let inputs = resource.inputs;
       for (const r of remediated.getRemediationsList()) {
         const properties = unmarshalValue(r.getProperties()?.toJavaScript() ?? {}) as PropertyMap;
         remediations.push({ policy: r.getPolicyname(), urn: resource.urn, properties });
+        inputs = properties;
       }
-      const response = await call<analyzer.AnalyzeResponse>((cb) => this.client.analyze(request, cb));
+      const analyze = this.analyzeRequest(inputs, resource);
+      const response = await call<analyzer.AnalyzeResponse>((cb) => this.client.analyze(analyze, cb));
       diagnostics.push(...response.getDiagnosticsList().map((d) => diagnosticOf(d, resource.urn)));
     }
     const stack = new analyzer.AnalyzeStackRequest();
@@ -200,12 +205,12 @@ export class EngineClient {
     return { diagnostics, remediations, notApplicable };
   }
 
-  private analyzeRequest(resource: EngineResource): analyzer.AnalyzeRequest {
+  private analyzeRequest(inputs: PropertyMap, resource: EngineResource): analyzer.AnalyzeRequest {
     const request = new analyzer.AnalyzeRequest();
     request.setUrn(resource.urn);
     request.setType(resource.type);
     request.setName(resource.name);
-    request.setProperties(Struct.fromJavaScript(marshalProperties(resource.inputs) as never));
+    request.setProperties(Struct.fromJavaScript(marshalProperties(inputs) as never));
     request.setOptions(options(resource));
     return request;
   }
