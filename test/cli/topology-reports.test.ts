@@ -42,11 +42,11 @@ describe('route and DNS chain in reports', () => {
     );
   });
 
-  test('HTML: the route and DNS lines under the access path', async () => {
+  test('HTML: the route and DNS lines ride in the page data, drawn under the access path', async () => {
     const run = await audit('hub-firewall', ids.appSubnet, 'html');
-    expect(run.stdout).toContain(`<p class="route" data-kind="route"><span class="muted">Route</span> ${ROUTE}</p>`);
-    expect(run.stdout).toContain(
-      '<p class="route" data-kind="dns"><span class="muted">DNS</span> vnet-app → firewall DNS proxy',
-    );
+    const data = /"routes":(\[.*?\]),"texts":/.exec(run.stdout);
+    expect(data?.[1]).toMatch(/^\[\[0,0,\d+\],\[0,1,\d+\]/);
+    expect(run.stdout).toContain(JSON.stringify(ROUTE));
+    expect(run.stdout).toContain("line.setAttribute('data-kind', r[1] === 1 ? 'dns' : 'route')");
   });
 });
