@@ -1,4 +1,4 @@
-import { ArmResource, idKey, parseId } from '../model/arm';
+import { ArmResource, idKey, parseId, parentId } from '../model/arm';
 import { CloudName, requiredZoneName } from '../model/cloud';
 import * as normalize from '../model/normalize';
 import type { Vault } from '../model/types';
@@ -694,7 +694,7 @@ class Traversal {
 }
 
 function vnetOf(subnetId: string): string {
-  return subnetId.replace(/\/+$/, '').split('/').slice(0, -2).join('/');
+  return parentId(subnetId);
 }
 
 /** 403 (another tenant's or an unreadable subscription) or 404 (a managed endpoint ARM does not show us). */

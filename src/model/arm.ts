@@ -67,6 +67,20 @@ export function parentId(id: string): string {
   return parts.slice(0, -2).join('/');
 }
 
+/** The last segment of an id: the resource's own name (`.../vaults/kv1/` → `kv1`). */
+export function lastSegment(id: string): string {
+  const trimmed = id.replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+/** The resource group an id lives in (`/subscriptions/s/resourceGroups/rg`), or undefined above one. */
+export function resourceGroupId(id: string): string | undefined {
+  const { subscriptionId, resourceGroup } = parseId(id);
+  return subscriptionId && resourceGroup
+    ? `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`
+    : undefined;
+}
+
 // Safe readers for untyped ARM property bags: the model never trusts shapes it did not check.
 export function asObject(value: JsonValue | undefined): JsonObject | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;

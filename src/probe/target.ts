@@ -3,6 +3,7 @@ import { CLOUDS, type CloudName, dataPlaneAudience, inferCloud, requiredZoneName
 import type { Estate } from '../model/estate';
 import type { Vault, VaultKind } from '../model/types';
 import type { EstateView, ProbeTarget } from './types';
+import { lastSegment } from '../model/arm';
 
 /** Host names of a vault (or managed HSM) in a cloud: its public name and its privatelink alias. */
 function names(label: string, kind: VaultKind, cloud: CloudName): Omit<ProbeTarget, 'estate'> {
@@ -68,7 +69,7 @@ function estateView(estate: Estate, vault: Vault, zoneName: string): EstateView 
       linkedVnets: estate
         .linksOf(zone.id)
         .filter(isActiveLink)
-        .map((link) => link.virtualNetworkId?.split('/').pop() ?? link.name),
+        .map((link) => (link.virtualNetworkId ? lastSegment(link.virtualNetworkId) : link.name)),
     })),
   };
 }

@@ -7,6 +7,7 @@ import {
   type ArmResource,
   type JsonObject,
   type JsonValue,
+  lastSegment,
 } from '../model/arm';
 import { CLOUDS, type CloudName } from '../model/cloud';
 import { buildEstate, type Estate } from '../model/estate';
@@ -227,7 +228,7 @@ export function armResources(stack: AdaptedStack, fill?: JsonValue): ArmResource
     const props = fill === undefined ? resource.props : withFilled(resource.props, resource.unknowns, fill);
     const shaped = armShape(resource.mapping, props);
     const armType = resource.mapping.armType.replace('{recordType}', asString(resource.props.recordType) ?? 'A');
-    return { ...shaped, id: resource.id, name: resource.id.split('/').pop() ?? '', type: armType } as ArmResource;
+    return { ...shaped, id: resource.id, name: lastSegment(resource.id), type: armType } as ArmResource;
   });
   return foldChildren(resources);
 }
@@ -285,7 +286,8 @@ function knownId(entry: Pending): string | undefined {
 function dependencyName(entry: Pending, param: string, idOf: (urn: string) => string | undefined): string | undefined {
   const [dependency, ...others] = entry.view.propertyDependencies?.[param] ?? [];
   if (!dependency || others.length > 0) return undefined;
-  return idOf(dependency)?.split('/').pop();
+  const id = idOf(dependency);
+  return id === undefined ? undefined : lastSegment(id);
 }
 
 /**
@@ -432,7 +434,7 @@ function plan(entry: Pending, id: string, cloud: CloudName): void {
     const properties = asObject(entry.props.properties);
     if (!properties) return;
     if (properties.vaultUri === undefined)
-      settle(entry, 'properties.vaultUri', `https://${id.split('/').pop()}.${CLOUDS[cloud].vaultSuffix}/`);
+      settle(entry, 'properties.vaultUri', `https://${lastSegment(id)}.${CLOUDS[cloud].vaultSuffix}/`);
     // A vault this deployment creates has no connections but those its endpoints create (read from their side).
     if (entry.creating && unknown('properties.privateEndpointConnections'))
       settle(entry, 'properties.privateEndpointConnections', []);
@@ -527,7 +529,7 @@ function targetName(endpoint: AdaptedResource): string | undefined {
   for (const key of ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections']) {
     for (const connection of asArray(endpoint.props[key])) {
       const target = asString(asObject(connection)?.privateLinkServiceId);
-      if (target) return target.split('/').pop()?.toLowerCase();
+      if (target) return lastSegment(target).toLowerCase();
     }
   }
   return undefined;
@@ -561,7 +563,7 @@ function reportedEffects(resources: readonly AdaptedResource[]): AdaptedResource
         }));
         effects.push({
           urn: resource.urn,
-          name: nicId.split('/').pop() ?? '',
+          name: lastSegment(nicId),
           token: nicMapping.token,
           mapping: nicMapping,
           id: nicId,

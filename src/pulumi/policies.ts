@@ -11,7 +11,7 @@ import type { PolicyConfigJSONSchema } from '@pulumi/policy/schema';
 import { RULES } from '../../rules/index';
 import { ruleDocUrl } from '../engine/docs';
 import type { Finding, Rule, Severity } from '../engine/types';
-import { asObject, idKey, parentId } from '../model/arm';
+import { asObject, idKey, parentId, lastSegment } from '../model/arm';
 import { CLOUD_NAMES, type CloudName } from '../model/cloud';
 import { DEFAULT_CALLER, type CallerProfile } from '../model/caller';
 import { adaptStack, estateOf, type AdaptedStack, type PulumiResourceView } from './adapter';
@@ -316,7 +316,7 @@ function reasonOf(reads: readonly string[], taint: Taint, estate: ReturnType<typ
     ...new Set(
       reads.map((r) => {
         const [id = '', field = ''] = r.split('|');
-        return `${names.get(id) ?? id.split('/').pop()}.${field}`;
+        return `${names.get(id) ?? lastSegment(id)}.${field}`;
       }),
     ),
   ];

@@ -12,10 +12,7 @@ export function shownOutcome(finding: Finding): ShownOutcome {
 /** Reports list what needs attention first. */
 export const SHOWN_ORDER: readonly ShownOutcome[] = ['fail', 'error', 'suppressed', 'skipped', 'pass'];
 
-export function lastSegment(id: string): string {
-  const parts = id.replace(/\/+$/, '').split('/');
-  return parts[parts.length - 1] ?? id;
-}
+export { lastSegment } from '../model/arm';
 
 /**
  * Rule metadata for a finding: from the rules that ran, or (a finding from a rule the options do not list)

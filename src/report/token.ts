@@ -1,6 +1,7 @@
 import type { Finding, RuleMeta } from '../engine/types';
 import { escapeControl } from './escape';
 import { TokenClaims, isoSeconds } from '../token/jwt';
+import { lastSegment } from '../model/arm';
 
 /**
  * `kvguard token explain` output: the claims that matter to Key Vault (never the token, never its
@@ -53,7 +54,7 @@ export function renderTokenReport(report: TokenReport, format: 'text' | 'json'):
   const byVault = new Map<string, Finding[]>();
   for (const f of report.findings) byVault.set(f.vaultId, [...(byVault.get(f.vaultId) ?? []), f]);
   for (const [vaultId, findings] of byVault) {
-    lines.push('', vaultId.split('/').pop() ?? vaultId);
+    lines.push('', lastSegment(vaultId));
     for (const f of findings) {
       lines.push(`  ${f.outcome.toUpperCase().padEnd(7)} ${f.ruleId} ${f.rule}: ${f.message}`);
       if (f.outcome === 'fail') lines.push(`          fix: ${f.remediation}`);

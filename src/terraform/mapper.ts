@@ -3,6 +3,7 @@ import { UNKNOWN } from '../model/planned';
 import { compact, type BlockView } from './attributes';
 import type { PlanContext, Patch, PlannedResource } from './context';
 import type { TerraformInstance } from './document';
+import { lastSegment } from '../model/arm';
 
 /**
  * One Terraform resource type → the ARM resources it becomes (in ARM GET's shape, as Microsoft's REST specs
@@ -35,7 +36,7 @@ export function resource(
   properties: JsonObject,
   extra: Partial<ArmResource> = {},
 ): PlannedResource {
-  const name = id.split('/').pop() ?? '';
+  const name = lastSegment(id);
   return {
     resource: { id, name, type, ...extra, properties },
     address: instance.address,
@@ -72,9 +73,7 @@ export function appendTo(target: ArmResource, key: string, value: JsonValue): vo
 }
 
 /** The last segment of an ARM id. */
-export function lastSegment(id: string): string {
-  return id.replace(/\/+$/, '').split('/').pop() ?? '';
-}
+export { lastSegment } from '../model/arm';
 
 type Properties = Record<string, JsonValue | undefined>;
 
