@@ -275,6 +275,7 @@ function inputsOf({ vault, caller }: RuleContext, path: EndpointPath): JsonObjec
   if (path.reached) evidence.privateEndpoint = path.reached.link.endpointId;
   if (path.reached?.route) evidence.path = renderHops(path.reached.route.hops);
   if (path.unknown) evidence.path = path.unknown.path;
+  if (path.blockedRoute) evidence.path = path.blockedRoute;
   if (path.blocked) evidence.privateEndpointBlocked = path.blocked;
   return evidence;
 }

@@ -74,6 +74,8 @@ export interface EndpointPath {
   reached: { link: PrivateLink; endpointVnetId: string | undefined; route?: Reach } | undefined;
   /** Why no endpoint carries the caller's traffic, when the vault has endpoints. */
   blocked: string | undefined;
+  /** The route that stopped, hop by hop, when a hop blocks the caller (`... → peering ✗`). */
+  blockedRoute?: string;
   /** `approval`: the endpoints the caller would use are all refused (Pending, Rejected, Disconnected): KV102's cause. */
   blockedBy?: 'approval' | 'route';
   /** The path to an endpoint could not be judged (a hop ARM does not show, or out of scope). */
@@ -142,6 +144,8 @@ export function privateEndpointPath(estate: Estate, vault: Vault, caller: Caller
     callerSource: 'vnet',
     callerVnetId,
     blocked: unknown ? undefined : blocked,
+    blockedRoute:
+      !unknown && reasons.length > 0 && blockedRoutes[0] ? `${renderHops(blockedRoutes[0].hops)} ✗` : undefined,
     unknown: unknown
       ? {
           reason: unknown.reason,

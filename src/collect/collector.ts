@@ -17,7 +17,14 @@ import {
 import { readRoleData } from './rbac';
 import type { RbacPrincipal, RoleReads, SkippableRead } from './types';
 import type { Limiter } from './pool';
-import type { ArmReader, SubscriptionList } from './reader';
+import {
+  type ArmReader,
+  type SubscriptionList,
+  TOPOLOGY_CHILD_LISTS,
+  TOPOLOGY_SUBSCRIPTION_LISTS,
+  TOPOLOGY_TYPES,
+  type TopologyList,
+} from './reader';
 import { ResourceSet, VaultSet, Wanted, addWanted } from './sets';
 
 /**
@@ -73,6 +80,9 @@ export interface Collection {
   unreadable: Map<string, string>;
 }
 
+/** The tracked topology types, which the step-1' Resource Graph query returns too. */
+const TOPOLOGY_GRAPH_TYPES = new Set(TOPOLOGY_SUBSCRIPTION_LISTS.map((list) => TOPOLOGY_TYPES[list]));
+
 /** Zone names that may hold a vault's records under a near-miss name (KV201 names them). */
 const KEY_VAULT_ZONE_HINTS = ['vaultcore', 'managedhsm'];
 
@@ -91,6 +101,8 @@ class Traversal {
   private readonly notices: Notice[] = [];
   private readonly unreadable = new Map<string, string>();
   private resourcesRead = 0;
+  /** Topology resources Resource Graph returned with the step-1' query (their children are read by ARM). */
+  private topologyRows: ArmResource[] = [];
   /** Endpoint idKey → the audited vaults it targets (filled while reading vaults). */
   private endpointVaults: Wanted = new Map();
   /** VNets of `referencedIds`, by idKey. */
@@ -125,6 +137,7 @@ class Traversal {
     await zonesByName;
     await this.readZones('by-group');
     await this.readNetworks();
+    await this.readTopology();
     const emitted = [
       ...this.vaults.resources(),
       ...this.endpoints.emitted(),
@@ -212,7 +225,9 @@ class Traversal {
     const subscriptions = this.settings.subscriptions;
     let rows: ArmResource[];
     try {
-      rows = await this.read(() => graph.query('resources', typeIn(GRAPH_LISTED_TYPES), subscriptions));
+      rows = await this.read(() =>
+        graph.query('resources', typeIn([...GRAPH_LISTED_TYPES, ...TOPOLOGY_GRAPH_TYPES]), subscriptions),
+      );
     } catch (thrown) {
       this.fail(
         [],
@@ -232,7 +247,8 @@ class Traversal {
       const type = resource.type.toLowerCase();
       if (type === 'microsoft.keyvault/vaults' || type === 'microsoft.keyvault/managedhsms') {
         if (this.inScope(resource)) this.vaults.add(resource);
-      } else sets[type]?.add(resource);
+      } else if (TOPOLOGY_GRAPH_TYPES.has(type)) this.topologyRows.push(resource);
+      else sets[type]?.add(resource);
     }
     for (const subscriptionId of subscriptions) {
       Object.values(sets).forEach((set) => set.markListed(subscriptionId));
@@ -255,6 +271,96 @@ class Traversal {
         message: `no key vault or managed HSM found in subscription(s) ${subscriptions.join(', ')}${this.filterText()}`,
       });
     }
+  }
+
+  // 6. Routing and name resolution (issue 11): per subscription one list of route tables, NSGs, firewalls,
+  //    firewall policies, virtual WANs, hubs, DNS resolvers and forwarding rulesets (through Resource Graph they
+  //    came with step 1'); per hub, resolver and ruleset one list of each child type. O(subscriptions + hubs +
+  //    resolvers + rulesets), never per vault. A list that fails errors the vaults of its subscription: without
+  //    it a ruleset or route could be missing silently.
+  private async readTopology(): Promise<void> {
+    const failures: { subscriptionId: string; message: string; resourceId: string }[] = [];
+    const list = async (what: TopologyList, scopeId: string, subscriptionId: string): Promise<ArmResource[]> => {
+      try {
+        const resources = await this.read(() => this.reader.listTopology(what, scopeId));
+        resources.forEach((r) => this.children.add(r));
+        return resources;
+      } catch (thrown) {
+        const child = scopeId.startsWith('/');
+        failures.push({
+          subscriptionId,
+          message: `could not list ${what}${child ? ` of ${scopeId}` : ''}: ${describeError(thrown)}`,
+          resourceId: child ? scopeId : `/subscriptions/${subscriptionId}`,
+        });
+        return [];
+      }
+    };
+    const parents: { resource: ArmResource; subscriptionId: string }[] = [];
+    if (this.settings.graph) {
+      for (const resource of this.topologyRows) {
+        this.children.add(resource);
+        parents.push({ resource, subscriptionId: parseId(resource.id).subscriptionId ?? '' });
+      }
+    } else {
+      const listAll = (lists: readonly TopologyList[]): Promise<void[]> =>
+        Promise.all(
+          this.settings.subscriptions.flatMap((subscriptionId) =>
+            lists.map(async (what) => {
+              for (const resource of await list(what, subscriptionId, subscriptionId))
+                parents.push({ resource, subscriptionId });
+            }),
+          ),
+        );
+      const wanted = this.topologyWanted();
+      await listAll(TOPOLOGY_SUBSCRIPTION_LISTS.filter((what) => wanted.has(what)));
+      // A ruleset forwards from its resolver's outbound endpoint: read the resolvers when one exists.
+      const rulesets = parents.some((p) => p.resource.type.toLowerCase() === TOPOLOGY_TYPES.dnsForwardingRulesets);
+      if (rulesets && !wanted.has('dnsResolvers')) await listAll(['dnsResolvers']);
+    }
+    const childLists = Object.entries(TOPOLOGY_CHILD_LISTS) as [TopologyList, TopologyList][];
+    await Promise.all(
+      parents.flatMap(({ resource, subscriptionId }) =>
+        childLists
+          .filter(([, parentList]) => TOPOLOGY_TYPES[parentList] === resource.type.toLowerCase())
+          .map(([child]) => list(child, resource.id, subscriptionId)),
+      ),
+    );
+    failures.sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+    for (const failure of failures)
+      this.fail(
+        this.vaults.inSubscription(failure.subscriptionId),
+        `subscription ${failure.subscriptionId}: ${failure.message}`,
+        failure.resourceId,
+      );
+  }
+
+  /**
+   * Which subscription-wide topology lists the collected VNets call for, so an estate without them pays one
+   * list (forwarding rulesets, which nothing references: a linked VNet's queries follow them unseen):
+   * route tables and NSGs when a subnet names one; hubs and WANs when a VNet is peered to a Virtual WAN hub's
+   * managed VNet (named `HV_...`, outside every subscription); firewalls, policies and resolvers when a VNet
+   * lists DNS servers or a subnet has a route table (a next hop or a DNS proxy may be one).
+   */
+  private topologyWanted(): Set<TopologyList> {
+    const wanted = new Set<TopologyList>(['dnsForwardingRulesets', 'dnsResolvers']);
+    let customDns = false;
+    for (const resource of this.vnets.all()) {
+      const { vnet, subnets } = normalize.virtualNetwork(resource);
+      if (vnet.dnsServers.length > 0) customDns = true;
+      for (const subnet of subnets) {
+        if (subnet.routeTableId) wanted.add('routeTables');
+        if (subnet.networkSecurityGroupId) wanted.add('networkSecurityGroups');
+      }
+      if (vnet.peerings.some((p) => /^hv_/i.test(parseId(p.remoteVirtualNetworkId ?? '').name))) {
+        wanted.add('virtualHubs');
+        wanted.add('virtualWans');
+      }
+    }
+    if (customDns || wanted.has('routeTables') || wanted.has('virtualHubs')) {
+      wanted.add('azureFirewalls');
+      wanted.add('firewallPolicies');
+    } else wanted.delete('dnsResolvers');
+    return wanted;
   }
 
   // 2. Per vault: diagnostic settings, and the endpoints that target it.

@@ -77,7 +77,40 @@ const OPERATIONS: readonly { pattern: RegExp; name: string; method?: string }[] 
     pattern: new RegExp(`/providers/microsoft\\.authorization/roledefinitions/${NAME}$`),
     name: 'Authorization.roleDefinitions.getById',
   },
+  ...TOPOLOGY_OPERATIONS(),
 ];
+
+/** The routing and name-resolution lists (issue 11), named after the SDK operations that issue them. */
+function TOPOLOGY_OPERATIONS(): { pattern: RegExp; name: string }[] {
+  const bySubscription: [string, string][] = [
+    ['routetables', 'Network.routeTables.listAll'],
+    ['networksecuritygroups', 'Network.networkSecurityGroups.listAll'],
+    ['azurefirewalls', 'Network.azureFirewalls.listAll'],
+    ['firewallpolicies', 'Network.firewallPolicies.listAll'],
+    ['virtualwans', 'Network.virtualWans.list'],
+    ['virtualhubs', 'Network.virtualHubs.list'],
+    ['dnsresolvers', 'DnsResolver.dnsResolvers.list'],
+    ['dnsforwardingrulesets', 'DnsResolver.dnsForwardingRulesets.list'],
+  ];
+  const byParent: [string, string, string][] = [
+    ['virtualhubs', 'hubvirtualnetworkconnections', 'Network.hubVirtualNetworkConnections.list'],
+    ['virtualhubs', 'hubroutetables', 'Network.hubRouteTables.list'],
+    ['dnsresolvers', 'inboundendpoints', 'DnsResolver.inboundEndpoints.list'],
+    ['dnsresolvers', 'outboundendpoints', 'DnsResolver.outboundEndpoints.list'],
+    ['dnsforwardingrulesets', 'forwardingrules', 'DnsResolver.forwardingRules.list'],
+    ['dnsforwardingrulesets', 'virtualnetworklinks', 'DnsResolver.virtualNetworkLinks.list'],
+  ];
+  return [
+    ...bySubscription.map(([type, name]) => ({
+      pattern: new RegExp(`^${SUB}/providers/microsoft\\.network/${type}$`),
+      name,
+    })),
+    ...byParent.map(([parent, child, name]) => ({
+      pattern: new RegExp(`^${RG}/providers/microsoft\\.network/${parent}/${NAME}/${child}$`),
+      name,
+    })),
+  ];
+}
 
 /** The operation name of a request; unknown routes are named by method and provider path. */
 export function operationOf(method: string, url: string): string {

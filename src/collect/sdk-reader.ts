@@ -7,9 +7,10 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { MonitorClient } from '@azure/arm-monitor';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { AuthorizationManagementClient } from '@azure/arm-authorization';
+import { DnsResolverManagementClient } from '@azure/arm-dnsresolver';
 import { ArmResource, JsonObject, parseId } from '../model/arm';
 import { GraphReader, PROJECTION, armFromRow } from './graph';
-import type { ArmReader, RoleAssignmentFilter } from './reader';
+import type { ArmReader, RoleAssignmentFilter, TopologyList } from './reader';
 import { BackoffSettings, RequestLedger, graphQuotaPolicy, ledgerPolicy, schedulerPolicy } from './policies';
 import type { Scheduler } from './scheduler';
 import { FateContext, RETRY_STATUSES, attemptTimeoutPolicy, createFate, requestFatePolicy } from './request-fate';
@@ -39,6 +40,8 @@ interface Clients {
   privateDns: PrivateDnsManagementClient;
   monitor: MonitorClient;
   authorization: AuthorizationManagementClient;
+  /** DNS Private Resolver: @azure/arm-dnsresolver 1.1.0, the only published major (api-version 2022-07-01). */
+  dnsResolver: DnsResolverManagementClient;
 }
 
 export function createSdkReader(given: SdkReaderSettings): ArmReader {
@@ -55,6 +58,7 @@ export function createSdkReader(given: SdkReaderSettings): ArmReader {
         privateDns: new PrivateDnsManagementClient(settings.credential, subscriptionId, options),
         monitor: new MonitorClient(settings.credential, subscriptionId, options),
         authorization: new AuthorizationManagementClient(settings.credential, subscriptionId, options),
+        dnsResolver: new DnsResolverManagementClient(settings.credential, subscriptionId, options),
       };
       for (const client of Object.values(found) as { pipeline: Pipeline }[]) addPolicies(client.pipeline, settings);
       bySubscription.set(key, found);
@@ -120,6 +124,7 @@ export function createSdkReader(given: SdkReaderSettings): ArmReader {
       ).authorization;
       return bodies([await client.roleDefinitions.getById(id.replace(/^\/+/, ''))])[0] as ArmResource;
     },
+    listTopology: (list, scopeId) => drain(topologyList(clients, locate, list, scopeId)),
     async getById(id) {
       const r = locate(id);
       const c = clients(r.subscriptionId);
@@ -137,6 +142,61 @@ export function createSdkReader(given: SdkReaderSettings): ArmReader {
       }
     },
   };
+}
+
+/** One topology list (issue 11) as the SDK pages it: by subscription, or under its parent resource. */
+function topologyList(
+  clients: (subscriptionId: string) => Clients,
+  locate: (id: string) => { subscriptionId: string; resourceGroup: string; name: string },
+  list: TopologyList,
+  scopeId: string,
+): AsyncIterable<{ id?: string }> {
+  const parent = (): { c: Clients; rg: string; name: string } => {
+    const p = locate(scopeId);
+    return { c: clients(p.subscriptionId), rg: p.resourceGroup, name: p.name };
+  };
+  switch (list) {
+    case 'routeTables':
+      return clients(scopeId).network.routeTables.listAll();
+    case 'networkSecurityGroups':
+      return clients(scopeId).network.networkSecurityGroups.listAll();
+    case 'azureFirewalls':
+      return clients(scopeId).network.azureFirewalls.listAll();
+    case 'firewallPolicies':
+      return clients(scopeId).network.firewallPolicies.listAll();
+    case 'virtualWans':
+      return clients(scopeId).network.virtualWans.list();
+    case 'virtualHubs':
+      return clients(scopeId).network.virtualHubs.list();
+    case 'dnsResolvers':
+      return clients(scopeId).dnsResolver.dnsResolvers.list();
+    case 'dnsForwardingRulesets':
+      return clients(scopeId).dnsResolver.dnsForwardingRulesets.list();
+    case 'hubVirtualNetworkConnections': {
+      const { c, rg, name } = parent();
+      return c.network.hubVirtualNetworkConnections.list(rg, name);
+    }
+    case 'hubRouteTables': {
+      const { c, rg, name } = parent();
+      return c.network.hubRouteTables.list(rg, name);
+    }
+    case 'inboundEndpoints': {
+      const { c, rg, name } = parent();
+      return c.dnsResolver.inboundEndpoints.list(rg, name);
+    }
+    case 'outboundEndpoints': {
+      const { c, rg, name } = parent();
+      return c.dnsResolver.outboundEndpoints.list(rg, name);
+    }
+    case 'forwardingRules': {
+      const { c, rg, name } = parent();
+      return c.dnsResolver.forwardingRules.list(rg, name);
+    }
+    case 'rulesetLinks': {
+      const { c, rg, name } = parent();
+      return c.dnsResolver.virtualNetworkLinks.list(rg, name);
+    }
+  }
 }
 
 /** The `$filter` of a role assignment list, as an OData string literal (a quote doubled). */

@@ -1,3 +1,4 @@
+import { TOPOLOGY_SPECS } from './catalog-topology';
 import {
   DIAGNOSTIC_SETTINGS_VERSIONS,
   KEYVAULT_VERSIONS,
@@ -132,6 +133,8 @@ const SPECS: TypeSpec[] = [
   },
   { type: 'Microsoft.Authorization/roleAssignments', kind: 'extension', apiVersions: ROLE_ASSIGNMENT_VERSIONS },
   { type: 'Microsoft.Authorization/roleDefinitions', kind: 'extension', apiVersions: ROLE_DEFINITION_VERSIONS },
+  // Route tables, NSGs, firewalls, Virtual WAN, DNS Private Resolver (issue 11): see catalog-topology.ts.
+  ...TOPOLOGY_SPECS,
 ];
 
 /** `GET .../privateDnsZones/{zone}/ALL`: every record set of the zone (RecordSets_List). */

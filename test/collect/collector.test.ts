@@ -30,6 +30,8 @@ describe('collectEstate (traversal over an in-memory reader)', () => {
       listNetworkInterfaces: 2,
       listVirtualNetworks: 2,
       listPrivateDnsZones: 2,
+      // Rulesets apply to the VNets linked to them, which name nothing: listed per subscription (issue 11).
+      'listTopology dnsForwardingRulesets': 2,
       listDiagnosticSettings: 1,
       listZoneGroups: 1,
       listVirtualNetworkLinks: 1,

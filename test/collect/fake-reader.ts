@@ -1,5 +1,5 @@
 import { ArmResource, idKey, parentId, parseId } from '../../src/model/arm';
-import type { ArmReader } from '../../src/collect/reader';
+import { type ArmReader, TOPOLOGY_CHILD_LISTS, TOPOLOGY_TYPES } from '../../src/collect/reader';
 import { roleAssignment, roleGuid } from '../../src/model/rbac';
 import { scopeRelation } from '../../src/model/scope';
 
@@ -53,6 +53,11 @@ export function fakeReader(
     listVirtualNetworkLinks: (id) =>
       call('listVirtualNetworkLinks', id, () => children(id, 'microsoft.network/privatednszones/virtualnetworklinks')),
     listARecordSets: (id) => call('listARecordSets', id, () => children(id, 'microsoft.network/privatednszones/a')),
+    listTopology: (list, scope) =>
+      call(`listTopology ${list}`, scope, () => {
+        const type = TOPOLOGY_TYPES[list];
+        return list in TOPOLOGY_CHILD_LISTS ? children(scope, type) : inSub(scope, type);
+      }),
     listDiagnosticSettings: (id) =>
       call('listDiagnosticSettings', id, () =>
         seed.filter(

@@ -43,6 +43,8 @@ describe('live collection through the Azure SDKs against the emulator', () => {
       expect(collected.requests).toEqual({
         'KeyVault.managedHsms.listBySubscription': 2,
         'KeyVault.vaults.listBySubscription': 2,
+        // Forwarding rulesets: nothing references them, so every audit lists them (issue 11).
+        'DnsResolver.dnsForwardingRulesets.list': 2,
         'Monitor.diagnosticSettings.list': 1,
         'Network.networkInterfaces.listAll': 2,
         'Network.privateDnsZoneGroups.list': 1,

@@ -30,6 +30,11 @@ const monitor = (model: string): ModelRef => ({
 });
 const authz = (model: string): ModelRef => ({ sdk: '@azure/arm-authorization', file: 'mappers', model });
 const recordSets: RouteModels = { item: dns('RecordSet'), list: dns('_RecordSetListResult') };
+/** @azure/arm-dnsresolver 1.1.0 is a classic SDK: its `src/models/mappers.ts`. */
+const resolver = (model: string): RouteModels => ({
+  item: { sdk: '@azure/arm-dnsresolver', file: 'mappers', model },
+  list: { sdk: '@azure/arm-dnsresolver', file: 'mappers', model: `${model}ListResult` },
+});
 
 export const ROUTE_MODELS: Record<string, RouteModels> = {
   'microsoft.keyvault/vaults': { item: kv('Vault'), list: kv('_VaultListResult') },
@@ -64,6 +69,38 @@ export const ROUTE_MODELS: Record<string, RouteModels> = {
     list: netLists('_VirtualNetworkPeeringListResult'),
   },
   'microsoft.network/privatednszones': { item: dns('PrivateZone'), list: dns('_PrivateZoneListResult') },
+  // Issue 11's routing and name-resolution types.
+  'microsoft.network/routetables': { item: netCommon('RouteTable'), list: netLists('_RouteTableListResult') },
+  'microsoft.network/routetables/routes': { item: netCommon('Route'), list: netLists('_RouteListResult') },
+  'microsoft.network/networksecuritygroups': {
+    item: netCommon('NetworkSecurityGroup'),
+    list: netLists('_NetworkSecurityGroupListResult'),
+  },
+  'microsoft.network/networksecuritygroups/securityrules': {
+    item: netCommon('SecurityRule'),
+    list: netLists('_SecurityRuleListResult'),
+  },
+  'microsoft.network/azurefirewalls': { item: netNetwork('AzureFirewall'), list: netLists('_AzureFirewallListResult') },
+  'microsoft.network/firewallpolicies': {
+    item: netNetwork('FirewallPolicy'),
+    list: netLists('_FirewallPolicyListResult'),
+  },
+  'microsoft.network/virtualwans': { item: netNetwork('VirtualWAN'), list: netNetwork('_ListVirtualWANsResult') },
+  'microsoft.network/virtualhubs': { item: netNetwork('VirtualHub'), list: netNetwork('_ListVirtualHubsResult') },
+  'microsoft.network/virtualhubs/hubvirtualnetworkconnections': {
+    item: netNetwork('HubVirtualNetworkConnection'),
+    list: netNetwork('_ListHubVirtualNetworkConnectionsResult'),
+  },
+  'microsoft.network/virtualhubs/hubroutetables': {
+    item: netNetwork('HubRouteTable'),
+    list: netNetwork('_ListHubRouteTablesResult'),
+  },
+  'microsoft.network/dnsresolvers': resolver('DnsResolver'),
+  'microsoft.network/dnsresolvers/inboundendpoints': resolver('InboundEndpoint'),
+  'microsoft.network/dnsresolvers/outboundendpoints': resolver('OutboundEndpoint'),
+  'microsoft.network/dnsforwardingrulesets': resolver('DnsForwardingRuleset'),
+  'microsoft.network/dnsforwardingrulesets/forwardingrules': resolver('ForwardingRule'),
+  'microsoft.network/dnsforwardingrulesets/virtualnetworklinks': resolver('VirtualNetworkLink'),
   'microsoft.network/privatednszones/virtualnetworklinks': {
     item: dns('VirtualNetworkLink'),
     list: dns('_VirtualNetworkLinkListResult'),
