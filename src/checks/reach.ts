@@ -1,3 +1,4 @@
+import { ARM_TYPES } from '../model/arm-types';
 import { idKey, parentId, parseId, sameId } from '../model/arm';
 import type { Estate } from '../model/estate';
 import type {
@@ -628,7 +629,7 @@ function associatedTable(estate: Estate, connection: HubVirtualNetworkConnection
     hubId: connection.hubId,
     labels: ['default'],
     routes: [],
-    resource: { id, name: DEFAULT_TABLE, type: 'Microsoft.Network/virtualHubs/hubRouteTables' },
+    resource: { id, name: DEFAULT_TABLE, type: ARM_TYPES.hubRouteTable },
   };
 }
 

@@ -1,3 +1,4 @@
+import { MODEL_TYPES } from '../model/estate';
 import { ArmResource, idKey, parseId, parentId } from '../model/arm';
 import { CloudName, requiredZoneName } from '../model/cloud';
 import * as normalize from '../model/normalize';
@@ -236,16 +237,16 @@ class Traversal {
       return;
     }
     const sets: Record<string, ResourceSet> = {
-      'microsoft.network/privateendpoints': this.endpoints,
-      'microsoft.network/networkinterfaces': this.nics,
-      'microsoft.network/virtualnetworks': this.vnets,
-      'microsoft.network/privatednszones': this.zones,
+      [MODEL_TYPES.privateEndpoint]: this.endpoints,
+      [MODEL_TYPES.networkInterface]: this.nics,
+      [MODEL_TYPES.virtualNetwork]: this.vnets,
+      [MODEL_TYPES.privateDnsZone]: this.zones,
     };
     const answered = new Set<string>();
     for (const resource of rows) {
       answered.add((parseId(resource.id).subscriptionId ?? '').toLowerCase());
       const type = resource.type.toLowerCase();
-      if (type === 'microsoft.keyvault/vaults' || type === 'microsoft.keyvault/managedhsms') {
+      if (type === MODEL_TYPES.vault || type === MODEL_TYPES.managedHsm) {
         if (this.inScope(resource)) this.vaults.add(resource);
       } else if (TOPOLOGY_GRAPH_TYPES.has(type)) this.topologyRows.push(resource);
       else sets[type]?.add(resource);
@@ -451,7 +452,7 @@ class Traversal {
   private async readZones(phase: 'by-name' | 'by-group'): Promise<void> {
     const referenced: Wanted = new Map();
     if (phase === 'by-group') {
-      for (const group of this.children.ofType('microsoft.network/privateendpoints/privatednszonegroups')) {
+      for (const group of this.children.ofType(MODEL_TYPES.zoneGroup)) {
         const dependents = this.vaultsOf(normalize.privateDnsZoneGroup(group).privateEndpointId);
         for (const config of normalize.privateDnsZoneGroup(group).configs) {
           if (config.privateDnsZoneId) addWanted(referenced, config.privateDnsZoneId, dependents);
@@ -570,8 +571,8 @@ class Traversal {
     const wanted: Wanted = new Map();
     for (const id of this.settings.referencedIds ?? []) {
       const type = (parseId(id).type ?? '').toLowerCase();
-      if (type === 'microsoft.network/virtualnetworks') addWanted(wanted, id, []);
-      else if (type === 'microsoft.network/virtualnetworks/subnets') addWanted(wanted, vnetOf(id), []);
+      if (type === MODEL_TYPES.virtualNetwork) addWanted(wanted, id, []);
+      else if (type === MODEL_TYPES.subnet) addWanted(wanted, vnetOf(id), []);
       else this.fail([], `referenced id ${id}: expected a VNet or subnet id`);
     }
     return wanted;

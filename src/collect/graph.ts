@@ -1,3 +1,4 @@
+import { ARM_TYPES } from '../model/arm-types';
 import type { ArmResource, JsonObject } from '../model/arm';
 import { parseId } from '../model/arm';
 
@@ -22,15 +23,15 @@ export interface GraphReader {
 
 /** Types the collector lists from `resources`, with Microsoft's casing. */
 export const GRAPH_LISTED_TYPES = [
-  'Microsoft.KeyVault/vaults',
-  'Microsoft.KeyVault/managedHSMs',
-  'Microsoft.Network/privateEndpoints',
-  'Microsoft.Network/networkInterfaces',
-  'Microsoft.Network/virtualNetworks',
-  'Microsoft.Network/privateDnsZones',
+  ARM_TYPES.vault,
+  ARM_TYPES.managedHsm,
+  ARM_TYPES.privateEndpoint,
+  ARM_TYPES.networkInterface,
+  ARM_TYPES.virtualNetwork,
+  ARM_TYPES.privateDnsZone,
 ] as const;
-export const LINK_TYPE = 'Microsoft.Network/privateDnsZones/virtualNetworkLinks';
-export const A_RECORD_TYPE = 'Microsoft.Network/privateDnsZones/A';
+export const LINK_TYPE = ARM_TYPES.virtualNetworkLink;
+export const A_RECORD_TYPE = ARM_TYPES.aRecordSet;
 
 const CANONICAL = new Map([...GRAPH_LISTED_TYPES, LINK_TYPE, A_RECORD_TYPE].map((t) => [t.toLowerCase(), t]));
 
@@ -86,16 +87,16 @@ export function subscriptionsOf(ids: readonly string[]): string[] {
  * (forwarding rules, ruleset links, hub connections and route tables) are not listed here.
  */
 export const PATH_NETWORK_TYPES = [
-  'Microsoft.Network/routeTables',
-  'Microsoft.Network/networkSecurityGroups',
-  'Microsoft.Network/azureFirewalls',
-  'Microsoft.Network/firewallPolicies',
-  'Microsoft.Network/virtualWans',
-  'Microsoft.Network/virtualHubs',
-  'Microsoft.Network/dnsResolvers',
-  'Microsoft.Network/dnsResolvers/inboundEndpoints',
-  'Microsoft.Network/dnsResolvers/outboundEndpoints',
-  'Microsoft.Network/dnsForwardingRulesets',
+  ARM_TYPES.routeTable,
+  ARM_TYPES.networkSecurityGroup,
+  ARM_TYPES.azureFirewall,
+  ARM_TYPES.firewallPolicy,
+  ARM_TYPES.virtualWan,
+  ARM_TYPES.virtualHub,
+  ARM_TYPES.dnsResolver,
+  ARM_TYPES.inboundEndpoint,
+  ARM_TYPES.outboundEndpoint,
+  ARM_TYPES.forwardingRuleset,
 ] as const;
 
 /**

@@ -1,3 +1,4 @@
+import { MODEL_TYPES } from '../model/estate';
 import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
 import { type HttpClient, type Pipeline, createDefaultHttpClient } from '@azure/core-rest-pipeline';
@@ -129,13 +130,13 @@ export function createSdkReader(given: SdkReaderSettings): ArmReader {
       const r = locate(id);
       const c = clients(r.subscriptionId);
       switch (r.type) {
-        case 'microsoft.network/privateendpoints':
+        case MODEL_TYPES.privateEndpoint:
           return bodies([await c.network.privateEndpoints.get(r.resourceGroup, r.name)])[0] as ArmResource;
-        case 'microsoft.network/networkinterfaces':
+        case MODEL_TYPES.networkInterface:
           return bodies([await c.network.networkInterfaces.get(r.resourceGroup, r.name)])[0] as ArmResource;
-        case 'microsoft.network/virtualnetworks':
+        case MODEL_TYPES.virtualNetwork:
           return bodies([await c.network.virtualNetworks.get(r.resourceGroup, r.name)])[0] as ArmResource;
-        case 'microsoft.network/privatednszones':
+        case MODEL_TYPES.privateDnsZone:
           return bodies([await c.privateDns.privateZones.get(r.resourceGroup, r.name)])[0] as ArmResource;
         default:
           throw new Error(`kvguard does not read ${r.type} by id (${id})`);

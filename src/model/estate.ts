@@ -1,4 +1,5 @@
 import { ArmResource, idKey, parentId, parseId } from './arm';
+import { lowerCased } from './arm-types';
 import * as normalize from './normalize';
 import * as network from './normalize-network';
 import type * as net from './network-types';
@@ -27,43 +28,45 @@ export type SkippableRead = 'zone-groups' | 'diagnostic-settings';
 export const SKIPPABLE_READS: readonly SkippableRead[] = ['zone-groups', 'diagnostic-settings'];
 
 /** The routing and name-resolution types (issue 11), lower-cased. */
-export const NETWORK_TYPES = {
-  peering: 'microsoft.network/virtualnetworks/virtualnetworkpeerings',
-  routeTable: 'microsoft.network/routetables',
-  networkSecurityGroup: 'microsoft.network/networksecuritygroups',
-  azureFirewall: 'microsoft.network/azurefirewalls',
-  firewallPolicy: 'microsoft.network/firewallpolicies',
-  virtualWan: 'microsoft.network/virtualwans',
-  virtualHub: 'microsoft.network/virtualhubs',
-  hubConnection: 'microsoft.network/virtualhubs/hubvirtualnetworkconnections',
-  hubRouteTable: 'microsoft.network/virtualhubs/hubroutetables',
-  dnsResolver: 'microsoft.network/dnsresolvers',
-  inboundEndpoint: 'microsoft.network/dnsresolvers/inboundendpoints',
-  outboundEndpoint: 'microsoft.network/dnsresolvers/outboundendpoints',
-  forwardingRuleset: 'microsoft.network/dnsforwardingrulesets',
-  forwardingRule: 'microsoft.network/dnsforwardingrulesets/forwardingrules',
-  rulesetLink: 'microsoft.network/dnsforwardingrulesets/virtualnetworklinks',
-} as const;
+export const NETWORK_TYPES = lowerCased([
+  'peering',
+  'routeTable',
+  'networkSecurityGroup',
+  'azureFirewall',
+  'firewallPolicy',
+  'virtualWan',
+  'virtualHub',
+  'hubConnection',
+  'hubRouteTable',
+  'dnsResolver',
+  'inboundEndpoint',
+  'outboundEndpoint',
+  'forwardingRuleset',
+  'forwardingRule',
+  'rulesetLink',
+]);
 
 /** ARM types the model reads, lower-cased (ARG lower-cases `type`; ARM GET does not). */
 export const MODEL_TYPES = {
-  vault: 'microsoft.keyvault/vaults',
-  managedHsm: 'microsoft.keyvault/managedhsms',
-  vaultConnection: 'microsoft.keyvault/vaults/privateendpointconnections',
-  managedHsmConnection: 'microsoft.keyvault/managedhsms/privateendpointconnections',
-  privateEndpoint: 'microsoft.network/privateendpoints',
-  zoneGroup: 'microsoft.network/privateendpoints/privatednszonegroups',
-  networkInterface: 'microsoft.network/networkinterfaces',
-  privateDnsZone: 'microsoft.network/privatednszones',
-  virtualNetworkLink: 'microsoft.network/privatednszones/virtualnetworklinks',
-  aRecordSet: 'microsoft.network/privatednszones/a',
-  virtualNetwork: 'microsoft.network/virtualnetworks',
-  subnet: 'microsoft.network/virtualnetworks/subnets',
-  diagnosticSetting: 'microsoft.insights/diagnosticsettings',
-  roleAssignment: 'microsoft.authorization/roleassignments',
-  roleDefinition: 'microsoft.authorization/roledefinitions',
+  ...lowerCased([
+    'vault',
+    'managedHsm',
+    'vaultConnection',
+    'managedHsmConnection',
+    'privateEndpoint',
+    'zoneGroup',
+    'networkInterface',
+    'privateDnsZone',
+    'virtualNetworkLink',
+    'aRecordSet',
+    'virtualNetwork',
+    'subnet',
+    'diagnosticSetting',
+    'roleAssignment',
+    'roleDefinition',
+  ]),
   ...NETWORK_TYPES,
-} as const;
+};
 
 const KNOWN_TYPES = new Set<string>(Object.values(MODEL_TYPES));
 

@@ -1,3 +1,4 @@
+import { ARM_TYPES } from './arm-types';
 import {
   ArmResource,
   JsonObject,
@@ -292,7 +293,7 @@ export function virtualNetwork(resource: ArmResource): { vnet: VirtualNetwork; s
       subnet({
         id: asString(s.id) ?? '',
         name: asString(s.name) ?? parseId(asString(s.id) ?? '').name,
-        type: 'Microsoft.Network/virtualNetworks/subnets',
+        type: ARM_TYPES.subnet,
         properties: asObject(s.properties) ?? {},
       }),
     );

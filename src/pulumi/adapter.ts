@@ -1,3 +1,5 @@
+import { MODEL_TYPES } from '../model/estate';
+import { ARM_TYPES } from '../model/arm-types';
 import {
   asArray,
   asObject,
@@ -235,7 +237,7 @@ export function armResources(stack: AdaptedStack, fill?: JsonValue): ArmResource
 
 /** Child resources ARM also lists inside their parent, where the estate reads them: collection in the parent. */
 const FOLDED: Readonly<Record<string, string>> = {
-  'microsoft.network/virtualnetworks/virtualnetworkpeerings': 'virtualNetworkPeerings',
+  [MODEL_TYPES.peering]: 'virtualNetworkPeerings',
   'microsoft.network/routetables/routes': 'routes',
   'microsoft.network/networksecuritygroups/securityrules': 'securityRules',
 };
@@ -354,14 +356,14 @@ function buildId(
  * the target (a `privateLinkServiceConnections` entry may also depend on the resource its name came from).
  */
 const REFERENCE_TARGETS: Readonly<Record<string, readonly string[]>> = {
-  subnet: ['Microsoft.Network/virtualNetworks/subnets'],
-  virtualNetwork: ['Microsoft.Network/virtualNetworks'],
-  remoteVirtualNetwork: ['Microsoft.Network/virtualNetworks'],
-  privateEndpoint: ['Microsoft.Network/privateEndpoints'],
-  privateLinkServiceId: ['Microsoft.KeyVault/vaults'],
-  privateDnsZoneId: ['Microsoft.Network/privateDnsZones'],
-  routeTable: ['Microsoft.Network/routeTables'],
-  networkSecurityGroup: ['Microsoft.Network/networkSecurityGroups'],
+  subnet: [ARM_TYPES.subnet],
+  virtualNetwork: [ARM_TYPES.virtualNetwork],
+  remoteVirtualNetwork: [ARM_TYPES.virtualNetwork],
+  privateEndpoint: [ARM_TYPES.privateEndpoint],
+  privateLinkServiceId: [ARM_TYPES.vault],
+  privateDnsZoneId: [ARM_TYPES.privateDnsZone],
+  routeTable: [ARM_TYPES.routeTable],
+  networkSecurityGroup: [ARM_TYPES.networkSecurityGroup],
   resourceUri: [],
 };
 
@@ -430,7 +432,7 @@ function settle(entry: Pending, path: string, value: JsonValue): void {
 function plan(entry: Pending, id: string, cloud: CloudName): void {
   const armType = entry.mapping.armType;
   const unknown = (path: string): boolean => entry.unknowns.includes(path);
-  if (armType === 'Microsoft.KeyVault/vaults') {
+  if (armType === ARM_TYPES.vault) {
     const properties = asObject(entry.props.properties);
     if (!properties) return;
     if (properties.vaultUri === undefined)
@@ -440,7 +442,7 @@ function plan(entry: Pending, id: string, cloud: CloudName): void {
       settle(entry, 'properties.privateEndpointConnections', []);
     return;
   }
-  if (armType === 'Microsoft.Network/privateEndpoints') {
+  if (armType === ARM_TYPES.privateEndpoint) {
     for (const [key, manual] of [
       ['privateLinkServiceConnections', false],
       ['manualPrivateLinkServiceConnections', true],
@@ -462,7 +464,7 @@ function plan(entry: Pending, id: string, cloud: CloudName): void {
     markUnknown(entry, 'networkInterfaces');
   }
   // A VNet link is Completed once its PUT succeeds, the only outcome a deployment that goes on can have.
-  if (armType === 'Microsoft.Network/privateDnsZones/virtualNetworkLinks' && entry.creating) {
+  if (armType === ARM_TYPES.virtualNetworkLink && entry.creating) {
     if (unknown('virtualNetworkLinkState')) settle(entry, 'virtualNetworkLinkState', 'Completed');
     if (unknown('provisioningState')) settle(entry, 'provisioningState', 'Succeeded');
   }
@@ -475,7 +477,7 @@ function plan(entry: Pending, id: string, cloud: CloudName): void {
  */
 function approveFromVaultSide(resources: readonly AdaptedResource[]): void {
   for (const connection of resources) {
-    if (connection.mapping.armType !== 'Microsoft.KeyVault/vaults/privateEndpointConnections') continue;
+    if (connection.mapping.armType !== ARM_TYPES.vaultConnection) continue;
     const state = asObject(connection.props.privateLinkServiceConnectionState);
     const endpointId = asString(asObject(connection.props.privateEndpoint)?.id);
     const endpoint = resources.find((r) => endpointId !== undefined && idKey(r.id) === idKey(endpointId));
@@ -499,7 +501,7 @@ function plannedRecords(resources: readonly AdaptedResource[]): AdaptedResource[
   const effects: AdaptedResource[] = [];
   const byId = new Map(resources.map((r) => [idKey(r.id), r]));
   for (const group of resources) {
-    if (!group.planned || group.mapping.armType !== 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups') continue;
+    if (!group.planned || group.mapping.armType !== ARM_TYPES.zoneGroup) continue;
     const endpoint = byId.get(idKey(parentId(group.id)));
     const vaultName = endpoint ? targetName(endpoint) : undefined;
     if (!vaultName) continue;
@@ -548,7 +550,7 @@ function reportedEffects(resources: readonly AdaptedResource[]): AdaptedResource
   for (const resource of resources) {
     if (resource.planned) continue;
     const armType = resource.mapping.armType;
-    if (armType === 'Microsoft.Network/privateEndpoints' && nicMapping) {
+    if (armType === ARM_TYPES.privateEndpoint && nicMapping) {
       const addresses = asArray(resource.props.customDnsConfigs)
         .flatMap((c) => asArray(asObject(c)?.ipAddresses).map(asString))
         .filter((a): a is string => a !== undefined);
@@ -574,7 +576,7 @@ function reportedEffects(resources: readonly AdaptedResource[]): AdaptedResource
         });
       }
     }
-    if (armType === 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups' && recordMapping) {
+    if (armType === ARM_TYPES.zoneGroup && recordMapping) {
       for (const config of asArray(resource.props.privateDnsZoneConfigs)) {
         const zoneId = asString(asObject(config)?.privateDnsZoneId);
         for (const recordSet of asArray(asObject(config)?.recordSets)) {

@@ -1,3 +1,5 @@
+import { MODEL_TYPES } from '../model/estate';
+import { ARM_TYPES } from '../model/arm-types';
 import { idKey, parentId, type ArmResource, type JsonObject, type JsonValue } from '../model/arm';
 import type { CloudName } from '../model/cloud';
 import { UNKNOWN, UNSEEN } from '../model/planned';
@@ -177,8 +179,8 @@ function nameOf(value: JsonValue | undefined): string | undefined {
     : undefined;
 }
 
-const PEERING = 'microsoft.network/virtualnetworks/virtualnetworkpeerings';
-const VNET = 'microsoft.network/virtualnetworks';
+const PEERING = MODEL_TYPES.peering;
+const VNET = MODEL_TYPES.virtualNetwork;
 
 /**
  * A peering is Connected once both sides exist, Initiated while only one does. With one side in the plan, the
@@ -231,7 +233,7 @@ function remoteOf(peering: ArmResource): string | undefined {
   return typeof remote?.id === 'string' ? remote.id : undefined;
 }
 
-const ZONE = 'microsoft.network/privatednszones';
+const ZONE = MODEL_TYPES.privateDnsZone;
 
 /**
  * A zone the plan does not create and the estate does not show in full may hold, besides what the plan shows,
@@ -248,7 +250,7 @@ function possibleResources(
   const openZones = planned.filter(
     (p) => !p.created && p.resource.type.toLowerCase() === ZONE && !inBase.has(idKey(p.resource.id)),
   );
-  const vaults = resources.filter((r) => r.type.toLowerCase() === 'microsoft.keyvault/vaults');
+  const vaults = resources.filter((r) => r.type.toLowerCase() === MODEL_TYPES.vault);
   const vnets = resources.filter((r) => r.type.toLowerCase() === VNET);
   const out: ArmResource[] = [];
   for (const { resource: zone } of openZones) {
@@ -258,7 +260,7 @@ function possibleResources(
         out.push({
           id,
           name: vault.name.toLowerCase(),
-          type: 'Microsoft.Network/privateDnsZones/A',
+          type: ARM_TYPES.aRecordSet,
           properties: { ttl: 10, aRecords: UNKNOWN },
         });
     }
@@ -267,7 +269,7 @@ function possibleResources(
       out.push({
         id: `${zone.id}/virtualNetworkLinks/${name}`,
         name,
-        type: 'Microsoft.Network/privateDnsZones/virtualNetworkLinks',
+        type: ARM_TYPES.virtualNetworkLink,
         location: 'global',
         properties: {
           virtualNetwork: { id: vnet.id },

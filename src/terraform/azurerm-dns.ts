@@ -1,11 +1,12 @@
+import { ARM_TYPES } from '../model/arm-types';
 import { UNKNOWN } from '../model/planned';
 import { known, UNKNOWN_NAME, type PlanContext } from './context';
 import type { TerraformInstance } from './document';
 import { mapList, ref, simple } from './mapper';
 
-const ZONE = 'Microsoft.Network/privateDnsZones';
-const LINK = 'Microsoft.Network/privateDnsZones/virtualNetworkLinks';
-const RECORD = 'Microsoft.Network/privateDnsZones/A';
+const ZONE = ARM_TYPES.privateDnsZone;
+const LINK = ARM_TYPES.virtualNetworkLink;
+const RECORD = ARM_TYPES.aRecordSet;
 
 /**
  * azurerm_private_dns_zone (and the data source) → Microsoft.Network/privateDnsZones (shape: Microsoft's

@@ -1,3 +1,4 @@
+import { ARM_TYPES } from '../model/arm-types';
 import type { JsonObject, JsonValue } from '../model/arm';
 import { UNKNOWN, UNSEEN } from '../model/planned';
 import { compact, type BlockView } from './attributes';
@@ -5,10 +6,10 @@ import { isKnown, known, UNKNOWN_NAME, type PlanContext, type PlannedResource } 
 import type { TerraformInstance } from './document';
 import { isCreated, lastSegment, mapBlocks, mapList, ref, resource, type Mapper } from './mapper';
 
-const ENDPOINT = 'Microsoft.Network/privateEndpoints';
-const NIC = 'Microsoft.Network/networkInterfaces';
-const ZONE_GROUP = 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups';
-const RECORD = 'Microsoft.Network/privateDnsZones/A';
+const ENDPOINT = ARM_TYPES.privateEndpoint;
+const NIC = ARM_TYPES.networkInterface;
+const ZONE_GROUP = ARM_TYPES.zoneGroup;
+const RECORD = ARM_TYPES.aRecordSet;
 
 /**
  * azurerm_private_endpoint → Microsoft.Network/privateEndpoints (shape: Microsoft's PrivateEndpointGet

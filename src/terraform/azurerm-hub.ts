@@ -1,3 +1,4 @@
+import { ARM_TYPES } from '../model/arm-types';
 import type { JsonValue } from '../model/arm';
 import { UNKNOWN } from '../model/planned';
 import { compact } from './attributes';
@@ -8,10 +9,10 @@ import { mapBlocks, mapList, ref, simple, type Mapper } from './mapper';
  * Hub appliances and Virtual WAN (shapes: Microsoft's AzureFirewallGet, FirewallPolicyGet, VirtualWANGet,
  * VirtualHubGet, HubVirtualNetworkConnectionGet and HubRouteTableGet examples, api-version 2026-01-01).
  */
-const HUB = 'Microsoft.Network/virtualHubs';
+const HUB = ARM_TYPES.virtualHub;
 
 /** azurerm_firewall: its private address is the next hop spokes route to (computed: known after apply). */
-export const azureFirewall = simple('Microsoft.Network/azureFirewalls', (instance, context, id) => {
+export const azureFirewall = simple(ARM_TYPES.azureFirewall, (instance, context, id) => {
   const a = context.attributes(instance);
   const hub = a.blocks('virtual_hub');
   const [inHub] = hub === UNKNOWN ? [] : hub;
@@ -41,7 +42,7 @@ export const azureFirewall = simple('Microsoft.Network/azureFirewalls', (instanc
 });
 
 /** azurerm_firewall_policy: `dns { proxy_enabled, servers }` → dnsSettings (DNS proxy makes the firewall a DNS server). */
-export const firewallPolicy = simple('Microsoft.Network/firewallPolicies', (instance, context) => {
+export const firewallPolicy = simple(ARM_TYPES.firewallPolicy, (instance, context) => {
   const dns = context.attributes(instance).blocks('dns');
   const [first] = dns === UNKNOWN ? [] : dns;
   return {
@@ -57,7 +58,7 @@ export const firewallPolicy = simple('Microsoft.Network/firewallPolicies', (inst
   };
 });
 
-export const virtualWan = simple('Microsoft.Network/virtualWans', (instance, context) => {
+export const virtualWan = simple(ARM_TYPES.virtualWan, (instance, context) => {
   const a = context.attributes(instance);
   return { type: a.get('type') ?? 'Standard', allowBranchToBranchTraffic: a.get('allow_branch_to_branch_traffic') };
 });
@@ -83,7 +84,7 @@ function hubChild(segment: string): Mapper['id'] {
 
 /** azurerm_virtual_hub_connection → hubVirtualNetworkConnections (routing: associated and propagated route tables). */
 export const hubConnection = simple(
-  `${HUB}/hubVirtualNetworkConnections`,
+  ARM_TYPES.hubConnection,
   (instance, context) => {
     const a = context.attributes(instance);
     const routing = a.blocks('routing');
@@ -114,7 +115,7 @@ export const hubConnection = simple(
 
 /** azurerm_virtual_hub_route_table → hubRouteTables. */
 export const hubRouteTable = simple(
-  `${HUB}/hubRouteTables`,
+  ARM_TYPES.hubRouteTable,
   (instance, context) => {
     const a = context.attributes(instance);
     return {

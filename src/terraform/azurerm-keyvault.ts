@@ -1,3 +1,4 @@
+import { ARM_TYPES } from '../model/arm-types';
 import type { JsonValue } from '../model/arm';
 import { CLOUDS } from '../model/cloud';
 import { UNKNOWN, UNSEEN } from '../model/planned';
@@ -7,7 +8,7 @@ import { isKnown, known, type PlanContext } from './context';
 import type { TerraformInstance } from './document';
 import { appendTo, isCreated, mapBlocks, mapList, resource, single, type Mapper } from './mapper';
 
-const VAULT = 'Microsoft.KeyVault/vaults';
+const VAULT = ARM_TYPES.vault;
 
 /**
  * azurerm_key_vault → Microsoft.KeyVault/vaults (ARM shape: Microsoft's getVault example, VaultProperties in

@@ -1,3 +1,4 @@
+import { ARM_TYPES } from '../model/arm-types';
 import type { JsonValue } from '../model/arm';
 import { UNKNOWN, UNSEEN } from '../model/planned';
 import { compact, type BlockView } from './attributes';
@@ -5,11 +6,11 @@ import { isKnown, known, UNKNOWN_NAME, type PlanContext } from './context';
 import type { TerraformInstance } from './document';
 import { appendTo, isCreated, mapBlocks, mapList, ref, simple, single, type Mapper } from './mapper';
 
-const VNET = 'Microsoft.Network/virtualNetworks';
-const SUBNET = 'Microsoft.Network/virtualNetworks/subnets';
-const PEERING = 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings';
-const ROUTE_TABLE = 'Microsoft.Network/routeTables';
-const NSG = 'Microsoft.Network/networkSecurityGroups';
+const VNET = ARM_TYPES.virtualNetwork;
+const SUBNET = ARM_TYPES.subnet;
+const PEERING = ARM_TYPES.peering;
+const ROUTE_TABLE = ARM_TYPES.routeTable;
+const NSG = ARM_TYPES.networkSecurityGroup;
 
 /**
  * Virtual networks, subnets, peerings, route tables and NSGs (shapes: Microsoft's VirtualNetworkGet,

@@ -1,3 +1,4 @@
+import { ARM_TYPES } from '../model/arm-types';
 import type { JsonObject, JsonValue } from '../model/arm';
 import { BUILT_IN_ROLES } from '../model/builtin-roles';
 import { UNKNOWN } from '../model/planned';
@@ -5,8 +6,8 @@ import { compact } from './attributes';
 import { isKnown, known, UNKNOWN_NAME } from './context';
 import { mapBlocks, ref, resource, simple, single, type Mapper } from './mapper';
 
-const RESOLVER = 'Microsoft.Network/dnsResolvers';
-const RULESET = 'Microsoft.Network/dnsForwardingRulesets';
+const RESOLVER = ARM_TYPES.dnsResolver;
+const RULESET = ARM_TYPES.forwardingRuleset;
 
 /**
  * DNS Private Resolver and forwarding rulesets (shapes: Microsoft's DnsResolver_Get, InboundEndpoint_Get,
@@ -28,7 +29,7 @@ function childId(parentAttribute: string, segment: string): Mapper['id'] {
 }
 
 export const inboundEndpoint = simple(
-  `${RESOLVER}/inboundEndpoints`,
+  ARM_TYPES.inboundEndpoint,
   (instance, context) => ({
     ipConfigurations: mapBlocks(context.attributes(instance).blocks('ip_configurations'), (block) =>
       compact({
@@ -42,7 +43,7 @@ export const inboundEndpoint = simple(
 );
 
 export const outboundEndpoint = simple(
-  `${RESOLVER}/outboundEndpoints`,
+  ARM_TYPES.outboundEndpoint,
   (instance, context) => ({ subnet: ref(context.reference(instance, 'subnet_id')) }),
   { id: childId('private_dns_resolver_id', 'outboundEndpoints') },
 );
@@ -53,7 +54,7 @@ export const forwardingRuleset = simple(RULESET, (instance, context) => {
 });
 
 export const forwardingRule = simple(
-  `${RULESET}/forwardingRules`,
+  ARM_TYPES.forwardingRule,
   (instance, context) => {
     const a = context.attributes(instance);
     const enabled = a.get('enabled');
@@ -69,7 +70,7 @@ export const forwardingRule = simple(
 );
 
 export const rulesetVnetLink = simple(
-  `${RULESET}/virtualNetworkLinks`,
+  ARM_TYPES.rulesetLink,
   (instance, context) => ({ virtualNetwork: ref(context.reference(instance, 'virtual_network_id')) }),
   { id: childId('dns_forwarding_ruleset_id', 'virtualNetworkLinks') },
 );
@@ -110,7 +111,7 @@ export const roleAssignment: Mapper = {
       resource(
         instance,
         id,
-        'Microsoft.Authorization/roleAssignments',
+        ARM_TYPES.roleAssignment,
         compact({
           scope,
           roleDefinitionId: typeof definitionId === 'string' ? definitionId : byName,
@@ -157,7 +158,7 @@ export const diagnosticSetting: Mapper = {
       resource(
         instance,
         id,
-        'Microsoft.Insights/diagnosticSettings',
+        ARM_TYPES.diagnosticSetting,
         compact({
           logs,
           workspaceId: a.get('log_analytics_workspace_id'),
