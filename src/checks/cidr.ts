@@ -19,9 +19,47 @@ export function isIPv4Cidr(value: string): boolean {
 
 /** True when `address` lies in `range` (an address or CIDR block). Invalid input never matches. */
 export function ipInRange(address: string, range: string): boolean {
-  if (!isIPv4(address) || !isIPv4Cidr(range)) return false;
-  const [base, bits] = range.split('/');
-  return ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parse(base ?? ''), bits === undefined ? 32 : Number(bits));
+  const value = addressValue(address);
+  const block = rangeValue(range);
+  if (value === undefined || block === undefined) return false;
+  const shift = 32 - block.bits;
+  return shift === 32 || value >>> shift === block.base >>> shift;
+}
+
+/**
+ * Parsed addresses and blocks, validated by ipaddr.js once each: every vault's path asks whether the same few
+ * endpoint and DNS server addresses lie in the same VNet prefixes (10,000 vaults: issue 15's engine budget).
+ * Bounded, so a long-lived process (the policy pack) does not grow with every estate it sees.
+ */
+const parsedAddresses = new Map<string, number | null>();
+const parsedRanges = new Map<string, { base: number; bits: number } | null>();
+const PARSE_MEMO_LIMIT = 100_000;
+
+function addressValue(address: string): number | undefined {
+  let value = parsedAddresses.get(address);
+  if (value === undefined) {
+    value = isIPv4(address) ? toUint32(address) : null;
+    if (parsedAddresses.size >= PARSE_MEMO_LIMIT) parsedAddresses.clear();
+    parsedAddresses.set(address, value);
+  }
+  return value ?? undefined;
+}
+
+function rangeValue(range: string): { base: number; bits: number } | undefined {
+  let block = parsedRanges.get(range);
+  if (block === undefined) {
+    const [base, bits] = range.split('/');
+    block = isIPv4Cidr(range) ? { base: toUint32(base ?? ''), bits: bits === undefined ? 32 : Number(bits) } : null;
+    if (parsedRanges.size >= PARSE_MEMO_LIMIT) parsedRanges.clear();
+    parsedRanges.set(range, block);
+  }
+  return block ?? undefined;
+}
+
+function toUint32(address: string): number {
+  return ipaddr.IPv4.parse(address)
+    .toByteArray()
+    .reduce((value, byte) => value * 256 + byte, 0);
 }
 
 export function ipInAnyRange(address: string, ranges: readonly string[]): string | undefined {

@@ -29,8 +29,19 @@ export interface PrivateLink {
   resourceId: string;
 }
 
+/** Links per vault, per estate (read-only once built): six rules ask for every vault's links (issue 15's engine budget). */
+const linksMemo = new WeakMap<Estate, WeakMap<Vault, readonly PrivateLink[]>>();
+
 /** Every private endpoint link of a vault, one per endpoint, sorted by `resourceId`. */
 export function privateLinksOf(estate: Estate, vault: Vault): PrivateLink[] {
+  let byVault = linksMemo.get(estate);
+  if (!byVault) linksMemo.set(estate, (byVault = new WeakMap()));
+  let links = byVault.get(vault);
+  if (!links) byVault.set(vault, (links = computeLinks(estate, vault)));
+  return [...links];
+}
+
+function computeLinks(estate: Estate, vault: Vault): PrivateLink[] {
   const links = new Map<string, PrivateLink>();
   for (const connection of vault.privateEndpointConnections) {
     const endpointId = connection.privateEndpointId ?? connection.id;

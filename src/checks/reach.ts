@@ -401,6 +401,13 @@ class Walk {
         true,
       );
     }
+    const unreadHubs = this.estate.unreadType(ARM_TYPES.hubConnection);
+    if (unreadHubs && this.estate.virtualHubs.size > 0)
+      return this.unknown(
+        `whether ${vnet.name} reaches ${this.target.ip} through a Virtual WAN hub is unknown: hub virtual network connections were not collected (${unreadHubs})`,
+        vnet.id,
+        false,
+      );
     const connection = this.estate.hubConnectionsOfVnet(vnet.id)[0];
     const hubTable = connection ? associatedTable(this.estate, connection) : undefined;
     if (connection && hubTable)

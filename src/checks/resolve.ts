@@ -1,3 +1,4 @@
+import { ARM_TYPES } from '../model/arm-types';
 import { idKey, parentId, parseId, sameId } from '../model/arm';
 import { requiredZoneName } from '../model/cloud';
 import type { Estate } from '../model/estate';
@@ -226,6 +227,8 @@ class Resolver {
    * outbound endpoint, so the targets are reached from the resolver's VNet, not the caller's.
    */
   private forwardingRule(vnet: VirtualNetwork): DnsAnswer | undefined {
+    const unread = this.unreadRulesets(vnet);
+    if (unread) return unread;
     let best: { rule: ForwardingRule; length: number } | undefined;
     for (const link of this.estate.rulesetLinksToVnet(vnet.id)) {
       for (const rule of this.estate.forwardingRulesOf(link.rulesetId)) {
@@ -264,6 +267,30 @@ class Resolver {
         `rule ${rule.name} of ruleset ${rulesetName} forwards to`,
       ),
     );
+  }
+
+  /**
+   * Rulesets exist but the source cannot hold their links or rules (a Resource Graph snapshot): whether one
+   * applies to the VNet is unknown, so Azure DNS's answer is too. No ruleset in the estate: none applies.
+   */
+  private unreadRulesets(vnet: VirtualNetwork): DnsAnswer | undefined {
+    if (this.estate.forwardingRulesets.size === 0) return undefined;
+    const links = this.estate.unreadType(ARM_TYPES.rulesetLink);
+    if (links)
+      return this.unknown(
+        `whether a DNS forwarding ruleset is linked to ${vnet.name} is unknown: ruleset virtual network links were not collected (${links})`,
+        vnet.id,
+        false,
+      );
+    const rules = this.estate.unreadType(ARM_TYPES.forwardingRule);
+    const linked = this.estate.rulesetLinksToVnet(vnet.id)[0];
+    if (rules && linked)
+      return this.unknown(
+        `which domains ruleset ${parseId(linked.rulesetId).name} forwards for ${vnet.name} is unknown: forwarding rules were not collected (${rules})`,
+        linked.rulesetId,
+        false,
+      );
+    return undefined;
   }
 
   /** Where a ruleset's queries leave from: its outbound endpoint's subnet, else its resolver's VNet. */

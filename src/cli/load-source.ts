@@ -1,3 +1,4 @@
+import { GRAPH_UNHELD_CHILD_TYPES } from '../collect/graph';
 import type { CollectedEstate, LiveOptions } from '../collect/types';
 import type { CollectionStats, Notice } from '../engine/types';
 import type { ArmResource } from '../model/arm';
@@ -92,14 +93,18 @@ function stackResources(snapshot: Snapshot, file: string): ArmResource[] {
 
 /**
  * A Resource Graph response holds no DNS zone groups and no diagnostic settings (no ARG table does): the rules
- * that read them report skipped with that reason, as `--skip-reads` does, never a false fail.
+ * that read them report skipped with that reason, as `--skip-reads` does, never a false fail. Nor does the
+ * printed query hold the proxy children of the path's network resources (forwarding rules, ruleset VNet links,
+ * hub connections and hub route tables): a path that depends on them is unknown, not broken.
  * https://learn.microsoft.com/azure/governance/resource-graph/reference/supported-tables-resources
  */
 export function snapshotEstateOptions(snapshot: Snapshot): EstateOptions {
   if (snapshot.shape !== 'resource-graph') return {};
+  const reason = 'the input is a Resource Graph response, and Resource Graph holds none';
   return {
     skippedReads: [...SKIPPABLE_READS],
-    skipReason: 'the input is a Resource Graph response, and Resource Graph holds none',
+    skipReason: reason,
+    unreadTypes: { types: GRAPH_UNHELD_CHILD_TYPES, reason },
   };
 }
 

@@ -100,6 +100,17 @@ export const PATH_NETWORK_TYPES = [
 ] as const;
 
 /**
+ * The proxy children of PATH_NETWORK_TYPES: the live Resource Graph path reads them from ARM per parent, but
+ * the printed snapshot queries cannot, so a snapshot made from them holds none (Estate.unreadTypes).
+ */
+export const GRAPH_UNHELD_CHILD_TYPES = [
+  ARM_TYPES.forwardingRule,
+  ARM_TYPES.rulesetLink,
+  ARM_TYPES.hubConnection,
+  ARM_TYPES.hubRouteTable,
+] as const;
+
+/**
  * The queries a user runs to snapshot an estate through Resource Graph (`kvguard snapshot --print-query`,
  * docs/queries/*.kql): every type the rules read that ARG holds, projected with `properties`. Two queries,
  * since ARG's `union` joins `resources` only with itself or `resourcecontainers`

@@ -24,6 +24,8 @@ export const TOPOLOGY_SPECS: TypeSpec[] = [
     apiVersions: NETWORK,
   },
   { type: 'Microsoft.Network/azureFirewalls', kind: 'tracked', apiVersions: NETWORK },
+  // The firewall's public IP (a VNet firewall needs one; stacks/ deploys it): stored, never read by kvguard.
+  { type: 'Microsoft.Network/publicIPAddresses', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/firewallPolicies', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualWans', kind: 'tracked', apiVersions: NETWORK },
   { type: 'Microsoft.Network/virtualHubs', kind: 'tracked', apiVersions: NETWORK },

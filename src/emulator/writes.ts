@@ -36,6 +36,7 @@ import {
 } from './private-endpoints';
 import { PEERING_TYPE, deletePeering, disconnectPeeringsTo, peeringExists, putPeering, vnetPeerings } from './peerings';
 import { requireParent, requireScope } from './reads';
+import { TOPOLOGY_PUTS } from './writes-topology';
 import type { ResourceStore } from './store';
 import { parseTarget, type ArmTarget } from './target';
 import {
@@ -641,6 +642,8 @@ const PUTS: Record<string, Put> = {
     putPrivateEndpoint(store, target, body, requireLocation(body)),
   'microsoft.network/privateendpoints/privatednszonegroups': (store, target, body) =>
     putZoneGroup(store, target, body, requireEndpoint(store, target.scope)),
+  // Route tables, firewalls, DNS Private Resolver (issue 11; the stacks deploy them): writes-topology.ts.
+  ...TOPOLOGY_PUTS,
 };
 
 function putResourceGroup(store: ResourceStore, target: ArmTarget, body: JsonObject): WriteOutcome {

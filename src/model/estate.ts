@@ -149,6 +149,12 @@ export class Estate {
   collectedSubscriptions: ReadonlySet<string> = new Set();
   /** Referenced resources the source tried to read and could not (idKey → reason): another tenant's, managed. */
   unreadable: ReadonlyMap<string, string> = new Map();
+  /**
+   * Types the source cannot hold at all (lower-cased type → why): their absence says nothing, so a check that
+   * needs one reports the path unknown instead of reading "none" (a Resource Graph response holds no
+   * forwarding-ruleset links or hub connections).
+   */
+  unreadTypes: ReadonlyMap<string, string> = new Map();
   /** Set when a live read collected role assignments for one principal (KV404). */
   roleCoverage: rbac.RoleCoverage | undefined;
   /** Resources of types the model does not read, counted by lower-cased type. */
@@ -284,6 +290,11 @@ export class Estate {
 
   hubConnectionsOfHub(hubId: string): net.HubVirtualNetworkConnection[] {
     return this.hubConnectionsByHub.get(hubId);
+  }
+
+  /** Why resources of `type` cannot be in this estate whatever exists in Azure, if the source cannot hold them. */
+  unreadType(type: string): string | undefined {
+    return this.unreadTypes.get(type.toLowerCase());
   }
 
   forwardingRulesOf(rulesetId: string): net.ForwardingRule[] {
@@ -503,6 +514,8 @@ export interface EstateOptions {
   subscriptions?: readonly string[];
   /** Referenced ids the source could not read (idKey → reason). */
   unreadable?: ReadonlyMap<string, string>;
+  /** ARM types the source cannot hold, and why (see Estate.unreadTypes). */
+  unreadTypes?: { types: readonly string[]; reason: string };
 }
 
 /** Builds the indexed estate from ARM resources (any source, any order). */
@@ -522,6 +535,8 @@ export function buildEstate(resources: readonly ArmResource[], options: EstateOp
   estate.unreadable = new Map(
     [...(options.unreadable ?? new Map<string, string>())].map(([id, why]) => [idKey(id), why]),
   );
+  const unread = options.unreadTypes;
+  estate.unreadTypes = new Map((unread?.types ?? []).map((type) => [type.toLowerCase(), unread?.reason ?? '']));
   estate.finish();
   return estate;
 }

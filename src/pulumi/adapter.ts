@@ -232,7 +232,32 @@ export function armResources(stack: AdaptedStack, fill?: JsonValue): ArmResource
     const armType = resource.mapping.armType.replace('{recordType}', asString(resource.props.recordType) ?? 'A');
     return { ...shaped, id: resource.id, name: lastSegment(resource.id), type: armType } as ArmResource;
   });
-  return foldChildren(resources);
+  return connectPeerings(foldChildren(resources));
+}
+
+/**
+ * A peering is `Initiated` until the remote VNet peers back, then ARM turns both sides `Connected`
+ * (https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering). A VNet's
+ * outputs are its state when it was PUT, so the first side of a pair the stack declares still reads
+ * `Initiated` after `up`: when the stack also declares the way back, ARM's answer is Connected.
+ */
+function connectPeerings(resources: ArmResource[]): ArmResource[] {
+  const vnets = resources.filter((r) => r.type.toLowerCase() === MODEL_TYPES.virtualNetwork);
+  const peerings = (vnet: ArmResource): JsonObject[] =>
+    asArray(vnet.properties?.virtualNetworkPeerings)
+      .map(asObject)
+      .filter((p): p is JsonObject => p !== undefined);
+  const remoteOf = (peering: JsonObject): string =>
+    idKey(asString(asObject(asObject(peering.properties)?.remoteVirtualNetwork)?.id) ?? '');
+  for (const vnet of vnets)
+    for (const peering of peerings(vnet)) {
+      const properties = asObject(peering.properties);
+      if (!properties || properties.peeringState !== 'Initiated') continue;
+      const remote = vnets.find((v) => idKey(v.id) === remoteOf(peering));
+      if (remote && peerings(remote).some((back) => remoteOf(back) === idKey(vnet.id)))
+        properties.peeringState = 'Connected';
+    }
+  return resources;
 }
 
 /** Child resources ARM also lists inside their parent, where the estate reads them: collection in the parent. */

@@ -95,7 +95,12 @@ const NETWORK_TOPOLOGY: TypeMapping[] = [
   child(ROUTE_TABLE, 'routes', 'routeName', 'azure-native:network:Route'),
   NSG,
   child(NSG, 'securityRules', 'securityRuleName', 'azure-native:network:SecurityRule'),
-  network('AzureFirewall', 'azureFirewalls', 'azureFirewallName'),
+  // A VNet firewall's private address is Azure's choice (AzureFirewallIPConfiguration.privateIPAddress is read-only).
+  network('AzureFirewall', 'azureFirewalls', 'azureFirewallName', {
+    subResources: ['ipConfigurations'],
+    computed: ['ipConfigurations[].privateIPAddress'],
+  }),
+  network('PublicIPAddress', 'publicIPAddresses', 'publicIpAddressName', { computed: ['ipAddress'] }),
   network('FirewallPolicy', 'firewallPolicies', 'firewallPolicyName'),
   network('VirtualWan', 'virtualWans', 'virtualWANName'),
   VIRTUAL_HUB,
@@ -107,7 +112,11 @@ const NETWORK_TOPOLOGY: TypeMapping[] = [
   ),
   child(VIRTUAL_HUB, 'hubRouteTables', 'routeTableName', 'azure-native:network:HubRouteTable'),
   RESOLVER,
-  child(RESOLVER, 'inboundEndpoints', 'inboundEndpointName', 'azure-native:dnsresolver:InboundEndpoint'),
+  // A Dynamic inbound endpoint's address is Azure's choice (arm-dnsresolver IpConfiguration.privateIpAddress).
+  {
+    ...child(RESOLVER, 'inboundEndpoints', 'inboundEndpointName', 'azure-native:dnsresolver:InboundEndpoint'),
+    computed: ['ipConfigurations[].privateIpAddress'],
+  },
   child(RESOLVER, 'outboundEndpoints', 'outboundEndpointName', 'azure-native:dnsresolver:OutboundEndpoint'),
   RULESET,
   child(RULESET, 'forwardingRules', 'forwardingRuleName', 'azure-native:dnsresolver:ForwardingRule'),
@@ -179,6 +188,7 @@ const MAPPINGS: TypeMapping[] = [
       par('subnetName'),
     ),
     nameParam: 'subnetName',
+    subResources: ['delegations'],
     computed: ['ipConfigurations', 'privateEndpoints', 'serviceAssociationLinks', 'resourceNavigationLinks', 'purpose'],
   },
   {

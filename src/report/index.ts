@@ -3,14 +3,14 @@ import type { ReportFormat, Reporter, StreamingReporter } from './types';
 
 /**
  * Format name → reporter. Each reporter loads on first use, so a run that prints text never loads the
- * HTML or SARIF code. Reports that grow with the estate (JSON, SARIF, HTML, Markdown) stream their text.
+ * HTML or SARIF code. Reports that grow with the estate (JSON, SARIF, JUnit, HTML, Markdown) stream their text.
  */
 const LOADERS: Record<ReportFormat, () => StreamingReporter> = {
   /* eslint-disable @typescript-eslint/no-require-imports */
   text: () => whole((require('./text') as { textReport: Reporter }).textReport),
   json: () => (require('./json') as { jsonStream: StreamingReporter }).jsonStream,
   sarif: () => (require('./sarif') as { sarifStream: StreamingReporter }).sarifStream,
-  junit: () => whole((require('./junit') as { junitReport: Reporter }).junitReport),
+  junit: () => (require('./junit') as { junitStream: StreamingReporter }).junitStream,
   markdown: () => (require('./markdown') as { markdownStream: StreamingReporter }).markdownStream,
   html: () => (require('./html') as { htmlStream: StreamingReporter }).htmlStream,
   /* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,8 +1,9 @@
 import type { Finding, Notice } from '../engine/types';
 import { docUrlOf, ruleMetaOf, suppressionText, type NonEmpty } from './common';
 import { escapeControl as t, escapeXml } from './escape';
-import type { ReportOptions, Reporter } from './types';
-import { findingsByRule, findingsByVault } from './vaults';
+import { collected } from './stream';
+import type { ReportOptions, Reporter, StreamingReporter } from './types';
+import { findingsByRule, findingsByVault, type VaultFindings } from './vaults';
 
 /**
  * JUnit XML for Azure DevOps `PublishTestResults` (testResultsFormat: JUnit): one test suite per vault,
@@ -27,40 +28,52 @@ interface Suite {
   properties: Record<string, string>;
 }
 
-export const junitReport: Reporter = (result, options) => {
-  const suites: Suite[] = findingsByVault(result).map((vault) => ({
+export const junitStream: StreamingReporter = (result, options, write) => {
+  // The header carries the totals, so a first pass counts verdicts (a few numbers per vault) and a second
+  // builds and writes one suite at a time: the XML for 10,000 vaults is never held whole.
+  const vaults = findingsByVault(result);
+  const totals = { tests: 0, failure: 0, error: 0, skipped: 0, pass: 0 };
+  const count = (verdict: Verdict) => {
+    totals.tests += 1;
+    totals[verdict] += 1;
+  };
+  for (const vault of vaults) for (const findings of findingsByRule(vault.findings)) count(verdictOf(findings));
+  if (vaults.length === 0) count('skipped');
+  for (const notice of result.notices) count(noticeVerdict(notice));
+  const suites = function* (): Generator<Suite> {
+    for (const vault of vaults) yield vaultSuite(vault, options);
+    if (vaults.length === 0) yield emptySuite();
+    if (result.notices.length > 0) yield noticeSuite(result.notices);
+  };
+  const stamp = options.generatedAt ? ` timestamp="${options.generatedAt.toISOString().slice(0, 19)}"` : '';
+  write('<?xml version="1.0" encoding="UTF-8"?>\n');
+  write(
+    `<testsuites name="${escapeXml(`${options.tool.name} ${options.tool.version}`)}" tests="${totals.tests}" failures="${totals.failure}" errors="${totals.error}" skipped="${totals.skipped}" time="0">\n`,
+  );
+  let index = 0;
+  for (const suite of suites()) {
+    write(`${suiteXml(suite, index, stamp).join('\n')}\n`);
+    index += 1;
+  }
+  write('</testsuites>\n');
+};
+
+export const junitReport: Reporter = collected(junitStream);
+
+function vaultSuite(vault: VaultFindings, options: ReportOptions): Suite {
+  return {
     name: `kvguard: ${t(vault.label)}`,
     properties: { vaultId: t(vault.vaultId) },
     cases: findingsByRule(vault.findings).map((findings) => testCase(vault.label, findings, options)),
-  }));
-  if (suites.length === 0) suites.push(emptySuite());
-  if (result.notices.length > 0) suites.push(noticeSuite(result.notices));
-  const count = (verdict: Verdict) =>
-    suites.reduce((n, s) => n + s.cases.filter((c) => c.verdict === verdict).length, 0);
-  const tests = suites.reduce((n, s) => n + s.cases.length, 0);
-  const stamp = options.generatedAt ? ` timestamp="${options.generatedAt.toISOString().slice(0, 19)}"` : '';
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(`${options.tool.name} ${options.tool.version}`)}" tests="${tests}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="0">`,
-    ...suites.flatMap((suite, index) => suiteXml(suite, index, stamp)),
-    '</testsuites>',
-  ];
-  return `${lines.join('\n')}\n`;
-};
+  };
+}
 
 function testCase(classname: string, findings: NonEmpty<Finding>, options: ReportOptions): TestCase {
   const rule = ruleMetaOf(options, findings[0]);
+  const verdict = verdictOf(findings);
   const active = findings.filter((f) => !f.suppressed);
   const failed = active.filter((f) => f.outcome === 'fail');
   const errored = active.filter((f) => f.outcome === 'error');
-  const verdict: Verdict =
-    failed.length > 0
-      ? 'failure'
-      : errored.length > 0
-        ? 'error'
-        : findings.every((f) => f.outcome === 'skipped')
-          ? 'skipped'
-          : 'pass';
   const decisive = failed[0] ?? errored[0] ?? findings[0];
   const lines = findings.map(
     (f) =>
@@ -75,6 +88,17 @@ function testCase(classname: string, findings: NonEmpty<Finding>, options: Repor
     message: t(decisive.message),
     body: lines.join('\n'),
   };
+}
+
+function verdictOf(findings: readonly Finding[]): Verdict {
+  const active = findings.filter((f) => !f.suppressed);
+  if (active.some((f) => f.outcome === 'fail')) return 'failure';
+  if (active.some((f) => f.outcome === 'error')) return 'error';
+  return findings.every((f) => f.outcome === 'skipped') ? 'skipped' : 'pass';
+}
+
+function noticeVerdict(notice: Notice): Verdict {
+  return notice.level === 'error' ? 'error' : 'pass';
 }
 
 function emptySuite(): Suite {
@@ -93,7 +117,7 @@ function noticeSuite(notices: readonly Notice[]): Suite {
     cases: notices.map((notice, index) => ({
       classname: 'kvguard run',
       name: `notice ${index + 1}: ${notice.level}`,
-      verdict: notice.level === 'error' ? 'error' : 'pass',
+      verdict: noticeVerdict(notice),
       message: t(notice.message),
       body: t(notice.resourceId ? `${notice.message} (${notice.resourceId})` : notice.message),
     })),

@@ -84,4 +84,29 @@ export const EXPECTED: Record<string, Record<Phase, string[]>> = {
       'public-access-disabled advisory vault: kvg-publicaccess has private endpoint pe-kvg-publicaccess but publicNetworkAccess is Enabled; expected Disabled so traffic only comes through the endpoint',
     ],
   },
+  // Issue 11's topology stacks. hub-firewall: the caller is the app subnet (stack output auditCallerSubnetId).
+  // The firewall's private address is Azure's choice (AzureFirewallIPConfiguration.privateIPAddress is
+  // read-only), so before `up` the route's next hop and the app spoke's DNS server are unknown: KV301 decides
+  // only after `up`. After `up` the app spoke's inline peering still reads Initiated in its outputs; the hub's
+  // peering back makes it Connected, as ARM does (adapter.ts connectPeerings).
+  'hub-firewall': { preview: [], up: [], update: [] },
+  'hub-firewall-no-forwarding': {
+    preview: [],
+    up: [
+      'firewall-allows-caller mandatory vault: denied: publicNetworkAccess is Disabled and the caller does not come through the private endpoint (peering to-hub of vnet-spoke-kvg-hubfw-nofwd does not allow forwarded traffic (allowForwardedTraffic false), so it drops what the appliance in vnet-hub forwards)',
+    ],
+    update: [],
+  },
+  // The rule's target is the inbound endpoint's address, unknown before `up` (Dynamic allocation); a Disabled
+  // rule is known from the program: the spoke falls back to Azure DNS and has no link to the zone.
+  'ruleset-resolved-spoke': { preview: [], up: [], update: [] },
+  'ruleset-rule-disabled': {
+    preview: [
+      'dns-zone-linked mandatory vnet-spoke: vnet-spoke-kvg-ruleset-off uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links',
+    ],
+    up: [
+      'dns-zone-linked mandatory vnet-spoke: vnet-spoke-kvg-ruleset-off uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links',
+    ],
+    update: [],
+  },
 };

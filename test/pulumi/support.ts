@@ -6,7 +6,8 @@ import type { ArmResource } from '../../src/model/arm';
 /**
  * What each stack is built to break (stacks/Pulumi.<stack>.yaml), as the CLI's examples do: the rules in
  * KV1xx-KV3xx that fail, nothing else. The caller is the default one (a client in the endpoint's VNet)
- * unless the stack names `kvguard-stacks:auditCallerIp`.
+ * unless the stack names `kvguard-stacks:auditCallerIp` or outputs `auditCallerSubnetId` (the hub-firewall
+ * stacks: a caller in the app spoke, routed through the hub's firewall).
  */
 export const EXPECTED_FAILS: Record<string, string[]> = {
   healthy: [],
@@ -17,6 +18,10 @@ export const EXPECTED_FAILS: Record<string, string[]> = {
   'stale-a-record': ['KV205'],
   'firewall-blocks-caller': ['KV301'],
   'public-access-enabled': ['KV302', 'KV303'],
+  'hub-firewall': [],
+  'hub-firewall-no-forwarding': ['KV301'],
+  'ruleset-resolved-spoke': [],
+  'ruleset-rule-disabled': ['KV203'],
 };
 
 export const STACKS = Object.keys(EXPECTED_FAILS);

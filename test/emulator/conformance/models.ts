@@ -80,6 +80,10 @@ export const ROUTE_MODELS: Record<string, RouteModels> = {
     item: netCommon('SecurityRule'),
     list: netLists('_SecurityRuleListResult'),
   },
+  'microsoft.network/publicipaddresses': {
+    item: netCommon('PublicIPAddress'),
+    list: netLists('_PublicIPAddressListResult'),
+  },
   'microsoft.network/azurefirewalls': { item: netNetwork('AzureFirewall'), list: netLists('_AzureFirewallListResult') },
   'microsoft.network/firewallpolicies': {
     item: netNetwork('FirewallPolicy'),

@@ -79,8 +79,29 @@ async function conformanceSeed() {
       destinationPortRange: '443',
     },
   ]);
+  // The hub firewall's public IP (its ipConfiguration names it), in @azure/arm-network's PublicIPAddress shape.
+  const hub = hubFirewall();
+  const firewall = hub.resources.find((r) => r.id === hub.ids.firewall);
+  const pipId = String(
+    (firewall?.properties?.ipConfigurations as { properties: { publicIPAddress: { id: string } } }[])[0]?.properties
+      .publicIPAddress.id,
+  );
+  const pip = {
+    id: pipId,
+    name: pipId.split('/').pop() ?? '',
+    type: 'Microsoft.Network/publicIPAddresses',
+    location: 'westeurope',
+    tags: {},
+    sku: { name: 'Standard', tier: 'Regional' },
+    properties: {
+      provisioningState: 'Succeeded',
+      publicIPAddressVersion: 'IPv4',
+      publicIPAllocationMethod: 'Static',
+      idleTimeoutInMinutes: 4,
+    },
+  };
   const seen = new Set(estate.resources.map((r) => r.id.toLowerCase()));
-  const extra = [...hubFirewall().resources, ...virtualWanSpokes().resources, nsg].filter((r) => {
+  const extra = [...hub.resources, ...virtualWanSpokes().resources, nsg, pip].filter((r) => {
     const key = r.id.toLowerCase();
     if (seen.has(key)) return false;
     seen.add(key);
