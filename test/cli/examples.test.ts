@@ -81,3 +81,52 @@ test('demo-estate.json: the healthy vault passes, each broken one fails its own 
   expect(run.errors).toEqual([]);
   expect(run.code).toBe(1);
 });
+
+/**
+ * Issue 11, "Done when: the demo shows a routed and a ruleset-resolved path", judged on the snapshot the demo
+ * serves: kv-payments-prod's spoke resolves through ruleset rs-hub (no link of its own) for the default caller;
+ * from the app spoke (DEMO_ROUTED_CALLER) its packets take the UDR to the hub firewall and enter the vault's
+ * spoke through a peering that allows forwarded traffic.
+ */
+test('demo-estate.json: kv-payments-prod resolves through the ruleset, and is reached from the app spoke through the hub firewall', async () => {
+  const { DEMO_ROUTED_CALLER } = await import('../../src/fixtures/demo-topology');
+  const findings = async (extra: string[]) => {
+    const run = await runCli([
+      'audit',
+      '--snapshot',
+      example('demo-estate'),
+      '--format',
+      'json',
+      '--vault',
+      DEMO_ROUTED_CALLER.vault,
+      ...extra,
+    ]);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const all = (JSON.parse(run.stdout) as { findings: (Finding & { message: string })[] }).findings;
+    return all.filter((f) => f.ruleId === 'KV203' || f.ruleId === 'KV301').map((f) => [f.ruleId, f.outcome, f.message]);
+  };
+  expect(await findings([])).toEqual([
+    [
+      'KV203',
+      'pass',
+      'vnet-spoke-kv-payments-prod resolves privatelink.vaultcore.azure.net through ruleset rs-hub (privatelink.vaultcore.azure.net.) → inbound endpoint 10.0.0.4 (vnet-hub), which is linked (link link-vnet-hub)',
+    ],
+    [
+      'KV301',
+      'pass',
+      'allowed: the caller reaches kv-payments-prod through private endpoint pe-kv-payments-prod (Approved); the firewall does not apply to private endpoint traffic',
+    ],
+  ]);
+  expect(await findings(['--caller-subnet', DEMO_ROUTED_CALLER.subnet])).toEqual([
+    [
+      'KV203',
+      'pass',
+      'vnet-app resolves privatelink.vaultcore.azure.net through firewall DNS proxy 10.0.1.4 (vnet-hub), which is linked (link link-vnet-hub)',
+    ],
+    [
+      'KV301',
+      'pass',
+      'allowed: the caller in vnet-app reaches kv-payments-prod through private endpoint pe-kv-payments-prod (Approved) via UDR 0.0.0.0/0 → peering app-to-hub → firewall 10.0.1.4 (vnet-hub) → peering hub-to-payments; the firewall does not apply to private endpoint traffic; assumes firewall fw-hub allows TCP 443 to 10.1.1.4: check its network and application rules (firewall policy fwp-hub)',
+    ],
+  ]);
+});
