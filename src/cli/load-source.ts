@@ -99,7 +99,8 @@ function stackResources(snapshot: Snapshot, file: string): ArmResource[] {
  * https://learn.microsoft.com/azure/governance/resource-graph/reference/supported-tables-resources
  */
 export function snapshotEstateOptions(snapshot: Snapshot): EstateOptions {
-  if (snapshot.shape !== 'resource-graph') return {};
+  if (snapshot.shape !== 'resource-graph')
+    return snapshot.unreadable.size > 0 ? { unreadable: snapshot.unreadable } : {};
   const reason = 'the input is a Resource Graph response, and Resource Graph holds none';
   return {
     skippedReads: [...SKIPPABLE_READS],

@@ -39,6 +39,12 @@ export interface InputDocument {
   listPointer: string;
   /** A page that says more follow (ARG skip token, resultTruncated, or an ARM nextLink). */
   truncated?: string;
+  /**
+   * `{"resources": [...], "unreadable": [{"id", "reason"}]}` (written by `kvguard snapshot`): referenced
+   * resources the live read could not see (a managed endpoint's 404, another tenant's 403), so a snapshot
+   * audit judges them as the live audit did instead of asking for their scope.
+   */
+  unreadable?: Map<string, string>;
 }
 
 /** ARM's envelope: the fields that stay outside `properties`. */
@@ -105,13 +111,34 @@ export function readDocument(data: unknown, file: string, label: string): InputD
     if (typeof data.nextLink === 'string' && data.nextLink !== '') doc.truncated = `its nextLink is ${data.nextLink}`;
     return doc;
   }
-  if ('resources' in data)
-    return fromList(listAt(data, 'resources', file, label), '/resources', 'resources', file, label);
+  if ('resources' in data) {
+    const doc = fromList(listAt(data, 'resources', file, label), '/resources', 'resources', file, label);
+    if ('unreadable' in data) doc.unreadable = unreadableAt(data.unreadable, file, label);
+    return doc;
+  }
   if (typeof data.id === 'string' && (typeof data.type === 'string' || typeFromId(data.id) !== undefined)) {
     const { resource, flattened } = toArm(data, '', file, label);
     return { shape: 'resource', resources: [resource], pointers: [''], flattened: [flattened], listPointer: '/' };
   }
   throw new UsageError(`${file}: ${label}/: expected ${ROOT_EXPECTED}, found an object with ${describeKeys(data)}`);
+}
+
+function unreadableAt(value: unknown, file: string, label: string): Map<string, string> {
+  if (!Array.isArray(value))
+    throw new UsageError(
+      `${file}: ${label}/unreadable: expected an array of {id, reason}, found ${describeValue(value)}`,
+    );
+  const unreadable = new Map<string, string>();
+  value.forEach((item, index) => {
+    const entry = isObject(item) ? item : {};
+    for (const field of ['id', 'reason'] as const)
+      if (typeof entry[field] !== 'string' || entry[field] === '')
+        throw new UsageError(
+          `${file}: ${label}/unreadable/${index}/${field}: expected a non-empty string, found ${describeValue(isObject(item) ? entry[field] : item)}`,
+        );
+    unreadable.set(String(entry.id), String(entry.reason));
+  });
+  return unreadable;
 }
 
 export const ROOT_EXPECTED =

@@ -32,6 +32,8 @@ export interface Snapshot {
   resourceLines?: Record<string, number>;
   /** `pulumi stack export` deployments, for the Pulumi adapter (the input layer does not import it). */
   pulumiDeployments: JsonObject[];
+  /** Referenced ids the live read that made the snapshot could not see, and why (`kvguard snapshot`). */
+  unreadable: Map<string, string>;
 }
 
 const ajv = new Ajv({ allErrors: false, strict: false, verbose: true });
@@ -105,8 +107,11 @@ export function parseSnapshotDocuments(data: readonly unknown[], file: string): 
   const ignored = ignoredTypes(resources);
   if (ignored) notices.push({ level: 'info', message: ignored });
   const shapes = documents.map((d) => d.shape);
+  const unreadable = new Map<string, string>();
+  for (const doc of documents) for (const [id, reason] of doc.unreadable ?? []) unreadable.set(id, reason);
   return {
     resources: resources.filter((r) => isModelType(r.type)),
+    unreadable,
     notices,
     shape: shapes.includes('resource-graph') ? 'resource-graph' : (shapes[0] ?? 'array'),
     shapes,

@@ -2,7 +2,9 @@ import * as arm from '../../src/fixtures/arm-factory';
 import { SPOKE_SUB, HUB_SUB, healthyPath, modify } from '../../src/fixtures/scenario';
 import { runAudit } from '../../src/cli/pipeline';
 import { DEFAULT_CALLER } from '../../src/model/caller';
-import { liveOptions, withEmulator } from './live-support';
+import { collectLive } from '../../src/collect';
+import { snapshotDocument } from '../../src/cli/commands/snapshot';
+import { liveOptions, tempFile, withEmulator } from './live-support';
 
 /**
  * Issue 12: a vault with an extra Approved connection whose endpoint nobody in the customer's tenant can read
@@ -59,4 +61,32 @@ test('a managed endpoint ARM will not show: its connection skipped, the rest jud
   ]);
   expect(result.findings.filter((f) => f.outcome === 'fail' || f.outcome === 'error')).toEqual([]);
   expect(result.summary.complete).toBe(true);
+});
+
+test('`kvguard snapshot` records the unreadable endpoint, so the snapshot audits as the live read did', async () => {
+  const { live, document } = await withEmulator(seed, {}, async (emulator) => {
+    const options = liveOptions(emulator, [SPOKE_SUB, HUB_SUB]);
+    const collected = await collectLive(options);
+    const audited = await runAudit({ source: { kind: 'live', options }, caller: DEFAULT_CALLER, now: NOW });
+    return { live: audited.result, document: snapshotDocument(collected) };
+  });
+  expect(document).toMatchObject({
+    unreadable: [{ id: MANAGED.toLowerCase(), reason: expect.stringMatching(/^(403|404) [A-Za-z]+: /) }],
+  });
+  const fromSnapshot = await runAudit({
+    source: { kind: 'snapshot', file: tempFile('snapshot.json', document) },
+    caller: DEFAULT_CALLER,
+    now: NOW,
+  });
+  expect(fromSnapshot.result.findings).toEqual(live.findings);
+  // Without the record, the same resources read as an endpoint outside the collected scope: KV103 error.
+  const resourcesOnly = (document as { resources: unknown[] }).resources;
+  const bare = await runAudit({
+    source: { kind: 'snapshot', file: tempFile('bare.json', resourcesOnly) },
+    caller: DEFAULT_CALLER,
+    now: NOW,
+  });
+  expect(bare.result.findings.filter((f) => f.outcome === 'error').map((f) => [f.ruleId, f.resourceId])).toEqual([
+    ['KV103', managedConnection],
+  ]);
 });

@@ -257,3 +257,33 @@ describe('every field the rules read is validated, with its pointer', () => {
     expect(read?.networkAcls?.ipRules).toEqual(['203.0.113.7/32', '198.51.100.0/24']);
   });
 });
+
+describe('{"resources": [...], "unreadable": [...]} (kvguard snapshot, when the live read could not see a reference)', () => {
+  const vault = body('Microsoft.KeyVault/2026-02-01/updateVault.json');
+  const managed =
+    '/subscriptions/9f3c0a7e-5b1d-4e2a-8c6f-0d4b2e7a1c93/resourceGroups/vnet-adf-westeurope/providers/Microsoft.Network/privateEndpoints/adf.kv';
+
+  test('the record is read with the resources', () => {
+    const snapshot = parseSnapshot(
+      { resources: [vault], unreadable: [{ id: managed, reason: '404 NotFound: managed' }] },
+      's.json',
+    );
+    expect([snapshot.shape, [...snapshot.unreadable]]).toEqual(['resources', [[managed, '404 NotFound: managed']]]);
+  });
+
+  test.each([
+    ['a string', 'all', 's.json: /unreadable: expected an array of {id, reason}, found the string "all"'],
+    [
+      'an entry without reason',
+      [{ id: managed }],
+      's.json: /unreadable/0/reason: expected a non-empty string, found nothing',
+    ],
+    [
+      'an id that is a number',
+      [{ id: 7, reason: 'x' }],
+      's.json: /unreadable/0/id: expected a non-empty string, found the number 7',
+    ],
+  ])('%s is one line naming the field', (_what, unreadable, message) => {
+    expect(() => parseSnapshot({ resources: [vault], unreadable }, 's.json')).toThrow(message);
+  });
+});

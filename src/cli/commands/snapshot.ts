@@ -75,7 +75,7 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
   } finally {
     progress.stop();
   }
-  const text = `${JSON.stringify(collected.resources, null, 2)}\n`;
+  const text = `${JSON.stringify(snapshotDocument(collected), null, 2)}\n`;
   if (flags.output !== undefined)
     writeFileAtomic(flags.output, text, `--output ${flags.output}`, { inputs: [flags.config] });
   else process.stdout.write(text);
@@ -91,6 +91,16 @@ export async function snapshot(flags: SnapshotFlags): Promise<number> {
     );
   }
   return complete || flags.allowPartial ? EXIT.ok : EXIT.error;
+}
+
+/**
+ * DESIGN 2.1's array of ARM GET bodies; when the read met referenced resources it could not see (a managed
+ * endpoint's 404, another tenant's 403), `{"resources": [...], "unreadable": [{"id", "reason"}]}`, so auditing
+ * the snapshot judges them as the live audit did (skipped) rather than as resources outside its scope (error).
+ */
+export function snapshotDocument(collected: CollectedEstate): unknown {
+  const unreadable = [...(collected.unreadable ?? new Map<string, string>())].map(([id, reason]) => ({ id, reason }));
+  return unreadable.length === 0 ? collected.resources : { resources: collected.resources, unreadable };
 }
 
 /** `--print-query`: both queries (each ends with a blank line), or the one of the named table. */
