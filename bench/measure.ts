@@ -6,9 +6,11 @@ import type { Summary } from '../src/engine/types';
 import { buildEstate } from '../src/model/estate';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { jsonStream } from '../src/report/json';
 import { bufferedSink } from '../src/cli/output-file';
 import type { LaneStats } from '../src/collect/scheduler';
+import type { AdmissionStats } from '../src/collect/admission';
 import { RULES } from '../rules/index';
 import { collectNaively, type NaiveResult } from './naive-collector';
 import { useEmulatorIdentity } from '../src/emulator/identity-env';
@@ -65,6 +67,10 @@ export interface KvguardRun {
   /** sha256 of the findings, to compare modes. */
   findingsDigest: string;
   maxRssMB: number;
+  /** Peak RSS so far at the end of collection, buildEstate and runRules: which phase sets the peak. */
+  phaseMaxRssMB?: { collect: number; build: number; engine: number };
+  /** Reads the collector admitted (admission.ts): most started and most waiting at once. */
+  admission?: AdmissionStats;
   /** CPU time of this process (user + system): on a shared machine, steadier than wall time. */
   cpuMs: number;
   /** The scheduler's lanes: requests per quota, for the floor the quotas and latency allow (bench/limit.ts). */
@@ -90,15 +96,25 @@ export async function measureKvguard(target: Target, mode: KvguardMode): Promise
       : {}),
   });
   const t1 = performance.now();
+  const rssAfterCollect = maxRssMB();
   const estate = buildEstate(collected.resources, { skippedReads: mode.skipReads });
   const t2 = performance.now();
+  const rssAfterBuild = maxRssMB();
   const { result } = audit(
     { estate, vaultErrors: collected.vaultErrors, notices: collected.notices },
     { rules: RULES, now: NOW },
   );
   const t3 = performance.now();
+  const rssAfterEngine = maxRssMB();
   // Streamed as the CLI streams `--report json=FILE` (here to the null device): never one string.
-  const fd = fs.openSync(os.devNull, 'w');
+  // KVGUARD_BENCH_REPORTS=DIR keeps each run's JSON report (DIR/<via>-<complete|skip>.json) to diff two modes.
+  const reportDir = process.env.KVGUARD_BENCH_REPORTS;
+  const fd = fs.openSync(
+    reportDir
+      ? path.join(reportDir, `${mode.via}-${mode.skipReads.length > 0 ? 'skip' : 'complete'}.json`)
+      : os.devNull,
+    'w',
+  );
   const sink = bufferedSink((text) => fs.writeSync(fd, text));
   jsonStream(result, { rules: RULES.map((r) => r.meta), tool: { name: 'kvguard', version: 'bench' } }, sink.write);
   sink.flush();
@@ -123,8 +139,10 @@ export async function measureKvguard(target: Target, mode: KvguardMode): Promise
     unrecovered429: reasons.filter((r) => /\b429\b/.test(r)).length,
     summary: result.summary,
     findingsDigest: digestOf(result.findings),
-    maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    maxRssMB: maxRssMB(),
+    phaseMaxRssMB: { collect: rssAfterCollect, build: rssAfterBuild, engine: rssAfterEngine },
     cpuMs: cpuMs(),
+    ...(collected.stats.admission ? { admission: collected.stats.admission } : {}),
     ...(collected.stats.scheduler
       ? { lanes: collected.stats.scheduler.lanes, peakInFlight: collected.stats.scheduler.peakInFlight }
       : {}),
@@ -138,6 +156,10 @@ function digestOf(findings: readonly unknown[]): string {
   findings.forEach((f, i) => hash.update(`${i === 0 ? '' : ','}${JSON.stringify(f)}`));
   hash.update(']');
   return hash.digest('hex').slice(0, 16);
+}
+
+function maxRssMB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
 export function cpuMs(): number {

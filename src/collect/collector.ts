@@ -18,6 +18,7 @@ import {
 import { readRoleData } from './rbac';
 import type { RbacPrincipal, RoleReads, SkippableRead } from './types';
 import type { Limiter } from './pool';
+import { type Admission, admitGraph, admitReader } from './admission';
 import {
   type ArmReader,
   type SubscriptionList,
@@ -57,6 +58,11 @@ export interface CollectSettings {
    * the SDK pipeline, per quota, where it sees ARM's answers (scheduler.ts).
    */
   limiter?: Limiter;
+  /**
+   * Starts at most a bounded number of reads at once, fairly by subscription (admission.ts): what waits is a
+   * closure, not an SDK operation holding its request in the scheduler's queue. A live collection sets it.
+   */
+  admission?: Admission;
   log: (line: string) => void;
   onProgress?: (event: { resourcesRead: number; vaultsFound: number }) => void;
   /** Read through Azure Resource Graph: one query per type across subscriptions instead of ARM lists (steps 1, 4, 5). */
@@ -88,7 +94,12 @@ const TOPOLOGY_GRAPH_TYPES = new Set(TOPOLOGY_SUBSCRIPTION_LISTS.map((list) => T
 const KEY_VAULT_ZONE_HINTS = ['vaultcore', 'managedhsm'];
 
 export async function collectEstate(reader: ArmReader, settings: CollectSettings): Promise<Collection> {
-  return new Traversal(reader, settings).run();
+  const { admission, graph } = settings;
+  if (!admission) return new Traversal(reader, settings).run();
+  return new Traversal(admitReader(reader, admission), {
+    ...settings,
+    ...(graph ? { graph: admitGraph(graph, admission) } : {}),
+  }).run();
 }
 
 class Traversal {
@@ -139,14 +150,14 @@ class Traversal {
     await this.readZones('by-group');
     await this.readNetworks();
     await this.readTopology();
-    const emitted = [
+    const emitted = byIdKey([
       ...this.vaults.resources(),
       ...this.endpoints.emitted(),
       ...this.nics.emitted(),
       ...this.vnets.all(),
       ...this.zones.all(),
       ...this.children.all(),
-    ].sort((a, b) => (idKey(a.id) < idKey(b.id) ? -1 : idKey(a.id) > idKey(b.id) ? 1 : 0));
+    ]);
     const notices = [...this.notices].sort((a, b) =>
       `${a.resourceId ?? ''} ${a.message}`.localeCompare(`${b.resourceId ?? ''} ${b.message}`),
     );
@@ -692,6 +703,16 @@ class Traversal {
     ].filter((p): p is string => p !== undefined);
     return parts.length > 0 ? ` matching ${parts.join(' and ')}` : '';
   }
+}
+
+/**
+ * Resources sorted by idKey, each key computed once: a comparator that lower-cases both ids makes
+ * 2 × n log n strings (at 57,000 resources, ~300 MB of garbage at the collection's memory peak).
+ */
+function byIdKey(resources: readonly ArmResource[]): ArmResource[] {
+  const keyed = resources.map((resource) => ({ key: idKey(resource.id), resource }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map(({ resource }) => resource);
 }
 
 function vnetOf(subnetId: string): string {

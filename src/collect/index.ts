@@ -4,6 +4,7 @@ import { UsageError } from '../errors';
 import type { CollectVia, CollectedEstate, LiveOptions } from './types';
 import { collectEstate } from './collector';
 import { DEFAULT_GLOBAL_CAP, Scheduler } from './scheduler';
+import { Admission, admissionFor } from './admission';
 import { DEFAULT_BACKOFF, RequestLedger } from './policies';
 import { SYSTEM_CLOCK } from './clock';
 import { DEFAULT_FATE, FateContext, createFate } from './request-fate';
@@ -93,6 +94,7 @@ async function collectWithin(
     fate,
   };
   const reader = createSdkReader(readerSettings);
+  const admission = new Admission(admissionFor(scheduler.capacity));
   const via = options.via ?? DEFAULT_VIA;
   const collection = await collectEstate(reader, {
     subscriptions: unique(options.subscriptions),
@@ -101,6 +103,7 @@ async function collectWithin(
     ...(options.referencedIds && options.referencedIds.length > 0 ? { referencedIds: options.referencedIds } : {}),
     cloud: options.cloud,
     log,
+    admission,
     onProgress: options.onProgress,
     ...(via === 'resource-graph' ? { graph: createGraphReader(readerSettings) } : {}),
     ...(options.skipReads && options.skipReads.length > 0 ? { skipReads: new Set(options.skipReads) } : {}),
@@ -118,6 +121,7 @@ async function collectWithin(
       throttled: ledger.throttled,
       retried: ledger.retried,
       scheduler: scheduler.stats(),
+      admission: admission.stats(),
     },
     unreadable: collection.unreadable,
   };

@@ -202,6 +202,11 @@ export class Scheduler {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
   }
 
+  /** The global cap and per-lane maximum: how much admitted work keeps this scheduler full (admission.ts). */
+  get capacity(): { globalCap: number; maxPerLane: number } {
+    return { globalCap: this.settings.globalCap, maxPerLane: this.settings.maxPerLane };
+  }
+
   /** Waits until every quota of the request allows one more on the wire. */
   acquire(keys: readonly QuotaKey[]): Promise<Slot> {
     const lanes = keys.map((key) => this.lane(key));

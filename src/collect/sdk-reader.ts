@@ -69,9 +69,11 @@ export function createSdkReader(given: SdkReaderSettings): ArmReader {
   const bodies = (items: readonly { id?: string }[]): ArmResource[] =>
     items.map((item) => armBody(settings.ledger, item.id));
   const drain = async (iterator: AsyncIterable<{ id?: string }>): Promise<ArmResource[]> => {
-    const items: { id?: string }[] = [];
-    for await (const item of iterator) items.push(item);
-    return bodies(items);
+    // Each item swapped for ARM's body as its page arrives: the SDK's model of a page is garbage at once,
+    // instead of living (and being promoted to the old generation) until the list's last page.
+    const resources: ArmResource[] = [];
+    for await (const item of iterator) resources.push(armBody(settings.ledger, item.id));
+    return resources;
   };
   const locate = (id: string): { subscriptionId: string; resourceGroup: string; name: string; type: string } => {
     const parsed = parseId(id);

@@ -4,6 +4,7 @@ import type { Notice } from '../model/notice';
 import type { SkippableRead } from '../model/estate';
 import type { RoleCoverage } from '../model/rbac';
 import type { SchedulerStats } from './scheduler';
+import type { AdmissionStats } from './admission';
 import type { Clock } from './clock';
 import type { FateSettings } from './request-fate';
 
@@ -75,7 +76,13 @@ export interface CollectedEstate {
   notices: Notice[];
   /** ARM requests by operation (e.g. `Vaults.listBySubscription`: 3). */
   requests: Record<string, number>;
-  stats: { vaultsListed: number; throttled: number; retried: number; scheduler?: SchedulerStats };
+  stats: {
+    vaultsListed: number;
+    throttled: number;
+    retried: number;
+    scheduler?: SchedulerStats;
+    admission?: AdmissionStats;
+  };
   /** Present when `rbacPrincipal` was given: KV404 reads it (role-reads.ts). */
   roleReads?: RoleReads;
   /** Referenced private endpoints that could not be read (idKey → reason): their connections are skipped. */
