@@ -185,10 +185,29 @@ function notLinkedMessage(
       (linked): linked is string =>
         linked !== undefined && !sameId(linked, vnetId) && vnetsConnected(estate, vnetId, linked),
     );
+  const disabled = disabledRuleNote(estate, vnetId, required);
   if (linkedPeer) {
-    return `${vnetName} uses Azure-provided DNS and is not linked to ${required}; it is peered to ${nameOfVnet(estate, linkedPeer)}, which is linked, but peering does not carry private DNS zone links`;
+    return `${vnetName} uses Azure-provided DNS and is not linked to ${required}; it is peered to ${nameOfVnet(estate, linkedPeer)}, which is linked, but peering does not carry private DNS zone links${disabled}`;
   }
-  return `${vnetName} uses Azure-provided DNS and is not linked to ${required}, so ${vault.name} resolves to its public address there`;
+  return `${vnetName} uses Azure-provided DNS and is not linked to ${required}, so ${vault.name} resolves to its public address there${disabled}`;
+}
+
+/**
+ * A forwarding rule for the zone in a ruleset linked to the VNet that would have resolved it, but is Disabled
+ * (a Disabled rule forwards nothing: https://learn.microsoft.com/azure/dns/private-resolver-endpoints-rulesets#rules):
+ * named, since enabling it is the other fix.
+ */
+function disabledRuleNote(estate: Estate, vnetId: string, required: string): string {
+  for (const link of estate.rulesetLinksToVnet(vnetId))
+    for (const rule of estate.forwardingRulesOf(link.rulesetId)) {
+      const domain = rule.domainName.replace(/\.$/, '');
+      const covers = domain === required || required.endsWith(`.${domain}`);
+      if (covers && (rule.state ?? 'Enabled').toLowerCase() !== 'enabled') {
+        const ruleset = estate.forwardingRulesets.get(rule.rulesetId)?.name ?? parseId(rule.rulesetId).name;
+        return `; rule ${rule.name} (${rule.domainName}) of forwarding ruleset ${ruleset}, linked to it, is ${rule.state}`;
+      }
+    }
+  return '';
 }
 
 function nameOfVnet(estate: Estate, vnetId: string): string {

@@ -146,7 +146,7 @@ const EXPECTED: Record<string, ExpectedResult[]> = {
       resourceId:
         '/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-orders/providers/Microsoft.Network/virtualNetworks/vnet-orders',
       message:
-        'vnet-orders uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links',
+        'vnet-orders uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links; rule privatelink-vaultcore (privatelink.vaultcore.azure.net.) of forwarding ruleset rs-hub, linked to it, is Disabled',
     },
   ],
   'ruleset: rule forwards to an on-premises server': [

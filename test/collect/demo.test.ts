@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runAudit } from '../../src/cli/pipeline';
+import type { Finding } from '../../src/engine/types';
+import { DEMO_ROUTED_CALLER } from '../../src/fixtures/demo-topology';
+import { HUB_SUB, SPOKE_SUB } from '../../src/fixtures/scenario';
+import { readSnapshot } from '../../src/input/snapshot';
+import { DEFAULT_CALLER } from '../../src/model/caller';
 import { runCli } from '../support/run-cli';
+import { liveOptions, withEmulator } from './live-support';
+
+const THIRD_SUB = '33333333-3333-3333-3333-333333333333';
 
 describe('kvguard demo', () => {
   it('audits the demo estate live through the emulator, prints the report, restores the environment and exits as the findings say', async () => {
@@ -66,6 +75,54 @@ describe('kvguard demo', () => {
     // One JSON document: the routed caller's audit is named on stderr, not appended.
     expect(run.stderr).toMatch(
       /kvguard demo: for the routed path through the hub firewall, run with --format text, or: kvguard audit .* --vault kv-payments-prod --caller-subnet \S+\/vnet-app\/subnets\/snet-app\n/,
+    );
+  });
+});
+
+/**
+ * What the demo shows live is what the snapshot says: the demo estate read through the Azure SDKs from the
+ * emulator gives the findings the file gives, for the default caller and for the routed caller of the
+ * demo's second report (ARM ids compared case-insensitively: the Private DNS service lower-cases child ids).
+ */
+describe('the demo estate, live and from the snapshot', () => {
+  const NOW = new Date('2026-03-01T00:00:00Z');
+  const file = path.join(__dirname, '..', '..', 'examples', 'demo-estate.json');
+  const fold = (findings: readonly Finding[]) =>
+    findings
+      .map((f) =>
+        [
+          f.ruleId,
+          f.outcome,
+          f.resourceId.toLowerCase(),
+          f.message.replace(/\/subscriptions\/\S+/g, (id) => id.toLowerCase()),
+        ].join(' '),
+      )
+      .sort();
+
+  test.each<[string, { subnetId?: string }]>([
+    ['the default caller', {}],
+    ['the app spoke, through the hub firewall', { subnetId: DEMO_ROUTED_CALLER.subnet }],
+  ])('%s: the same findings', async (_label, where) => {
+    const caller = { ...DEFAULT_CALLER, ...where };
+    const snapshot = await runAudit({ source: { kind: 'snapshot', file }, caller, now: NOW });
+    const seed = readSnapshot(file).resources;
+    const live = await withEmulator(seed, {}, async (emulator) =>
+      runAudit({
+        source: { kind: 'live', options: liveOptions(emulator, [HUB_SUB, SPOKE_SUB, THIRD_SUB]) },
+        caller,
+        now: NOW,
+      }),
+    );
+    expect(fold(live.result.findings)).toEqual(fold(snapshot.result.findings));
+    expect(live.result.findings.filter((f) => f.outcome === 'error')).toEqual([]);
+    // The paths the demo is there to show: the ruleset-resolved one, and the routed one from the app spoke.
+    const kv = (id: string) =>
+      live.result.findings.find((f) => f.ruleId === id && f.vaultId.endsWith(`/${DEMO_ROUTED_CALLER.vault}`));
+    expect([kv('KV203')?.outcome, kv('KV301')?.outcome]).toEqual(['pass', 'pass']);
+    expect(kv(where.subnetId ? 'KV301' : 'KV203')?.message).toContain(
+      where.subnetId
+        ? 'via UDR 0.0.0.0/0 → peering app-to-hub → firewall 10.0.1.4 (vnet-hub)'
+        : 'through ruleset rs-hub',
     );
   });
 });

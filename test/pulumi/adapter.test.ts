@@ -43,3 +43,62 @@ test('a network:Route declared on its own lands in its route table, as ARM lists
     ['to-firewall', '0.0.0.0/0', 'VirtualAppliance'],
   ]);
 });
+
+/**
+ * A VNet's outputs are its state when it was PUT: the first side of a peering pair reads `Initiated` (ARM's
+ * answer until the remote VNet peers back; VirtualNetworkPeeringGet.json shows the `peeringState` field, and
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-peering#create-a-peering says both
+ * sides turn Connected once the second exists). When the stack declares the way back, the estate reads Connected;
+ * a peering nobody peers back stays Initiated. Shapes: azure-native's VirtualNetwork outputs
+ * (`virtualNetworkPeerings: VirtualNetworkPeeringResponse[]`, flattened) and network:VirtualNetworkPeering.
+ */
+test('an inline peering still Initiated in the VNet outputs is Connected when the stack declares the peering back', () => {
+  const vnet = (name: string, prefix: string, peerings: object[]): PulumiResourceView => ({
+    urn: urn('azure-native:network:VirtualNetwork', name),
+    type: 'azure-native:network:VirtualNetwork',
+    name,
+    props: {
+      id: `${RG}/providers/Microsoft.Network/virtualNetworks/${name}`,
+      name,
+      location: 'westeurope',
+      provisioningState: 'Succeeded',
+      addressSpace: { addressPrefixes: [prefix] },
+      virtualNetworkPeerings: peerings,
+    },
+  });
+  const inline = (name: string, remote: string) => ({
+    id: `${RG}/providers/Microsoft.Network/virtualNetworks/${name.split(':')[0]}/virtualNetworkPeerings/${name.split(':')[1]}`,
+    name: name.split(':')[1],
+    remoteVirtualNetwork: { id: `${RG}/providers/Microsoft.Network/virtualNetworks/${remote}` },
+    allowVirtualNetworkAccess: true,
+    peeringState: 'Initiated',
+    provisioningState: 'Succeeded',
+  });
+  const back: PulumiResourceView = {
+    urn: urn('azure-native:network:VirtualNetworkPeering', 'hub-to-app'),
+    type: 'azure-native:network:VirtualNetworkPeering',
+    name: 'hub-to-app',
+    props: {
+      id: `${RG}/providers/Microsoft.Network/virtualNetworks/vnet-hub/virtualNetworkPeerings/to-app`,
+      name: 'to-app',
+      remoteVirtualNetwork: { id: `${RG}/providers/Microsoft.Network/virtualNetworks/vnet-app` },
+      allowVirtualNetworkAccess: true,
+      peeringState: 'Connected',
+      provisioningState: 'Succeeded',
+    },
+  };
+  const estate = estateOf(
+    adaptStack([
+      vnet('vnet-hub', '10.0.0.0/16', []),
+      vnet('vnet-app', '10.2.0.0/16', [inline('vnet-app:to-hub', 'vnet-hub')]),
+      vnet('vnet-lonely', '10.3.0.0/16', [inline('vnet-lonely:to-hub', 'vnet-hub')]),
+      back,
+    ]),
+  );
+  const states = estate.virtualNetworks.all().map((v) => [v.name, v.peerings.map((p) => [p.name, p.peeringState])]);
+  expect(states).toEqual([
+    ['vnet-app', [['to-hub', 'Connected']]],
+    ['vnet-hub', [['to-app', 'Connected']]],
+    ['vnet-lonely', [['to-hub', 'Initiated']]],
+  ]);
+});

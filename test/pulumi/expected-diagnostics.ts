@@ -102,10 +102,10 @@ export const EXPECTED: Record<string, Record<Phase, string[]>> = {
   'ruleset-resolved-spoke': { preview: [], up: [], update: [] },
   'ruleset-rule-disabled': {
     preview: [
-      'dns-zone-linked mandatory vnet-spoke: vnet-spoke-kvg-ruleset-off uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links',
+      'dns-zone-linked mandatory vnet-spoke: vnet-spoke-kvg-ruleset-off uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links; rule privatelink-vaultcore (privatelink.vaultcore.azure.net.) of forwarding ruleset rs-hub, linked to it, is Disabled',
     ],
     up: [
-      'dns-zone-linked mandatory vnet-spoke: vnet-spoke-kvg-ruleset-off uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links',
+      'dns-zone-linked mandatory vnet-spoke: vnet-spoke-kvg-ruleset-off uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links; rule privatelink-vaultcore (privatelink.vaultcore.azure.net.) of forwarding ruleset rs-hub, linked to it, is Disabled',
     ],
     update: [],
   },

@@ -201,7 +201,7 @@ const TOPOLOGY_FINDINGS: Record<string, { rule: string; outcome: string; resourc
       outcome: 'fail',
       resource: 'spoke:Microsoft.Network/virtualNetworks/vnet-spoke-kvg-ruleset-off',
       message:
-        'vnet-spoke-kvg-ruleset-off uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links',
+        'vnet-spoke-kvg-ruleset-off uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links; rule privatelink-vaultcore (privatelink.vaultcore.azure.net.) of forwarding ruleset rs-hub, linked to it, is Disabled',
     },
   ],
 };
@@ -216,6 +216,16 @@ test.each(Object.keys(TOPOLOGY_FINDINGS))('%s: the live audit judges the topolog
       return { ruleId: e.rule, outcome: e.outcome, resourceId: group(which) + rest, message: e.message };
     });
     const result = await auditStack(emulator, run);
+    // `kvguard stack deploy` prints the audit to run with the caller the stack names (its output for these).
+    const { auditCommand } = await import('../../src/cli/commands/stack');
+    const subnet = auditCallerSubnetId(run);
+    expect(auditCommand(run, emulator.endpoint, 'ca.pem', STACK_SUBSCRIPTION)).toBe(
+      `kvguard audit --endpoint ${emulator.endpoint} --ca-cert ca.pem --subscription ${STACK_SUBSCRIPTION}` +
+        (stack.startsWith('hub-firewall')
+          ? ` --caller-subnet /subscriptions/${STACK_SUBSCRIPTION}/resourceGroups/rg-kvguard-${stack}/providers/Microsoft.Network/virtualNetworks/vnet-app/subnets/snet-app`
+          : ''),
+    );
+    expect(subnet === undefined).toBe(!stack.startsWith('hub-firewall'));
     const rules = new Set(expected.map((e) => e.ruleId));
     expect(
       result.findings

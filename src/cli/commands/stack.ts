@@ -5,6 +5,7 @@ import { UsageError } from '../../errors';
 import { setExitCode } from '../main';
 import { untilStopped } from '../until-stopped';
 import { useEmulatorIdentity } from '../../emulator/identity-env';
+import type { StackRun } from '../../pulumi/deploy';
 
 /**
  * `kvguard stack deploy <stack>`: runs the Pulumi stack program (stacks/) under Pulumi's mock runtime and
@@ -78,7 +79,6 @@ async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmi
       caCertPem: emulator.caCertPem,
       token: credentialToken(),
     });
-    const callerIp = run.config['kvguard-stacks:auditCallerIp'];
     process.stdout.write(
       [
         `endpoint: ${emulator.endpoint}`,
@@ -86,7 +86,7 @@ async function deploy(name: string, flags: DeployFlags, signals: NodeJS.EventEmi
         summary(run.stack, run.resources.length).trimEnd(),
         'audit it from another shell (stop the emulator with Ctrl-C):',
         `  export IDENTITY_ENDPOINT=${emulator.identityEndpoint} IDENTITY_HEADER=${emulator.identityHeader}`,
-        `  kvguard audit --endpoint ${emulator.endpoint} --ca-cert ${emulator.caCertPath} --subscription ${STACK_SUBSCRIPTION}${callerIp ? ` --caller-ip ${callerIp}` : ''}`,
+        `  ${auditCommand(run, emulator.endpoint, emulator.caCertPath, STACK_SUBSCRIPTION)}`,
         '',
       ].join('\n'),
     );
@@ -129,4 +129,23 @@ function resolvable(name: string): boolean {
 
 function summary(stack: string, count: number): string {
   return `deployed stack ${stack}: ${count} resources\n`;
+}
+
+/**
+ * The audit to run against a deployed stack, with the caller its file or program names: `auditCallerIp` (config)
+ * or `auditCallerSubnetId` (an output: the hub-firewall stacks' app subnet, whose id only deployment tells).
+ */
+export function auditCommand(
+  run: Pick<StackRun, 'config' | 'outputs'>,
+  endpoint: string,
+  caCertPath: string,
+  subscriptionId: string,
+): string {
+  const callerIp = run.config['kvguard-stacks:auditCallerIp'];
+  const subnet = run.outputs.auditCallerSubnetId;
+  return [
+    `kvguard audit --endpoint ${endpoint} --ca-cert ${caCertPath} --subscription ${subscriptionId}`,
+    ...(callerIp ? [`--caller-ip ${callerIp}`] : []),
+    ...(typeof subnet === 'string' ? [`--caller-subnet ${subnet}`] : []),
+  ].join(' ');
 }
