@@ -47,7 +47,9 @@ describe('HeapGovernor', () => {
     expect(governor.collections).toBe(2);
   });
 
-  it("asks this process's V8 for a full collection without adding a global gc", () => {
+  // Not asserted: that no global `gc` appears. Contexts made after the flag is set get one (each jest test
+  // file runs in a new vm context); a CLI process's main context, made before, does not.
+  it("asks this process's V8 for a full collection", () => {
     const heap = processHeap();
     expect(heap).toBeDefined();
     const holder: { items?: unknown[] } = { items: Array.from({ length: 200_000 }, (_, i) => ({ i: `item ${i}` })) };
@@ -57,6 +59,5 @@ describe('HeapGovernor', () => {
     // Synchronous, nothing else runs in between: a full collection leaves at most what was there.
     expect(heap?.used()).toBeLessThanOrEqual(before);
     expect(before).toBeGreaterThan(0);
-    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
   });
 });
