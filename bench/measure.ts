@@ -70,7 +70,7 @@ export interface KvguardRun {
   /** Peak RSS so far at the end of collection, buildEstate and runRules: which phase sets the peak. */
   phaseMaxRssMB?: { collect: number; build: number; engine: number };
   /** Reads the collector admitted (admission.ts): most started and most waiting at once. */
-  admission?: AdmissionStats;
+  admission?: AdmissionStats & { heapCollections?: number };
   /** CPU time of this process (user + system): on a shared machine, steadier than wall time. */
   cpuMs: number;
   /** The scheduler's lanes: requests per quota, for the floor the quotas and latency allow (bench/limit.ts). */

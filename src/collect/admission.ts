@@ -58,7 +58,11 @@ export class Admission {
   private waiting = 0;
   private readonly counts: AdmissionStats = { peakAdmitted: 0, peakWaiting: 0, admitted: 0 };
 
-  constructor(private readonly settings: AdmissionSettings) {
+  /** `onSettled` runs after each read ends, its place given back (the heap governor's check: heap.ts). */
+  constructor(
+    private readonly settings: AdmissionSettings,
+    private readonly onSettled: () => void = () => undefined,
+  ) {
     for (const [name, value] of Object.entries(settings))
       if (!Number.isInteger(value) || value < 1)
         throw new Error(`admission ${name} must be a positive integer, got ${value}`);
@@ -78,6 +82,7 @@ export class Admission {
     } finally {
       queue.admitted -= 1;
       this.admitted -= 1;
+      this.onSettled();
       this.pump();
     }
   }

@@ -5,6 +5,7 @@ import type { CollectVia, CollectedEstate, LiveOptions } from './types';
 import { collectEstate } from './collector';
 import { DEFAULT_GLOBAL_CAP, Scheduler } from './scheduler';
 import { Admission, admissionFor } from './admission';
+import { HeapGovernor, processHeap } from './heap';
 import { DEFAULT_BACKOFF, RequestLedger } from './policies';
 import { SYSTEM_CLOCK } from './clock';
 import { DEFAULT_FATE, FateContext, createFate } from './request-fate';
@@ -94,7 +95,9 @@ async function collectWithin(
     fate,
   };
   const reader = createSdkReader(readerSettings);
-  const admission = new Admission(admissionFor(scheduler.capacity));
+  const heap = processHeap();
+  const governor = heap ? new HeapGovernor(heap) : undefined;
+  const admission = new Admission(admissionFor(scheduler.capacity), () => governor?.check());
   const via = options.via ?? DEFAULT_VIA;
   const collection = await collectEstate(reader, {
     subscriptions: unique(options.subscriptions),
@@ -110,6 +113,7 @@ async function collectWithin(
     ...(options.rbacPrincipal ? { rbacPrincipal: options.rbacPrincipal } : {}),
   });
   ledger.clearBodies();
+  governor?.check(); // what the collection left behind, before the estate and the rules allocate theirs
   const requests = Object.fromEntries(Object.entries(ledger.requests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const collected: CollectedEstate = {
     resources: collection.resources,
@@ -121,7 +125,7 @@ async function collectWithin(
       throttled: ledger.throttled,
       retried: ledger.retried,
       scheduler: scheduler.stats(),
-      admission: admission.stats(),
+      admission: { ...admission.stats(), heapCollections: governor?.collections ?? 0 },
     },
     unreadable: collection.unreadable,
   };

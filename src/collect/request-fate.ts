@@ -137,11 +137,25 @@ interface CircuitState {
   last: string;
   openUntil: number;
   probing: boolean;
+  /** The breaker's count when this circuit's last failure was counted (see `stamp`). */
+  countedAt: number;
 }
 
-/** Closed → (threshold consecutive failures) → open → (cooldown) → one trial request → closed or open again. */
+/**
+ * Closed → (threshold consecutive failures) → open → (cooldown) → one trial request → closed or open again.
+ *
+ * "Consecutive" is in time, not in completion order: attempts that were already in flight when a failure
+ * was counted and then fail the same way are that failure's incident (one reset of the connections, one
+ * stalled moment), not more evidence. Counted one by one, a burst of 48 concurrent ECONNRESETs opened a
+ * subscription's circuit in one go and every queued read of that type was refused for the cooldown: ~140
+ * vaults `error` in a 10,000-vault audit under load, a different set each run (issue 15), though each
+ * read would have succeeded on its retry. Host circuits (connection refused) still count every failure:
+ * a dead host should open its circuit in one round.
+ */
 export class CircuitBreaker {
   private readonly circuits = new Map<string, CircuitState>();
+  /** Failures counted so far, every circuit together: an attempt's stamp orders it against them. */
+  private counted = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -162,10 +176,22 @@ export class CircuitBreaker {
     this.circuits.delete(key);
   }
 
-  failure(key: string, reason: string): void {
-    const state = this.circuits.get(key) ?? { failures: 0, last: reason, openUntil: 0, probing: false };
-    state.failures += 1;
+  /** Taken when an attempt starts; handed back with its failure (`startedAt`). */
+  stamp(): number {
+    return this.counted;
+  }
+
+  /** A failed attempt; with `startedAt`, not counted when it was in flight as this circuit's last failure was. */
+  failure(key: string, reason: string, startedAt?: number): void {
+    const state = this.circuits.get(key) ?? { failures: 0, last: reason, openUntil: 0, probing: false, countedAt: 0 };
     state.last = reason;
+    if (startedAt !== undefined && state.failures > 0 && startedAt < state.countedAt) {
+      this.circuits.set(key, state);
+      return;
+    }
+    this.counted += 1;
+    state.countedAt = this.counted;
+    state.failures += 1;
     state.probing = false;
     if (state.failures >= this.threshold) state.openUntil = this.clock.now() + this.cooldownMs;
     this.circuits.set(key, state);
@@ -320,6 +346,7 @@ export function requestFatePolicy(context: FateContext): PipelinePolicy {
         limits.signal.addEventListener('abort', abort, { once: true });
         outer?.addEventListener('abort', abort, { once: true });
         request.abortSignal = controller.signal;
+        const startedAt = breaker.stamp();
         let response: PipelineResponse | undefined;
         let verdict: Verdict | undefined;
         let thrown: unknown;
@@ -341,7 +368,8 @@ export function requestFatePolicy(context: FateContext): PipelinePolicy {
           breaker.success(circuit);
           return response as PipelineResponse;
         }
-        if (verdict.retry) breaker.failure(verdict.unreachable ? host : circuit, verdict.reason);
+        if (verdict.retry && verdict.unreachable) breaker.failure(host, verdict.reason);
+        else if (verdict.retry) breaker.failure(circuit, verdict.reason, startedAt);
         else breaker.success(host); // the host answered, even if with an error
         const giveUp = (): PipelineResponse => {
           if (response) return response;

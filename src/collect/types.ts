@@ -81,7 +81,8 @@ export interface CollectedEstate {
     throttled: number;
     retried: number;
     scheduler?: SchedulerStats;
-    admission?: AdmissionStats;
+    /** Reads admitted, and full heap collections the collection asked for (heap.ts). */
+    admission?: AdmissionStats & { heapCollections: number };
   };
   /** Present when `rbacPrincipal` was given: KV404 reads it (role-reads.ts). */
   roleReads?: RoleReads;

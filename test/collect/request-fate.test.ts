@@ -212,6 +212,31 @@ describe('circuit breaker per subscription × resource type', () => {
     expect((await send([200]).outcome()).response?.status).toBe(200);
   });
 
+  test('concurrent attempts failing together are one incident, not a streak: their retries go (issue 15)', async () => {
+    // Measured on the benchmark under load: 48 reads of one subscription's zone groups in flight got ECONNRESET
+    // together, the circuit opened, and every queued read of that type was refused for 30 s (vaults in error).
+    const { send } = setup({ breakerThreshold: 8 });
+    const reset = restError('ECONNRESET', 'read ECONNRESET');
+    const calls = Array.from({ length: 20 }, () => send([reset, 200]));
+    const outcomes = await Promise.all(calls.map((c) => c.outcome()));
+    expect(outcomes.map((o) => o.response?.status)).toEqual(Array.from({ length: 20 }, () => 200));
+    expect(calls.map((c) => c.attempts())).toEqual(Array.from({ length: 20 }, () => 2));
+    const later = send([200]);
+    expect((await later.outcome()).response?.status).toBe(200);
+  });
+
+  test('a type that keeps failing still opens its circuit: each retry round counts once', async () => {
+    const { send } = setup({ breakerThreshold: 3, maxAttempts: 3 });
+    const calls = Array.from({ length: 5 }, () => send([500]));
+    const outcomes = await Promise.all(calls.map((c) => c.outcome()));
+    // Round 1 (all five in flight together) counts once; the retries, each sent after a counted failure, count.
+    expect(outcomes.map((o) => (o.error as Error).name)).toEqual(Array.from({ length: 5 }, () => 'CircuitOpenError'));
+    expect(calls.map((c) => c.attempts())).toEqual([2, 2, 1, 1, 1]);
+    const refused = send([200]);
+    expect((await refused.outcome()).error).toBeInstanceOf(CircuitOpenError);
+    expect(refused.attempts()).toBe(0);
+  });
+
   test('a dead endpoint (connection refused) opens the host circuit: every request fails within seconds', async () => {
     const { send } = setup({ breakerThreshold: 8 });
     const refused = restError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1');
