@@ -259,6 +259,15 @@ class Resolver {
         origin.vnetId,
         true,
       );
+    // ARM requires a target (ForwardingRule.targetDnsServers); a plan can leave all of them unknown (a Dynamic
+    // inbound endpoint's address): then the rule, not the resolver's VNet, is what answers nothing.
+    if (rule.targets.length === 0)
+      return {
+        kind: 'unanswered',
+        reason: `rule ${rule.name} of ruleset ${rulesetName} forwards to no DNS server`,
+        resourceId: rule.id,
+        ...this.trail,
+      };
     return this.deeper(() =>
       this.servers(
         origin,

@@ -263,6 +263,15 @@ export const CASES: TopologyCase[] = [
     caller: orders,
   },
   {
+    // A Terraform plan can leave every target unknown (a Dynamic inbound endpoint's address): none is left.
+    name: 'ruleset: rule with no target server',
+    rule: dnsZoneLinked,
+    resources: modify(hf.resources, hf.ids.rule, () =>
+      net.forwardingRule(hf.ids.ruleset, 'privatelink-vaultcore', 'privatelink.vaultcore.azure.net.', []),
+    ),
+    caller: orders,
+  },
+  {
     name: 'ruleset: rule forwards to an on-premises server',
     rule: dnsZoneLinked,
     resources: modify(hf.resources, hf.ids.rule, () =>

@@ -149,6 +149,15 @@ const EXPECTED: Record<string, ExpectedResult[]> = {
         'vnet-orders uses Azure-provided DNS and is not linked to privatelink.vaultcore.azure.net; it is peered to vnet-hub, which is linked, but peering does not carry private DNS zone links; rule privatelink-vaultcore (privatelink.vaultcore.azure.net.) of forwarding ruleset rs-hub, linked to it, is Disabled',
     },
   ],
+  'ruleset: rule with no target server': [
+    {
+      outcome: 'fail',
+      resourceId:
+        '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-hub/providers/Microsoft.Network/dnsForwardingRulesets/rs-hub/forwardingRules/privatelink-vaultcore',
+      message:
+        'vnet-orders gets no DNS answer for kv-payments-prod: rule privatelink-vaultcore of ruleset rs-hub forwards to no DNS server',
+    },
+  ],
   'ruleset: rule forwards to an on-premises server': [
     {
       outcome: 'skipped',

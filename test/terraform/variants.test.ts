@@ -201,11 +201,15 @@ describe('the topology stacks as plans: the hop at fault, at its Terraform addre
 
   test('Dynamic inbound endpoint, rule enabled: KV203 is not decided before apply (never a pass or a fail)', async () => {
     const { code, findings } = await audit('ruleset-resolved-spoke', dynamicPlan('ruleset-resolved-spoke', true));
+    // Reported on the rule whose target waits on apply, at its Terraform address.
     expect(accessPath(findings, 'KV203')).toEqual([
-      expect.objectContaining({
+      {
         outcome: 'skipped',
-        message: expect.stringMatching(/^not decided before apply for kvg-ruleset \(depends on /),
-      }),
+        resourceId: `${HUB}/providers/Microsoft.Network/dnsForwardingRulesets/rs-hub/forwardingRules/privatelink-vaultcore`,
+        message:
+          'not decided before apply for kvg-ruleset (depends on values known only after apply in azurerm_private_dns_resolver_forwarding_rule.privatelink): vnet-spoke-kvg-ruleset gets no DNS answer for kvg-ruleset: rule privatelink-vaultcore of ruleset rs-hub forwards to no DNS server',
+        address: 'azurerm_private_dns_resolver_forwarding_rule.privatelink',
+      },
     ]);
     expect(
       findings.filter((f) => ACCESS_PATH_RULE.test(f.ruleId) && (f.outcome === 'fail' || f.outcome === 'error')),
