@@ -113,7 +113,9 @@ async function collectWithin(
     ...(options.rbacPrincipal ? { rbacPrincipal: options.rbacPrincipal } : {}),
   });
   ledger.clearBodies();
-  governor?.check(); // what the collection left behind, before the estate and the rules allocate theirs
+  // What the collection left behind goes before the estate and the rules allocate theirs: V8 then sizes the
+  // heap from what is really alive (10k arm audit: 591 → ~470 MB peak RSS; one full collection, ~100 ms).
+  governor?.collectNow();
   const requests = Object.fromEntries(Object.entries(ledger.requests).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const collected: CollectedEstate = {
     resources: collection.resources,
