@@ -195,6 +195,23 @@ describe('the run deadline', () => {
   });
 });
 
+describe('RunLimits.onDeadline', () => {
+  test('aborts every watcher still watching when the deadline passes, once; a late watcher at once', async () => {
+    const { fate, clock } = setup({}, 5_000);
+    const fired: string[] = [];
+    fate.limits.onDeadline(() => fired.push('a'));
+    const stopB = fate.limits.onDeadline(() => fired.push('b'));
+    fate.limits.onDeadline(() => fired.push('c'));
+    stopB();
+    await clock.advance(4_999);
+    expect(fired).toEqual([]);
+    await clock.advance(1);
+    expect(fired).toEqual(['a', 'c']);
+    fate.limits.onDeadline(() => fired.push('late'));
+    expect(fired).toEqual(['a', 'c', 'late']);
+  });
+});
+
 describe('circuit breaker per subscription × resource type', () => {
   test('opens after breakerThreshold consecutive failures; other types still go; a trial after the cooldown closes it', async () => {
     const { send, clock } = setup({ breakerThreshold: 3, maxAttempts: 3, breakerCooldownMs: 30_000 });
