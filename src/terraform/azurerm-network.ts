@@ -166,6 +166,37 @@ function association(key: 'routeTable' | 'networkSecurityGroup', attribute: stri
   };
 }
 
+/**
+ * azurerm_virtual_network_dns_servers sets a VNet's custom DNS servers from outside the VNet resource
+ * (https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/virtual_network_dns_servers:
+ * `virtual_network_id`, `dns_servers`; ARM: the VNet's `dhcpOptions.dnsServers`). It decides where the VNet's
+ * queries go, so reading the VNet without it would judge KV203/KV205 as Azure-provided DNS.
+ */
+export const virtualNetworkDnsServers: Mapper = {
+  id: () => undefined,
+  map(instance, context) {
+    const vnetId = context.reference(instance, 'virtual_network_id');
+    if (!isKnown(vnetId)) return single([]);
+    const servers = context.attributes(instance).list('dns_servers');
+    return single(
+      [],
+      [
+        {
+          targetId: vnetId,
+          address: instance.address,
+          apply: (vnet) => {
+            const properties = (vnet.properties ??= {});
+            if (servers !== UNKNOWN && servers.length === 0) delete properties.dhcpOptions;
+            // Unknown as a whole: servers this resource exists to set, not Azure's default, so a list of unknown
+            // addresses (a verdict that changes with them is not decided by the plan).
+            else properties.dhcpOptions = { dnsServers: servers === UNKNOWN ? [UNKNOWN] : servers };
+          },
+        },
+      ],
+    );
+  },
+};
+
 export const subnetRouteTableAssociation = association('routeTable', 'route_table_id');
 export const subnetNsgAssociation = association('networkSecurityGroup', 'network_security_group_id');
 

@@ -10,6 +10,7 @@ import {
   subnet,
   subnetNsgAssociation,
   subnetRouteTableAssociation,
+  virtualNetworkDnsServers,
   virtualNetwork,
 } from './azurerm-network';
 import {
@@ -48,6 +49,7 @@ export const MAPPERS: Readonly<Record<string, Mapper>> = {
   azurerm_subnet: subnet,
   'data.azurerm_subnet': subnet,
   azurerm_virtual_network_peering: peering,
+  azurerm_virtual_network_dns_servers: virtualNetworkDnsServers,
   azurerm_route_table: routeTable,
   azurerm_route: routeResource,
   azurerm_subnet_route_table_association: subnetRouteTableAssociation,

@@ -232,3 +232,49 @@ describe('Terraform inputs', () => {
     });
   });
 });
+
+/**
+ * azurerm_virtual_network_dns_servers (https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/virtual_network_dns_servers:
+ * `virtual_network_id`, `dns_servers`) sets the VNet's custom DNS servers from outside azurerm_virtual_network:
+ * the caller's resolution follows it, as it follows the VNet's own `dns_servers`.
+ */
+describe('azurerm_virtual_network_dns_servers', () => {
+  const withDnsServers = (servers: unknown): ResourceSpec[] => [
+    ...healthy(),
+    {
+      address: 'azurerm_virtual_network_dns_servers.spoke',
+      config: { virtual_network_id: ref('azurerm_virtual_network.spoke'), dns_servers: servers as string[] },
+      computed: { id: AFTER_APPLY },
+    },
+  ];
+  const kv203 = (resources: ResourceSpec[]) =>
+    findingsOf(buildPlan({ resources, subscriptionId: '11111111-1111-1111-1111-111111111111' }))
+      .filter((f) => f.ruleId === 'KV203')
+      .map((f) => [f.outcome, f.message]);
+
+  test('without it the spoke uses Azure-provided DNS and its own zone link: KV203 passes', () => {
+    expect(kv203(healthy()).map(([outcome]) => outcome)).toEqual(['pass']);
+  });
+
+  test('a public resolver set by it answers with the public address: KV203 fails on the spoke', () => {
+    expect(kv203(withDnsServers(['8.8.8.8']))).toEqual([
+      [
+        'fail',
+        "vnet-spoke-kvg-healthy resolves through public resolver 8.8.8.8, which cannot see private DNS zones and answers with kvg-healthy's public address",
+      ],
+    ]);
+  });
+
+  test.each([
+    ['the whole list', AFTER_APPLY],
+    ['a server (a firewall or inbound endpoint address)', [AFTER_APPLY]],
+  ])('%s left to apply: KV203 is not decided before apply, never a pass or a fail', (_what, servers) => {
+    expect(kv203(withDnsServers(servers))).toEqual([
+      [
+        'skipped',
+        // The unknown lands on the VNet the resource patches, so the VNet's address is the one named.
+        'not decided before apply for kvg-healthy (depends on values known only after apply in azurerm_virtual_network.spoke): vnet-spoke-kvg-healthy is linked to privatelink.vaultcore.azure.net (link link-vnet-spoke-kvg-healthy)',
+      ],
+    ]);
+  });
+});
