@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { packageRoot } from '../../engine/docs';
-import { ArmResource, parseId } from '../../model/arm';
+import { ArmResource, parentId, parseId, sameId } from '../../model/arm';
+import { ARM_TYPES } from '../../model/arm-types';
 import { REPORT_FORMATS } from '../../report/index';
 import type { ReportFormat } from '../../report/types';
 import { readSnapshot } from '../../input/snapshot';
@@ -99,10 +100,10 @@ export async function demo(flags: DemoFlags): Promise<number> {
  * estate is served and holds both.
  */
 function routedCaller(resources: readonly ArmResource[]): typeof DEMO_ROUTED_CALLER | undefined {
-  const vnet = DEMO_ROUTED_CALLER.subnet.replace(/\/subnets\/[^/]+$/, '').toLowerCase();
+  const vnet = parentId(DEMO_ROUTED_CALLER.subnet);
   const holds = (test: (r: ArmResource) => boolean): boolean => resources.some(test);
-  return holds((r) => r.id.toLowerCase() === vnet) &&
-    holds((r) => r.type.toLowerCase() === 'microsoft.keyvault/vaults' && r.name === DEMO_ROUTED_CALLER.vault)
+  return holds((r) => sameId(r.id, vnet)) &&
+    holds((r) => r.type.toLowerCase() === ARM_TYPES.vault.toLowerCase() && r.name === DEMO_ROUTED_CALLER.vault)
     ? DEMO_ROUTED_CALLER
     : undefined;
 }
