@@ -53,14 +53,20 @@ export function findSubnet(store: ResourceStore, subnetId: string): SubnetRef | 
   return range ? { vnet, subnet, range } : undefined;
 }
 
-/** Addresses NICs hold in a subnet. */
-export function usedAddresses(store: ResourceStore, subnetId: string, exceptNic?: string): Set<string> {
+/**
+ * Addresses held in a subnet by anything with ipConfigurations: NICs and Azure Firewalls
+ * (`ipConfigurations[].properties.privateIPAddress`, NetworkInterfaceGet / AzureFirewallGet) and DNS resolver
+ * inbound endpoints (`ipConfigurations[].privateIpAddress`, flat, InboundEndpoint_Get), the resource being
+ * written excepted: Azure never hands one address to two of them.
+ */
+export function usedAddresses(store: ResourceStore, subnetId: string, except?: string): Set<string> {
   const used = new Set<string>();
-  for (const nic of store.all()) {
-    if (nic.type.toLowerCase() !== NIC_TYPE.toLowerCase() || sameId(nic.id, exceptNic)) continue;
-    for (const config of asArray(nic.properties?.ipConfigurations)) {
-      const properties = asObject(asObject(config)?.properties);
-      const address = asString(properties?.privateIPAddress);
+  for (const resource of store.all()) {
+    if (sameId(resource.id, except)) continue;
+    for (const config of asArray(resource.properties?.ipConfigurations)) {
+      const entry = asObject(config);
+      const properties = asObject(entry?.properties) ?? entry;
+      const address = asString(properties?.privateIPAddress) ?? asString(properties?.privateIpAddress);
       if (address && sameId(refId(properties?.subnet), subnetId)) used.add(address);
     }
   }

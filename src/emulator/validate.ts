@@ -1,5 +1,5 @@
 import { asObject, type JsonObject, type JsonValue } from './json';
-import { invalidBody } from './errors';
+import { badRequest, invalidBody } from './errors';
 
 /** Readers for PUT bodies that answer nonsense with ARM-style 400s naming the field. */
 export function requireObject(value: JsonValue | undefined, field: string): JsonObject {
@@ -78,4 +78,12 @@ export function optionalTags(value: JsonValue | undefined): Record<string, strin
 export function sameRegion(a: string | undefined, b: string | undefined): boolean {
   const norm = (s: string | undefined): string => (s ?? '').replace(/\s+/g, '').toLowerCase();
   return norm(a) === norm(b);
+}
+
+/** A tracked resource's `location`: ARM refuses a PUT without one. */
+export function requireLocation(body: JsonObject): string {
+  const location = body.location;
+  if (typeof location !== 'string' || location.trim() === '')
+    throw badRequest('LocationRequired', 'The location property is required for this definition.');
+  return location;
 }

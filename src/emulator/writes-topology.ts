@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIPv4, isAssignable, nextFreeAddress } from './addresses';
 import { badRequest, invalidBody } from './errors';
-import { asArray, asObject, asString, refId, sameId, type ArmResource, type JsonObject, type JsonValue } from './json';
+import { asObject, asString, type ArmResource, type JsonObject, type JsonValue } from './json';
 import { findSubnet, usedAddresses } from './private-endpoints';
 import type { ResourceStore } from './store';
 import type { ArmTarget } from './target';
@@ -12,6 +12,7 @@ import {
   optionalObject,
   optionalString,
   optionalTags,
+  requireLocation,
   requireObject,
   requireRef,
   requireString,
@@ -32,13 +33,6 @@ import {
  * (https://learn.microsoft.com/azure/virtual-network/ip-services/private-ip-addresses#allocation-method).
  */
 export type Put = (store: ResourceStore, target: ArmTarget, body: JsonObject, apiVersion: string) => ArmResource;
-
-function requireLocation(body: JsonObject): string {
-  const location = body.location;
-  if (typeof location !== 'string' || location.trim() === '')
-    throw badRequest('LocationRequired', 'The location property is required for this definition.');
-  return location;
-}
 
 /** A stored resource as a GET answers it: id, name, type, the body's location and tags, properties. */
 function resource(target: ArmTarget, store: ResourceStore, body: JsonObject, properties: JsonObject): ArmResource {
@@ -67,24 +61,9 @@ function requireSubnet(store: ResourceStore, value: JsonValue | undefined, field
   return { subnetId, subnet };
 }
 
-/** Addresses already held in a subnet: NICs, firewalls and inbound endpoints (the one being written excepted). */
-function takenAddresses(store: ResourceStore, subnetId: string, except: string): Set<string> {
-  const used = usedAddresses(store, subnetId);
-  for (const r of store.all()) {
-    if (sameId(r.id, except)) continue;
-    for (const config of asArray(r.properties?.ipConfigurations)) {
-      const c = asObject(config);
-      const p = asObject(c?.properties) ?? c;
-      const address = asString(p?.privateIPAddress) ?? asString(p?.privateIpAddress);
-      if (address && sameId(refId(p?.subnet), subnetId)) used.add(address);
-    }
-  }
-  return used;
-}
-
 function allocate(store: ResourceStore, subnetId: string, except: string, field: string): string {
   const subnet = findSubnet(store, subnetId);
-  const address = subnet ? nextFreeAddress(subnet.range, takenAddresses(store, subnetId, except)) : undefined;
+  const address = subnet ? nextFreeAddress(subnet.range, usedAddresses(store, subnetId, except)) : undefined;
   if (!address) throw badRequest('SubnetIsFull', `${field}: subnet ${subnetId} has no free address left.`);
   return address;
 }

@@ -48,6 +48,7 @@ import {
   optionalString,
   optionalTags,
   requireGuid,
+  requireLocation,
   requireObject,
   requireRef,
   requireString,
@@ -80,13 +81,6 @@ function parseBody(text: string): JsonObject {
   const object = asObject(parsed);
   if (!object) throw badRequest('InvalidRequestContent', 'The request content must be a JSON object.');
   return object;
-}
-
-function requireLocation(body: JsonObject): string {
-  const location = body.location;
-  if (typeof location !== 'string' || location.trim() === '')
-    throw badRequest('LocationRequired', 'The location property is required for this definition.');
-  return location;
 }
 
 function tracked(

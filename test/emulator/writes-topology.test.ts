@@ -106,6 +106,18 @@ describe('topology PUTs', () => {
     expect(link.virtualNetwork?.id).toBe(topology.ids.ordersVnet);
   });
 
+  test("a NIC in the inbound endpoint's subnet gets the next free address, never the endpoint's", async () => {
+    // Azure hands one address to one holder (NIC, firewall or inbound endpoint alike); NetworkInterfaceGet.json's
+    // Dynamic ipConfiguration, no address asked for.
+    const nic = await network.networkInterfaces.beginCreateOrUpdateAndWait(RG, 'nic-beside-inbound', {
+      location: 'westeurope',
+      ipConfigurations: [
+        { name: 'ipconfig1', subnet: { id: hubSubnet('snet-dns-inbound') }, privateIPAllocationMethod: 'Dynamic' },
+      ],
+    });
+    expect(nic.ipConfigurations?.map((c) => c.privateIPAddress)).toEqual(['10.0.0.5']);
+  });
+
   test('nonsense is refused with a 400 naming the field', async () => {
     const bearer = await token(emulator);
     const put = async (path: string, apiVersion: string, body: object) => {
